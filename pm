@@ -1,0 +1,84 @@
+#!/bin/sh
+# pm launcher: finds a JDK 25, builds pm on first use, and starts the client (or, for
+# "pm daemon run", the daemon) with the JVM flags chosen for each. The hot path forks nothing:
+# the JDK found is remembered in target/.java and the AOT cache is checked with test -nt.
+set -e
+
+self=$0
+case $self in */*) ;; *) self=$(command -v -- "$self") ;; esac
+if [ -L "$self" ]; then self=$(readlink -f -- "$self"); fi
+root=${self%/*}
+case $root in /*) ;; *) root=$(cd -- "$root" && pwd) ;; esac
+self=$root/pm
+jar=$root/target/pm.jar
+aot=$root/target/pm.aot
+remembered=$root/target/.java
+
+# Prints nothing and succeeds when $1 is the home of a JDK 25 or later (reads its release file; no fork).
+is_jdk25() {
+    [ -x "$1/bin/java" ] && [ -r "$1/release" ] || return 1
+    while IFS= read -r line; do
+        case $line in
+            JAVA_VERSION=*)
+                v=${line#JAVA_VERSION=\"}; v=${v%%[.\"]*}
+                case $v in ''|*[!0-9]*) return 1 ;; esac
+                [ "$v" -ge 25 ] && return 0 || return 1 ;;
+        esac
+    done < "$1/release"
+    return 1
+}
+
+find_jdk() {
+    if [ -n "${PM_JAVA:-}" ]; then
+        home=${PM_JAVA%/bin/java}
+        is_jdk25 "$home" && { echo "$home"; return; }
+        echo "pm: PM_JAVA=$PM_JAVA is not a JDK 25 or later (set it to the JDK's folder)" >&2; return 1
+    fi
+    if [ -n "${JAVA_HOME:-}" ] && is_jdk25 "$JAVA_HOME"; then echo "$JAVA_HOME"; return; fi
+    if command -v java >/dev/null 2>&1; then
+        home=$(readlink -f -- "$(command -v java)"); home=${home%/bin/java}
+        is_jdk25 "$home" && { echo "$home"; return; }
+    fi
+    for home in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /opt/*/jdk* "$HOME"/.sdkman/candidates/java/* \
+                "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+        is_jdk25 "$home" && { echo "$home"; return; }
+    done
+    echo "pm: needs a JDK 25 or later and found none; install one (for example Temurin 25) or set PM_JAVA to its folder" >&2
+    return 1
+}
+
+java_home=
+if [ -r "$remembered" ] && [ -z "${PM_JAVA:-}" ]; then
+    IFS= read -r java_home < "$remembered" || true
+    [ -x "$java_home/bin/java" ] || java_home=
+fi
+if [ -z "$java_home" ]; then
+    java_home=$(find_jdk) || exit 3
+fi
+java=$java_home/bin/java
+
+if [ ! -f "$jar" ] || [ -n "${PM_REBUILD:-}" ]; then
+    echo "pm: building (first run only; needs Maven) ..." >&2
+    command -v mvn >/dev/null 2>&1 || { echo "pm: Maven (mvn) is needed to build pm the first time; install it and retry" >&2; exit 3; }
+    (cd "$root" && mvn -q -B -DskipTests package) >&2 || { echo "pm: the build failed; see the Maven output above" >&2; exit 1; }
+fi
+[ -d "$root/target" ] && [ ! -r "$remembered" ] && echo "$java_home" > "$remembered"
+
+if [ "${1:-}" = daemon ] && [ "${2:-}" = run ]; then
+    # The daemon's flags: a small, steady footprint (docs/performance.md says why each is here).
+    exec "$java" -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders \
+        -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning:stderr \
+        -cp "$jar" pm.daemon.Daemon
+fi
+
+# The AOT cache makes the client start about twice as fast. JDK 25.0.3 silently runs stale classes
+# from a cache built for another jar (JDK-8377932), so only a cache newer than the jar is used.
+if [ ! "$aot" -nt "$jar" ]; then
+    "$java" -XX:AOTCacheOutput="$aot.$$" -Xlog:disable -Xlog:all=error:stderr -cp "$jar" pm.cli.Train >/dev/null 2>&1 \
+        && mv -f "$aot.$$" "$aot" || rm -f "$aot.$$"
+fi
+aot_flag=
+[ "$aot" -nt "$jar" ] && aot_flag=-XX:AOTCache=$aot
+
+exec "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr \
+    ${aot_flag:+"$aot_flag"} -Dpm.launcher="$self" -Dpm.root="$root" -cp "$jar" pm.cli.Main "$@"

@@ -1,0 +1,107 @@
+package pm.cli;
+
+import pm.core.ErrorCode;
+import pm.core.Home;
+import pm.core.Names;
+import pm.core.PmException;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+import static pm.cli.CommandLine.Command;
+import static pm.cli.CommandLine.Opt;
+
+/** The {@code pm} command: looks up the verb in the command table, parses, runs, maps errors to exit statuses. */
+public final class Main {
+    static final String VERSION = "0.1.0";
+
+    private static final Opt ALL = Opt.flag("all", "act on every registered process");
+    private static final Opt JSON = Opt.flag("json", "print JSON (schema in docs/status-json.md)");
+
+    private final List<Command> commands;
+
+    Main(Home home, PrintStream out) {
+        var client = new Client(home);
+        var verbs = new Verbs(client, out);
+        var logs = new Logs(client, out);
+        var daemon = new DaemonVerb(home, client, out);
+        var demo = new Demo(client, out, this);
+        commands = List.of(
+                new Command("register", "register SCRIPT [OPTIONS] [-- APP_ARGS...]", "Register a process (it does not start it)",
+                        List.of(Opt.value("name", "NAME", "its name (default: the script's file name without extension)"),
+                                Opt.value("type", "TYPE", "python, nodejs, shell, java or binary (default: from the extension or #! line)"),
+                                Opt.value("interpreter", "PROGRAM", "run the script with this program instead of the type's default"),
+                                Opt.value("port", "PORT", "the port it listens on; passed to it as PORT"),
+                                Opt.value("health-check", "PATH", "HTTP path (or URL) that answers when it is healthy, such as /health"),
+                                Opt.value("restart-policy", "POLICY", "never, on-failure (default), always or unless-stopped"),
+                                Opt.value("max-restarts", "N", "restarts in a row before giving up (default 10; not for unless-stopped)"),
+                                Opt.value("restart-delay", "DURATION", "first delay before a restart, doubled each time up to 30s (default 100ms)"),
+                                Opt.value("env", "KEY=VALUE", "an environment variable for it (repeatable)"),
+                                Opt.value("cwd", "DIR", "its working folder (default: the current folder)"),
+                                Opt.value("stop-signal", "SIGNAL", "signal that asks it to stop (default TERM)"),
+                                Opt.value("kill-timeout", "DURATION", "time it gets to stop before SIGKILL (default 10s)")),
+                        1, 1, true, "pm register app.py --name myapp --type python --port 5000 --health-check /health", verbs::register),
+                new Command("unregister", "unregister NAME|--all", "Stop a process if it runs and remove it from the registry",
+                        List.of(ALL), 0, 1, false, "pm unregister myapp", verbs::unregister),
+                new Command("start", "start NAME|--all", "Start a process; returns once it is spawned",
+                        List.of(ALL), 0, 1, false, "pm start myapp", verbs::start),
+                new Command("stop", "stop NAME|--all [--force]", "Stop a process and its whole process tree; returns once all of it is gone",
+                        List.of(ALL, Opt.flag("force", "kill at once with SIGKILL")), 0, 1, false, "pm stop myapp --force", verbs::stop),
+                new Command("restart", "restart NAME|--all [--env KEY=VALUE]", "Stop, then start again with the current spec",
+                        List.of(ALL, Opt.value("env", "KEY=VALUE", "set or change an environment variable first (repeatable, kept)")),
+                        0, 1, false, "pm restart myapp", verbs::restart),
+                new Command("status", "status [NAME] [--json]", "Show the state of every process (or one)",
+                        List.of(JSON), 0, 1, false, "pm status --json", verbs::status),
+                new Command("list", "list [--json]", "List registered processes and their specs",
+                        List.of(JSON), 0, 0, false, "pm list", verbs::list),
+                new Command("logs", "logs NAME [--tail N] [--follow] [--out|--err]", "Show a process's stdout and stderr logs",
+                        List.of(Opt.value("tail", "N", "how many of the last lines to show (default 20)"),
+                                Opt.flag("follow", "keep printing lines as they are written (Ctrl-C ends)"),
+                                Opt.flag("out", "only stdout"), Opt.flag("err", "only stderr")),
+                        1, 1, false, "pm logs myapp --tail 100", logs::run),
+                new Command("daemon", "daemon start|stop|status|run", "Control the daemon (it also starts on demand); run stays in the foreground",
+                        List.of(), 1, 1, false, "pm daemon status", daemon::run),
+                new Command("demo", "demo", "Register and start both sample apps, wait until they answer, show them",
+                        List.of(), 0, 0, false, "./pm demo", demo::run));
+    }
+
+    public static void main(String[] argv) {
+        System.exit(new Main(Home.fromEnvironment(), System.out).dispatch(Arrays.asList(argv)));
+    }
+
+    int dispatch(List<String> argv) {
+        try {
+            if (argv.isEmpty() || argv.getFirst().equals("--help") || argv.getFirst().equals("-h") || argv.getFirst().equals("help")) {
+                if (argv.size() > 1) return dispatch(List.of(argv.get(1), "--help"));
+                System.out.print(CommandLine.overview(commands));
+                return argv.isEmpty() ? ErrorCode.USAGE.exitStatus() : 0;
+            }
+            if (argv.getFirst().equals("--version") || argv.getFirst().equals("version")) {
+                System.out.println("pm " + VERSION);
+                return 0;
+            }
+            String verb = argv.getFirst();
+            Command command = commands.stream().filter(c -> c.name().equals(verb)).findFirst().orElseThrow(() -> {
+                String near = Names.nearest(verb, commands.stream().map(Command::name).toList());
+                return new PmException(ErrorCode.USAGE, "unknown command '" + verb + "'"
+                        + (near.isEmpty() ? "; run pm --help to see them all" : "; did you mean pm " + near + "?"));
+            });
+            var parsed = CommandLine.parse(command, argv.subList(1, argv.size()));
+            if (parsed.has("help")) {
+                System.out.print(CommandLine.help(command));
+                return 0;
+            }
+            return command.handler().run(parsed);
+        } catch (PmException e) {
+            System.out.flush();
+            System.err.println("pm: " + e.getMessage());
+            return e.code().exitStatus();
+        } catch (Exception e) {
+            System.out.flush();
+            System.err.println("pm: unexpected error: " + e);
+            if (System.getenv("PM_DEBUG") != null) e.printStackTrace();
+            return ErrorCode.INTERNAL.exitStatus();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package pm.cli;
+
+import pm.core.Home;
+import pm.core.Json;
+import pm.core.Protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training run for the client's AOT cache (the launcher runs it once per build): it drives the
+ * real command paths (parsing, help, the socket round trip, JSON, the status table) against a stand-in
+ * daemon in this JVM, so the classes a real {@code pm status} loads are in the cache. Not a test.
+ */
+public final class Train {
+    private Train() {}
+
+    public static void main(String[] args) throws Exception {
+        var dir = Files.createTempDirectory("pm-train");
+        var home = new Home(dir);
+        try (var server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(home.socket()));
+            Thread.ofPlatform().daemon().start(() -> answer(server));
+            var sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            var main = new Main(home, sink);
+            for (var argv : List.of(List.of("status"), List.of("status", "--json"), List.of("list"),
+                    List.of("start", "app-1"), List.of("stop", "--all"), List.of("status", "--help"), List.of("--help"))) {
+                main.dispatch(argv);
+            }
+        } finally {
+            Files.deleteIfExists(home.socket());
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Answers every request with a ten-process status, which is what the hot path reads. */
+    private static void answer(ServerSocketChannel server) {
+        var procs = new ArrayList<Object>();
+        for (int i = 0; i < 10; i++) {
+            var p = new LinkedHashMap<String, Object>();
+            p.put("id", (long) i);
+            p.put("name", "app-" + i);
+            p.put("type", "python");
+            p.put("state", i % 2 == 0 ? "running" : "stopped");
+            p.put("pid", i % 2 == 0 ? 1000L + i : null);
+            p.put("uptime_ms", 123456L);
+            p.put("restarts", 0L);
+            p.put("cpu_percent", 1.5);
+            p.put("memory_bytes", 12345678L);
+            p.put("health", "unknown");
+            p.put("port", 5000L + i);
+            p.put("script", "/srv/app.py");
+            p.put("restart_policy", "on-failure");
+            p.put("health_check", "/health");
+            p.put("desired", "running");
+            p.put("reason", "");
+            procs.add(p);
+        }
+        String reply = Protocol.ok(Map.of("processes", procs, "warnings", List.of())) + "\n";
+        while (server.isOpen()) {
+            try (var ch = server.accept()) {
+                var in = Channels.newInputStream(ch);
+                while (in.read() != '\n') {
+                    // read the request line
+                }
+                ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
+            } catch (Exception e) {
+                return;
+            }
+        }
+        Json.write(Map.of());
+    }
+}

@@ -1,0 +1,182 @@
+package pm.cli;
+
+import pm.core.ErrorCode;
+import pm.core.Json;
+import pm.core.PmException;
+import pm.core.ProcessSpec;
+import pm.core.Units;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The verbs that talk to the daemon about processes: register, unregister, start, stop, restart, status, list. */
+final class Verbs {
+    private final Client client;
+    private final PrintStream out;
+
+    Verbs(Client client, PrintStream out) {
+        this.client = client;
+        this.out = out;
+    }
+
+    int register(CommandLine.Parsed p) {
+        ProcessSpec spec = Register.spec(p, Path.of(System.getProperty("user.dir")));
+        var result = client.call("register", Map.of("spec", spec.toJson()));
+        var proc = map(result.get("process"));
+        out.printf("registered %s (id %s, %s, %s)%n", spec.name(), proc.get("id"), spec.type().wireName(), spec.script());
+        out.printf("start it with: pm start %s%n", spec.name());
+        return 0;
+    }
+
+    int unregister(CommandLine.Parsed p) {
+        for (var proc : list(client.call("unregister", target(p)).get("processes")))
+            out.printf("%s: unregistered%n", proc.get("name"));
+        return 0;
+    }
+
+    int start(CommandLine.Parsed p) {
+        return report(client.call("start", target(p)), true);
+    }
+
+    int stop(CommandLine.Parsed p) {
+        var args = target(p);
+        if (p.has("force")) args.put("force", true);
+        return report(client.call("stop", args), false);
+    }
+
+    int restart(CommandLine.Parsed p) {
+        var args = target(p);
+        if (p.has("env")) {
+            var env = new LinkedHashMap<String, Object>();
+            for (String e : p.values("env")) {
+                var kv = ProcessSpec.parseEnv(e);
+                env.put(kv.getKey(), kv.getValue());
+            }
+            args.put("env", env);
+        }
+        return report(client.call("restart", args), true);
+    }
+
+    /** One line per process; a start that did not leave the process up is a failure. */
+    private int report(Map<String, Object> result, boolean wantUp) {
+        var procs = list(result.get("processes"));
+        if (procs.isEmpty()) out.println("no processes registered");
+        int status = 0;
+        for (var proc : procs) {
+            String state = String.valueOf(proc.get("state"));
+            var line = new StringBuilder().append(proc.get("name")).append(": ").append(state);
+            if (proc.get("pid") != null) line.append(" (pid ").append(proc.get("pid")).append(')');
+            boolean up = state.equals("running") || state.equals("starting");
+            if (wantUp && !up) {
+                line.append(": ").append(proc.get("reason"));
+                status = 1;
+            }
+            (wantUp && !up ? System.err : out).println(line);
+        }
+        return status;
+    }
+
+    int status(CommandLine.Parsed p) {
+        var args = new LinkedHashMap<String, Object>();
+        if (!p.args().isEmpty()) args.put("name", p.arg(0));
+        var result = client.call("status", args);
+        if (p.has("json")) {
+            out.println(Json.write(result));
+            return 0;
+        }
+        var procs = list(result.get("processes"));
+        for (Object w : (List<?>) result.getOrDefault("warnings", List.of())) System.err.println("warning: " + w);
+        if (procs.isEmpty()) {
+            out.println("no processes registered; add one with: pm register SCRIPT --name NAME");
+            return 0;
+        }
+        var table = new Table(List.of("NAME", "TYPE", "STATE", "PID", "UPTIME", "RESTARTS", "CPU", "MEM", "HEALTH", "PORT"));
+        for (var proc : procs) {
+            String state = String.valueOf(proc.get("state"));
+            table.add(List.of(
+                    Table.Cell.of(proc.get("name")),
+                    Table.Cell.of(proc.get("type")),
+                    new Table.Cell(state, stateColor(state)),
+                    Table.Cell.of(proc.get("pid")),
+                    Table.Cell.of(proc.get("uptime_ms") instanceof Long ms ? Units.formatAge(Duration.ofMillis(ms)) : null),
+                    Table.Cell.of(proc.get("restarts")),
+                    Table.Cell.of(proc.get("cpu_percent") instanceof Number n ? String.format("%.1f%%", n.doubleValue()) : null),
+                    Table.Cell.of(proc.get("memory_bytes") instanceof Number n ? Units.formatSize(n.longValue()) : null),
+                    Table.Cell.of(proc.get("health").equals("none") ? null : proc.get("health")),
+                    Table.Cell.of(proc.get("port"))));
+        }
+        boolean color = Table.colorWanted();
+        out.print(table.render(color));
+        for (var proc : procs) {
+            String state = String.valueOf(proc.get("state"));
+            if (state.equals("fatal") || state.equals("exited") || state.equals("backoff"))
+                out.printf("  %s: %s%n", proc.get("name"), proc.get("reason"));
+        }
+        return 0;
+    }
+
+    int list(CommandLine.Parsed p) {
+        var result = client.call("list", Map.of());
+        if (p.has("json")) {
+            out.println(Json.write(result));
+            return 0;
+        }
+        var procs = list(result.get("processes"));
+        if (procs.isEmpty()) {
+            out.println("no processes registered; add one with: pm register SCRIPT --name NAME");
+            return 0;
+        }
+        var table = new Table(List.of("ID", "NAME", "TYPE", "SCRIPT", "POLICY", "PORT", "HEALTH CHECK", "DESIRED"));
+        for (var proc : procs) {
+            table.add(List.of(
+                    Table.Cell.of(proc.get("id")),
+                    Table.Cell.of(proc.get("name")),
+                    Table.Cell.of(proc.get("type")),
+                    Table.Cell.of(proc.get("script")),
+                    Table.Cell.of(proc.get("restart_policy")),
+                    Table.Cell.of(((Number) proc.get("port")).intValue() == 0 ? null : proc.get("port")),
+                    Table.Cell.of("".equals(proc.get("health_check")) ? null : proc.get("health_check")),
+                    Table.Cell.of(proc.get("desired"))));
+        }
+        out.print(table.render(Table.colorWanted()));
+        return 0;
+    }
+
+    static String stateColor(String state) {
+        return switch (state) {
+            case "running" -> Table.GREEN;
+            case "starting", "stopping", "backoff" -> Table.YELLOW;
+            case "fatal" -> Table.RED;
+            default -> Table.DIM;
+        };
+    }
+
+    /** The request arguments for "NAME" or "--all", exactly one of them. */
+    static Map<String, Object> target(CommandLine.Parsed p) {
+        var args = new LinkedHashMap<String, Object>();
+        boolean all = p.has("all");
+        if (all == !p.args().isEmpty())
+            throw new PmException(ErrorCode.USAGE, all ? "give a NAME or --all, not both" : "give a NAME or --all"
+                    + " (see pm " + p.command().name() + " --help)");
+        if (all) args.put("all", true);
+        else {
+            ProcessSpec.checkName(p.arg(0));
+            args.put("name", p.arg(0));
+        }
+        return args;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> list(Object o) {
+        return o instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+}

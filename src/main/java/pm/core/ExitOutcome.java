@@ -1,0 +1,52 @@
+package pm.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How a process ended. */
+public sealed interface ExitOutcome {
+    /** It exited by itself with this status. */
+    record Exited(int code) implements ExitOutcome {}
+
+    /** It died of a signal; {@code sentByPm} tells whether pm sent it (a stop) or something else did. */
+    record Signalled(int signal, boolean sentByPm) implements ExitOutcome {}
+
+    /** It never ran: the program could not be started. */
+    record FailedToStart(String reason) implements ExitOutcome {}
+
+    /** A failure, in the sense of the on-failure policy. */
+    default boolean isFailure() {
+        return switch (this) {
+            case Exited e -> e.code() != 0;
+            case Signalled s -> !s.sentByPm();
+            case FailedToStart f -> true;
+        };
+    }
+
+    default String describe() {
+        return switch (this) {
+            case Exited e -> "exited with status " + e.code();
+            case Signalled s -> "killed by " + Signals.name(s.signal()) + (s.sentByPm() ? " (sent by pm)" : "");
+            case FailedToStart f -> "failed to start: " + f.reason();
+        };
+    }
+
+    default Map<String, Object> toJson() {
+        var m = new LinkedHashMap<String, Object>();
+        switch (this) {
+            case Exited e -> {
+                m.put("kind", "exited");
+                m.put("code", e.code());
+            }
+            case Signalled s -> {
+                m.put("kind", "signalled");
+                m.put("signal", Signals.name(s.signal()));
+            }
+            case FailedToStart f -> {
+                m.put("kind", "failed-to-start");
+                m.put("reason", f.reason());
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,252 @@
+package pm.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small JSON codec for the wire protocol and the registry file.
+ *
+ * <p>Written by hand on purpose: Jackson adds about 55 ms to every CLI start even from an AOT cache
+ * (DESIGN.md section 3), and our documents are small. Values map to {@code Map<String,Object>}
+ * (insertion order kept), {@code List<Object>}, {@code String}, {@code Long}, {@code Double},
+ * {@code Boolean} and {@code null}.
+ */
+public final class Json {
+    private Json() {}
+
+    /** Thrown for any text that is not one complete JSON value. */
+    public static final class ParseException extends RuntimeException {
+        ParseException(String message, int at) {
+            super(message + " at offset " + at);
+        }
+    }
+
+    public static Object parse(String text) {
+        var p = new Parser(text);
+        p.skipSpace();
+        Object value = p.value(0);
+        p.skipSpace();
+        if (p.at != text.length()) throw new ParseException("trailing characters", p.at);
+        return value;
+    }
+
+    /** Parses a JSON object, or throws if the text is any other value. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text) {
+        if (parse(text) instanceof Map<?, ?> map) return (Map<String, Object>) map;
+        throw new ParseException("expected a JSON object", 0);
+    }
+
+    public static String write(Object value) {
+        var out = new StringBuilder(256);
+        write(value, out);
+        return out.toString();
+    }
+
+    private static void write(Object value, StringBuilder out) {
+        switch (value) {
+            case null -> out.append("null");
+            case String s -> quote(s, out);
+            case Boolean b -> out.append(b);
+            case Integer i -> out.append(i);
+            case Long l -> out.append(l);
+            case Double d when d.isNaN() || d.isInfinite() -> out.append("null");
+            case Number n -> out.append(n);
+            case Map<?, ?> map -> {
+                out.append('{');
+                boolean first = true;
+                for (var e : map.entrySet()) {
+                    if (!first) out.append(',');
+                    first = false;
+                    quote(String.valueOf(e.getKey()), out);
+                    out.append(':');
+                    write(e.getValue(), out);
+                }
+                out.append('}');
+            }
+            case Iterable<?> list -> {
+                out.append('[');
+                boolean first = true;
+                for (Object o : list) {
+                    if (!first) out.append(',');
+                    first = false;
+                    write(o, out);
+                }
+                out.append(']');
+            }
+            default -> quote(value.toString(), out);
+        }
+    }
+
+    private static void quote(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    else out.append(c);
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static final class Parser {
+        private static final int MAX_DEPTH = 64;
+        private final String s;
+        private int at;
+
+        Parser(String s) {
+            this.s = s;
+        }
+
+        Object value(int depth) {
+            if (depth > MAX_DEPTH) throw new ParseException("nesting too deep", at);
+            if (at >= s.length()) throw new ParseException("unexpected end", at);
+            char c = s.charAt(at);
+            return switch (c) {
+                case '{' -> object(depth);
+                case '[' -> array(depth);
+                case '"' -> string();
+                case 't' -> literal("true", Boolean.TRUE);
+                case 'f' -> literal("false", Boolean.FALSE);
+                case 'n' -> literal("null", null);
+                default -> {
+                    if (c == '-' || (c >= '0' && c <= '9')) yield number();
+                    throw new ParseException("unexpected character '" + c + "'", at);
+                }
+            };
+        }
+
+        private Map<String, Object> object(int depth) {
+            var map = new LinkedHashMap<String, Object>();
+            at++;
+            skipSpace();
+            if (peek() == '}') {
+                at++;
+                return map;
+            }
+            while (true) {
+                skipSpace();
+                if (peek() != '"') throw new ParseException("expected a key", at);
+                String key = string();
+                skipSpace();
+                expect(':');
+                skipSpace();
+                map.put(key, value(depth + 1));
+                skipSpace();
+                char c = next();
+                if (c == '}') return map;
+                if (c != ',') throw new ParseException("expected ',' or '}'", at - 1);
+            }
+        }
+
+        private List<Object> array(int depth) {
+            var list = new ArrayList<Object>();
+            at++;
+            skipSpace();
+            if (peek() == ']') {
+                at++;
+                return list;
+            }
+            while (true) {
+                skipSpace();
+                list.add(value(depth + 1));
+                skipSpace();
+                char c = next();
+                if (c == ']') return list;
+                if (c != ',') throw new ParseException("expected ',' or ']'", at - 1);
+            }
+        }
+
+        private String string() {
+            at++;
+            var out = new StringBuilder();
+            while (true) {
+                char c = next();
+                if (c == '"') return out.toString();
+                if (c < 0x20) throw new ParseException("control character in string", at - 1);
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                char e = next();
+                switch (e) {
+                    case '"', '\\', '/' -> out.append(e);
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'n' -> out.append('\n');
+                    case 'r' -> out.append('\r');
+                    case 't' -> out.append('\t');
+                    case 'u' -> {
+                        if (at + 4 > s.length()) throw new ParseException("bad \\u escape", at);
+                        try {
+                            out.append((char) Integer.parseInt(s, at, at + 4, 16));
+                        } catch (NumberFormatException ex) {
+                            throw new ParseException("bad \\u escape", at);
+                        }
+                        at += 4;
+                    }
+                    default -> throw new ParseException("bad escape '\\" + e + "'", at - 1);
+                }
+            }
+        }
+
+        private Object number() {
+            int start = at;
+            if (peek() == '-') at++;
+            boolean fraction = false;
+            while (at < s.length()) {
+                char c = s.charAt(at);
+                if (c >= '0' && c <= '9') at++;
+                else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+                    fraction = true;
+                    at++;
+                } else break;
+            }
+            String text = s.substring(start, at);
+            try {
+                return fraction ? (Object) Double.parseDouble(text) : (Object) Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new ParseException("bad number '" + text + "'", start);
+            }
+        }
+
+        private Object literal(String word, Object value) {
+            if (!s.startsWith(word, at)) throw new ParseException("unexpected word", at);
+            at += word.length();
+            return value;
+        }
+
+        private char peek() {
+            if (at >= s.length()) throw new ParseException("unexpected end", at);
+            return s.charAt(at);
+        }
+
+        private char next() {
+            char c = peek();
+            at++;
+            return c;
+        }
+
+        private void expect(char c) {
+            if (next() != c) throw new ParseException("expected '" + c + "'", at - 1);
+        }
+
+        void skipSpace() {
+            while (at < s.length()) {
+                char c = s.charAt(at);
+                if (c == ' ' || c == '\t' || c == '\n' || c == '\r') at++;
+                else break;
+            }
+        }
+    }
+}

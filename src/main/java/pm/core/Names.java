@@ -1,0 +1,39 @@
+package pm.core;
+
+import java.util.Collection;
+
+/** Finds the registered name nearest to a mistyped one, for "did you mean" hints. */
+public final class Names {
+    private Names() {}
+
+    public static String nearest(String wrong, Collection<String> names) {
+        String best = "";
+        int bestDistance = Integer.MAX_VALUE;
+        for (String n : names) {
+            int d = distance(wrong, n);
+            if (d < bestDistance) {
+                best = n;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(2, wrong.length() / 3) ? best : "";
+    }
+
+    /** Levenshtein distance, two rows. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,78 @@
+package pm.core;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Durations written {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} (a bare number is seconds) and sizes {@code 10M}, {@code 1G}. */
+public final class Units {
+    private Units() {}
+
+    public static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+            String digits = Character.isDigit(unit) ? t : t.substring(0, t.length() - 1);
+            double amount = Double.parseDouble(digits);
+            if (amount < 0 || Double.isNaN(amount) || Double.isInfinite(amount)) throw new NumberFormatException();
+            double seconds = switch (unit) {
+                case 's' -> amount;
+                case 'm' -> amount * 60;
+                case 'h' -> amount * 3600;
+                default -> {
+                    if (!Character.isDigit(unit)) throw new NumberFormatException();
+                    yield amount;
+                }
+            };
+            return Duration.ofMillis(Math.round(seconds * 1000));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw PmException.invalid("bad duration '" + text + "': write it like 500ms, 5s, 2m or 1h");
+        }
+    }
+
+    public static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) return ms / 3_600_000 + "h";
+        if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
+        if (ms % 1000 == 0) return ms / 1000 + "s";
+        return ms + "ms";
+    }
+
+    public static long parseSize(String text) {
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        if (t.endsWith("B") && t.length() > 1 && !Character.isDigit(t.charAt(t.length() - 2))) t = t.substring(0, t.length() - 1);
+        long factor = 1;
+        char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+        switch (unit) {
+            case 'K' -> factor = 1L << 10;
+            case 'M' -> factor = 1L << 20;
+            case 'G' -> factor = 1L << 30;
+            default -> { }
+        }
+        String digits = factor == 1 ? t : t.substring(0, t.length() - 1);
+        try {
+            long n = Long.parseLong(digits);
+            if (n < 0) throw new NumberFormatException();
+            return Math.multiplyExact(n, factor);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw PmException.invalid("bad size '" + text + "': write it like 512K, 10M or 1G");
+        }
+    }
+
+    /** A compact human size: 0B, 912K, 14.2M, 1.3G. */
+    public static String formatSize(long bytes) {
+        if (bytes < 1024) return bytes + "B";
+        if (bytes < 1L << 20) return bytes / 1024 + "K";
+        if (bytes < 1L << 30) return String.format(Locale.ROOT, "%.1fM", bytes / (double) (1L << 20));
+        return String.format(Locale.ROOT, "%.1fG", bytes / (double) (1L << 30));
+    }
+
+    /** A compact uptime: 45s, 12m, 3h, 2d. */
+    public static String formatAge(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) return s + "s";
+        if (s < 3600) return s / 60 + "m";
+        if (s < 86400) return s / 3600 + "h";
+        return s / 86400 + "d";
+    }
+}

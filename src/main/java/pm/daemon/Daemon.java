@@ -1,0 +1,94 @@
+package pm.daemon;
+
+import pm.core.Home;
+import pm.daemon.api.Server;
+import pm.daemon.controller.Launcher;
+import pm.daemon.engine.Engine;
+import pm.daemon.registry.Registry;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The daemon's entry point: claims its home (one daemon per {@code PM_HOME}, by a file lock), binds the
+ * control socket and runs the engine on the main thread until a shutdown.
+ */
+public final class Daemon {
+    private Daemon() {}
+
+    /** Exit status when another daemon already holds the home. */
+    public static final int ALREADY_RUNNING = 10;
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        Home home = Home.fromEnvironment();
+        try {
+            prepare(home);
+        } catch (IOException e) {
+            System.err.println("pm daemon: cannot use " + home.dir() + ": " + e.getMessage());
+            System.exit(1);
+        }
+        FileChannel lockFile = FileChannel.open(home.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockFile.tryLock();
+        if (lock == null) {
+            System.err.println("pm daemon: another daemon (pid " + readPid(home) + ") already serves " + home.dir());
+            System.exit(ALREADY_RUNNING);
+        }
+        Files.writeString(home.pidFile(), ProcessHandle.current().pid() + "\n");
+
+        var engine = new Engine(home, new Registry(home.registry()), new Launcher(home));
+        engine.restore();
+        var replied = new CountDownLatch(1);
+        var server = Server.bind(home.socket(), engine, replied::countDown);
+        Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
+        // SIGTERM (systemd, container stop) or Ctrl-C: stop the apps the same way pm daemon stop does.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (replied.getCount() > 0) {
+                try {
+                    engine.submit("shutdown", Map.of()).get(60, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // exiting anyway
+                }
+            }
+            cleanup(home, server);
+        }));
+        System.err.printf("pm daemon %d serving %s%n", ProcessHandle.current().pid(), home.dir());
+        engine.run();
+        replied.await(2, TimeUnit.SECONDS);
+        cleanup(home, server);
+        lock.release();
+        System.exit(0);
+    }
+
+    /** Creates the home (0700) and its log folder, and refuses a home someone else owns. */
+    static void prepare(Home home) throws IOException {
+        var owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        if (!Files.isDirectory(home.dir())) Files.createDirectories(home.dir(), owner);
+        if (!Files.isDirectory(home.logs())) Files.createDirectories(home.logs(), owner);
+    }
+
+    private static void cleanup(Home home, Server server) {
+        try {
+            server.close();
+            Files.deleteIfExists(home.socket());
+            Files.deleteIfExists(home.pidFile());
+        } catch (IOException ignored) {
+            // best effort: the next daemon replaces a stale socket anyway
+        }
+    }
+
+    private static String readPid(Home home) {
+        try {
+            return Files.readString(home.pidFile()).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package pm.daemon.api;
+
+import pm.core.ErrorCode;
+import pm.core.Json;
+import pm.core.PmException;
+import pm.core.Protocol;
+import pm.daemon.engine.Engine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Logger;
+
+/**
+ * The control socket: one request line in, one reply line out, per connection. Each connection gets
+ * a virtual thread, so an idle or slow client costs almost nothing and never blocks the engine.
+ * Whatever a client sends, the daemon answers or drops it and keeps serving.
+ */
+public final class Server {
+    private static final Logger LOG = Logger.getLogger("pm.api");
+
+    private final Engine engine;
+    private final ServerSocketChannel channel;
+    private final Runnable onShutdown;
+
+    private Server(Engine engine, ServerSocketChannel channel, Runnable onShutdown) {
+        this.engine = engine;
+        this.channel = channel;
+        this.onShutdown = onShutdown;
+    }
+
+    /** Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600. */
+    public static Server bind(Path socket, Engine engine, Runnable onShutdown) throws IOException {
+        Files.deleteIfExists(socket);
+        var ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        return new Server(engine, ch, onShutdown);
+    }
+
+    /** Accepts connections until the channel is closed. */
+    public void serve() {
+        while (channel.isOpen()) {
+            try {
+                SocketChannel client = channel.accept();
+                Thread.ofVirtual().name("pm-client").start(() -> handle(client));
+            } catch (IOException e) {
+                if (channel.isOpen()) LOG.warning("accept: " + e.getMessage());
+            }
+        }
+    }
+
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    private void handle(SocketChannel client) {
+        boolean shutdown = false;
+        try (client) {
+            String reply;
+            try {
+                String line = readLine(Channels.newInputStream(client));
+                var request = Json.parseObject(line);
+                if (!(request.get("v") instanceof Long v) || v != Protocol.VERSION)
+                    throw new PmException(ErrorCode.BAD_REQUEST, "protocol version " + request.get("v")
+                            + " is not supported (this daemon speaks " + Protocol.VERSION + "); run pm daemon stop and retry");
+                if (!(request.get("cmd") instanceof String cmd)) throw new PmException(ErrorCode.BAD_REQUEST, "no cmd");
+                @SuppressWarnings("unchecked")
+                var args = request.get("args") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.<String, Object>of();
+                reply = Protocol.ok(engine.submit(cmd, args).get());
+                shutdown = cmd.equals("shutdown");
+            } catch (Json.ParseException e) {
+                reply = Protocol.error(ErrorCode.BAD_REQUEST, "malformed request: " + e.getMessage());
+            } catch (PmException e) {
+                reply = Protocol.error(e.code(), e.getMessage());
+            } catch (ExecutionException e) {
+                reply = e.getCause() instanceof PmException pe
+                        ? Protocol.error(pe.code(), pe.getMessage())
+                        : Protocol.error(ErrorCode.INTERNAL, String.valueOf(e.getCause()));
+            } catch (InterruptedException e) {
+                return;
+            }
+            client.write(ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            // The client went away; nothing to answer.
+        }
+        if (shutdown) onShutdown.run();
+    }
+
+    /** Reads one line, refusing more than {@link Protocol#MAX_LINE_BYTES}. */
+    static String readLine(InputStream in) throws IOException {
+        var buf = new ByteArrayOutputStream(256);
+        byte[] chunk = new byte[8192];
+        while (true) {
+            int n = in.read(chunk);
+            if (n < 0) break;
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] == '\n') {
+                    buf.write(chunk, 0, i);
+                    return buf.toString(StandardCharsets.UTF_8);
+                }
+            }
+            buf.write(chunk, 0, n);
+            if (buf.size() > Protocol.MAX_LINE_BYTES)
+                throw new PmException(ErrorCode.BAD_REQUEST, "request longer than " + Protocol.MAX_LINE_BYTES + " bytes");
+        }
+        if (buf.size() == 0) throw new PmException(ErrorCode.BAD_REQUEST, "empty request");
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,102 @@
+package pm.daemon.controller;
+
+import pm.core.Home;
+import pm.core.ProcessSpec;
+import pm.core.ProcessType;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Spawns an app in its own session and process group, with stdout and stderr appended straight to its
+ * log files, so the daemon never sits between the app and its output (DESIGN.md principle 1).
+ *
+ * <p>{@code setsid} keeps the pid when started from the JVM, because the JVM's child is never a group
+ * leader; the app's pid is therefore also its process group id.
+ */
+public final class Launcher {
+    /** Why a spawn did not happen; the message is shown to the user as is. */
+    public static final class SpawnFailure extends Exception {
+        public SpawnFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Home home;
+    private final String setsid;
+
+    public Launcher(Home home) {
+        this.home = home;
+        this.setsid = onPath("setsid", System.getenv("PATH"));
+        if (setsid.isEmpty()) throw new IllegalStateException("setsid (util-linux) is not on PATH; pm needs it to start apps");
+    }
+
+    /** Starts the app; returns its {@link Process}, whose pid is also its process group id. */
+    public Process spawn(int id, ProcessSpec spec) throws SpawnFailure {
+        var command = new ArrayList<String>();
+        command.add(setsid);
+        command.addAll(commandFor(spec));
+        Path cwd = Path.of(spec.cwd());
+        if (!Files.isDirectory(cwd)) throw new SpawnFailure("working directory " + cwd + " does not exist");
+        if (!Files.isReadable(Path.of(spec.script()))) throw new SpawnFailure("cannot read " + spec.script());
+        String program = command.get(1);
+        if (!program.contains("/")) {
+            String found = onPath(program, System.getenv("PATH"));
+            if (found.isEmpty()) throw new SpawnFailure(program + " is not on PATH; install it or pass --interpreter");
+        } else if (!Files.isExecutable(Path.of(program))) {
+            throw new SpawnFailure(program + " is not executable (chmod +x it, or pass --type or --interpreter)");
+        }
+        var pb = new ProcessBuilder(command)
+                .directory(cwd.toFile())
+                .redirectInput(new File("/dev/null"))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.outLog(spec.name()).toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(home.errLog(spec.name()).toFile()));
+        var env = pb.environment();
+        env.putAll(spec.env());
+        env.put("PM_PROCESS_ID", Integer.toString(id));
+        env.put("PM_NAME", spec.name());
+        if (spec.port() != 0) env.put("PORT", Integer.toString(spec.port()));
+        if (spec.type() == ProcessType.PYTHON) env.put("PYTHONUNBUFFERED", "1");
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new SpawnFailure(e.getMessage());
+        }
+    }
+
+    /** The command line for a spec, without the setsid prefix. */
+    public static List<String> commandFor(ProcessSpec spec) {
+        var cmd = new ArrayList<String>();
+        String interpreter = spec.interpreter().isEmpty() ? spec.type().defaultInterpreter() : spec.interpreter();
+        switch (spec.type()) {
+            case PYTHON -> {
+                cmd.add(interpreter);
+                cmd.add("-u"); // unbuffered, so log lines appear at once
+            }
+            case JAVA -> {
+                cmd.add(interpreter);
+                cmd.add("-jar");
+            }
+            case NODEJS, SHELL, BINARY -> {
+                if (!interpreter.isEmpty()) cmd.add(interpreter);
+            }
+        }
+        cmd.add(spec.script());
+        cmd.addAll(spec.args());
+        return cmd;
+    }
+
+    static String onPath(String program, String path) {
+        if (path == null) return "";
+        for (String dir : path.split(":")) {
+            if (dir.isEmpty()) continue;
+            Path p = Path.of(dir, program);
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) return p.toString();
+        }
+        return "";
+    }
+}

@@ -1,0 +1,57 @@
+package pm.daemon.controller;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The two libc calls the JDK does not offer: {@code kill} with a negative pid (a whole process group,
+ * any signal) and {@code getuid}. Through the Foreign Function &amp; Memory API, so no JNI library to ship.
+ */
+public final class Libc {
+    private Libc() {}
+
+    public static final int ESRCH = 3;
+    public static final int EPERM = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
+            .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle KILL = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("kill").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO);
+    private static final MethodHandle GETUID = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("getuid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+
+    /** Sends a signal; returns 0 on success or the errno (ESRCH: no such process or group). */
+    public static int kill(long pid, int signal) {
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int rc = (int) KILL.invokeExact(state, (int) pid, signal);
+            return rc == 0 ? 0 : state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+        } catch (Throwable t) {
+            throw new IllegalStateException("kill(" + pid + ", " + signal + ") failed", t);
+        }
+    }
+
+    /** Signals a whole process group; 0 on success or the errno. */
+    public static int killGroup(long pgid, int signal) {
+        return kill(-pgid, signal);
+    }
+
+    /** Whether any process, zombies included, is still in the group. */
+    public static boolean groupAlive(long pgid) {
+        return pgid > 0 && killGroup(pgid, 0) != ESRCH;
+    }
+
+    public static int getuid() {
+        try {
+            return (int) GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("getuid failed", t);
+        }
+    }
+}

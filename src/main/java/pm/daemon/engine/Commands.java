@@ -1,0 +1,175 @@
+package pm.daemon.engine;
+
+import pm.core.ErrorCode;
+import pm.core.Names;
+import pm.core.PmException;
+import pm.core.ProcessSpec;
+import pm.daemon.registry.Registry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * The daemon's side of each protocol command. Runs on the engine thread only. Commands that change
+ * state persist the desired state first, so an acknowledged change survives a crash, and reply only
+ * when the change is done (a start once spawned, a stop once the whole group is gone).
+ */
+final class Commands {
+    private final Engine engine;
+
+    Commands(Engine engine) {
+        this.engine = engine;
+    }
+
+    void handle(String cmd, Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        switch (cmd) {
+            case "ping" -> reply.complete(Map.of("pid", ProcessHandle.current().pid()));
+            case "register" -> reply.complete(register(args));
+            case "unregister" -> unregister(args, reply);
+            case "start" -> change(targets(args), new Event.Start(), true, Proc::settled, reply);
+            case "stop" -> change(targets(args), new Event.Stop(bool(args, "force")), false, Proc::settled, reply);
+            case "restart" -> restart(args, reply);
+            case "status" -> reply.complete(status(args));
+            case "list" -> reply.complete(list());
+            case "shutdown" -> shutdown(reply);
+            default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
+        }
+    }
+
+    private Map<String, Object> register(Map<String, Object> args) {
+        if (!(args.get("spec") instanceof Map<?, ?> raw)) throw new PmException(ErrorCode.BAD_REQUEST, "register needs a spec");
+        @SuppressWarnings("unchecked")
+        var spec = ProcessSpec.fromJson((Map<String, Object>) raw);
+        if (engine.procs.containsKey(spec.name()))
+            throw new PmException(ErrorCode.ALREADY_EXISTS, "a process named '" + spec.name()
+                    + "' is already registered: pick another --name, or run pm unregister " + spec.name() + " first");
+        var proc = new Proc(engine.nextId, spec, false);
+        var entries = entries();
+        entries.add(new Registry.Entry(proc.id, spec, false));
+        engine.registry.save(entries);
+        engine.nextId++;
+        engine.procs.put(spec.name(), proc);
+        return Map.of("process", Views.status(proc, engine.home, System.currentTimeMillis()));
+    }
+
+    private void unregister(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        var names = targets(args);
+        for (String n : names) engine.apply(engine.procs.get(n), new Event.Stop(false));
+        engine.await(names, p -> p.settled(), () -> {
+            var removed = new ArrayList<Object>();
+            var remaining = entries();
+            remaining.removeIf(e -> names.contains(e.spec().name()));
+            try {
+                engine.registry.save(remaining);
+            } catch (PmException e) {
+                reply.completeExceptionally(e);
+                return;
+            }
+            for (String n : names) {
+                var p = engine.procs.remove(n);
+                if (p != null) removed.add(Views.status(p, engine.home, System.currentTimeMillis()));
+            }
+            reply.complete(Map.of("processes", removed));
+        });
+    }
+
+    private void restart(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        var names = targets(args);
+        if (args.get("env") instanceof Map<?, ?> env && !env.isEmpty()) {
+            // A changed environment takes effect on this restart, and is kept for later ones.
+            var entries = new ArrayList<Registry.Entry>();
+            var changed = new LinkedHashMap<String, ProcessSpec>();
+            for (var e : entries()) {
+                var spec = e.spec();
+                if (names.contains(spec.name())) {
+                    var merged = new LinkedHashMap<>(spec.env());
+                    env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
+                    spec = spec.withEnv(merged);
+                    changed.put(spec.name(), spec);
+                }
+                entries.add(new Registry.Entry(e.id(), spec, e.wanted()));
+            }
+            engine.registry.save(entries);
+            changed.forEach((n, s) -> engine.procs.get(n).spec = s);
+        }
+        change(names, new Event.Restart(), true, Proc::settled, reply);
+    }
+
+    /** Persists the new desired state, feeds the event to each process and replies once all settle. */
+    private void change(List<String> names, Event event, boolean wanted, Predicate<Proc> done,
+                        CompletableFuture<Map<String, Object>> reply) {
+        var entries = new ArrayList<Registry.Entry>();
+        for (var e : entries()) entries.add(names.contains(e.spec().name()) ? e.withWanted(wanted) : e);
+        engine.registry.save(entries);
+        for (String n : names) engine.apply(engine.procs.get(n), event);
+        engine.await(names, done, () -> reply.complete(Map.of("processes", views(names))));
+    }
+
+    private Map<String, Object> status(Map<String, Object> args) {
+        var names = args.containsKey("name") ? targets(args) : List.copyOf(engine.procs.keySet());
+        var result = new LinkedHashMap<String, Object>();
+        result.put("processes", views(names));
+        result.put("warnings", List.copyOf(engine.warnings));
+        return result;
+    }
+
+    private Map<String, Object> list() {
+        var specs = new ArrayList<Object>();
+        for (var p : engine.procs.values()) specs.add(Views.spec(p));
+        return Map.of("processes", specs);
+    }
+
+    /** Stops every app, keeps what the user wanted for the next daemon, then lets the daemon exit. */
+    private void shutdown(CompletableFuture<Map<String, Object>> reply) {
+        var names = List.copyOf(engine.procs.keySet());
+        var wanted = new LinkedHashMap<String, Boolean>();
+        for (String n : names) {
+            var p = engine.procs.get(n);
+            wanted.put(n, p.wanted);
+            engine.apply(p, new Event.Stop(false));
+        }
+        engine.await(names, Proc::settled, () -> {
+            wanted.forEach((n, w) -> engine.procs.get(n).wanted = w);
+            engine.finished = true;
+            reply.complete(Map.of("stopped", names.size()));
+        });
+    }
+
+    private List<Object> views(List<String> names) {
+        long now = System.currentTimeMillis();
+        var out = new ArrayList<Object>();
+        for (String n : names) {
+            var p = engine.procs.get(n);
+            if (p != null) out.add(Views.status(p, engine.home, now));
+        }
+        return out;
+    }
+
+    /** The processes a request names: {@code all} for every one, else {@code name}, which must exist. */
+    private List<String> targets(Map<String, Object> args) {
+        if (bool(args, "all")) return List.copyOf(engine.procs.keySet());
+        if (!(args.get("name") instanceof String name)) throw new PmException(ErrorCode.BAD_REQUEST, "give a name or all");
+        if (!engine.procs.containsKey(name)) throw notFound(name);
+        return List.of(name);
+    }
+
+    private PmException notFound(String name) {
+        String hint = Names.nearest(name, engine.procs.keySet());
+        return new PmException(ErrorCode.NOT_FOUND, "no process named '" + name + "'"
+                + (hint.isEmpty() ? "; pm list shows the registered ones" : "; did you mean '" + hint + "'?"));
+    }
+
+    private List<Registry.Entry> entries() {
+        var out = new ArrayList<Registry.Entry>();
+        for (var p : engine.procs.values()) out.add(new Registry.Entry(p.id, p.spec, p.wanted));
+        return out;
+    }
+
+    private static boolean bool(Map<String, Object> args, String key) {
+        return Boolean.TRUE.equals(args.get(key));
+    }
+}

@@ -1,0 +1,220 @@
+package pm.daemon.engine;
+
+import pm.core.ExitOutcome;
+import pm.core.RestartPolicy;
+import pm.core.Signals;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The state machine of one process: (process, event, now) to (changed process, effects). It reads no
+ * clock and touches no process, so it can be tested as a table; the engine carries out the effects.
+ */
+public final class Machine {
+    private Machine() {}
+
+    /** A run this long resets the crash streak, so a backoff only grows for a real crash loop. */
+    public static final Duration STABLE_AFTER = Duration.ofSeconds(10);
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How often a stop re-checks whether the process group is gone once the leader has exited. */
+    static final Duration GROUP_POLL = Duration.ofMillis(20);
+
+    private static final List<Effect> NONE = List.of();
+
+    public static List<Effect> apply(Proc p, Event event, long now) {
+        return switch (event) {
+            case Event.Start s -> start(p, now);
+            case Event.Stop s -> stop(p, s.force(), now);
+            case Event.Restart r -> restart(p, now);
+            case Event.Spawned s -> spawned(p, s, now);
+            case Event.SpawnFailed f -> spawnFailed(p, f);
+            case Event.Exited x -> exited(p, x, now);
+            case Event.Timer t -> timer(p, t, now);
+        };
+    }
+
+    private static List<Effect> start(Proc p, long now) {
+        p.wanted = true;
+        return switch (p.state) {
+            // A user start is a fresh chance: forget the crash streak.
+            case STOPPED, EXITED, FATAL, BACKOFF -> {
+                p.streak = 0;
+                yield spawn(p);
+            }
+            // Already on its way up, or up: nothing to do.
+            case STARTING, RUNNING -> NONE;
+            // Being stopped: start again once it is down.
+            case STOPPING -> {
+                p.thenStart = true;
+                yield NONE;
+            }
+        };
+    }
+
+    private static List<Effect> stop(Proc p, boolean force, long now) {
+        p.wanted = false;
+        p.thenStart = false;
+        return switch (p.state) {
+            // Nothing runs: cancel any pending restart and settle as stopped.
+            case BACKOFF, EXITED, FATAL, STOPPED -> {
+                settle(p, State.STOPPED, p.state == State.STOPPED ? p.reason : "stopped by user");
+                yield NONE;
+            }
+            // Signal the whole group and give it the kill timeout to go.
+            case STARTING, RUNNING -> {
+                p.state = State.STOPPING;
+                p.reason = "stopping";
+                p.leaderGone = false;
+                p.killSent = force;
+                p.killAt = now + p.spec.killTimeout().toNanos();
+                p.deadline = p.killAt;
+                yield List.of(new Effect.Signal(p.pid, force ? Signals.SIGKILL : p.spec.stopSignal()));
+            }
+            // Already stopping: a forced stop escalates at once.
+            case STOPPING -> {
+                if (!force || p.killSent) yield NONE;
+                p.killSent = true;
+                yield List.of(new Effect.Signal(p.pid, Signals.SIGKILL));
+            }
+        };
+    }
+
+    private static List<Effect> restart(Proc p, long now) {
+        if (p.state == State.RUNNING || p.state == State.STARTING || p.state == State.STOPPING) {
+            var effects = stop(p, false, now);
+            p.wanted = true;
+            p.thenStart = true;
+            return effects;
+        }
+        return start(p, now);
+    }
+
+    private static List<Effect> spawn(Proc p) {
+        p.state = State.STARTING;
+        p.reason = "";
+        p.deadline = 0;
+        p.thenStart = false;
+        return List.of(new Effect.Spawn());
+    }
+
+    private static List<Effect> spawned(Proc p, Event.Spawned s, long now) {
+        if (p.state != State.STARTING) return NONE; // a spawn nobody waits for any more; cannot happen on one thread
+        p.state = State.RUNNING;
+        p.pid = s.pid();
+        p.startedAtMillis = s.wallMillis();
+        p.startedNanos = now;
+        p.reason = "";
+        return NONE;
+    }
+
+    private static List<Effect> spawnFailed(Proc p, Event.SpawnFailed f) {
+        // Spawn failures (missing program, bad permissions) do not heal by retrying: give up at once.
+        p.lastExit = new ExitOutcome.FailedToStart(f.reason());
+        settle(p, State.FATAL, "failed to start: " + f.reason());
+        return NONE;
+    }
+
+    private static List<Effect> exited(Proc p, Event.Exited x, long now) {
+        if (x.pid() != p.pid) return NONE; // an exit of an earlier run, already accounted for
+        p.leaderGone = true;
+        p.lastExitAtMillis = System.currentTimeMillis();
+        return switch (p.state) {
+            // The stop worked for the leader; the stop is done when its whole group is gone too.
+            case STOPPING -> {
+                p.lastExit = outcome(x.status(), true);
+                if (x.groupAlive()) {
+                    p.deadline = Math.min(p.killAt, now + GROUP_POLL.toNanos());
+                    yield NONE;
+                }
+                yield stopped(p);
+            }
+            // It ended by itself: clean up what it left in its group, then the policy decides.
+            case RUNNING, STARTING -> {
+                p.lastExit = outcome(x.status(), false);
+                var cleanup = x.groupAlive() ? List.<Effect>of(new Effect.Signal(p.pid, Signals.SIGKILL)) : NONE;
+                afterExit(p, now);
+                yield cleanup;
+            }
+            // No process of ours should be running in these states.
+            case STOPPED, BACKOFF, EXITED, FATAL -> NONE;
+        };
+    }
+
+    private static void afterExit(Proc p, long now) {
+        ExitOutcome out = p.lastExit;
+        RestartPolicy policy = p.spec.restartPolicy();
+        p.pid = 0;
+        if (!policy.restartsAfter(out)) {
+            settle(p, State.EXITED, out.describe() + "; policy " + policy.wireName() + " does not restart it");
+            return;
+        }
+        boolean stable = now - p.startedNanos >= STABLE_AFTER.toNanos();
+        p.streak = stable ? 1 : p.streak + 1;
+        if (policy != RestartPolicy.UNLESS_STOPPED && p.streak > p.spec.maxRestarts()) {
+            settle(p, State.FATAL, "crash loop: " + out.describe() + " after " + p.spec.maxRestarts()
+                    + " restarts in a row, each up less than " + STABLE_AFTER.toSeconds() + "s; gave up");
+            return;
+        }
+        long delay = backoff(p.spec.restartDelay(), p.streak).toNanos();
+        p.state = State.BACKOFF;
+        p.deadline = now + delay;
+        p.reason = out.describe() + "; restart " + p.streak + " in " + Duration.ofNanos(delay).toMillis() + "ms";
+    }
+
+    /** The delay before restart number {@code streak} in a row: doubling from the first delay, capped. */
+    public static Duration backoff(Duration first, int streak) {
+        long ms = first.toMillis();
+        for (int i = 1; i < streak && ms < MAX_BACKOFF.toMillis(); i++) ms *= 2;
+        return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
+    }
+
+    private static List<Effect> timer(Proc p, Event.Timer t, long now) {
+        if (p.deadline == 0 || now < p.deadline) return NONE;
+        p.deadline = 0;
+        return switch (p.state) {
+            // The restart delay is over.
+            case BACKOFF -> {
+                p.restarts++;
+                yield spawn(p);
+            }
+            case STOPPING -> {
+                if (p.leaderGone && !t.groupAlive()) yield stopped(p);
+                if (!p.killSent && now >= p.killAt) {
+                    // The kill timeout ran out: no more asking.
+                    p.killSent = true;
+                    p.reason = "did not stop within " + p.spec.killTimeout().toMillis() + "ms; sent SIGKILL";
+                    p.deadline = now + GROUP_POLL.toNanos();
+                    yield List.of(new Effect.Signal(p.pid, Signals.SIGKILL));
+                }
+                p.deadline = now + GROUP_POLL.toNanos();
+                yield NONE;
+            }
+            // No timers run in these states.
+            case STOPPED, STARTING, RUNNING, EXITED, FATAL -> NONE;
+        };
+    }
+
+    private static List<Effect> stopped(Proc p) {
+        p.pid = 0;
+        if (p.thenStart) {
+            p.streak = 0;
+            return spawn(p);
+        }
+        settle(p, State.STOPPED, p.killSent ? "killed by SIGKILL" : "stopped by user");
+        return NONE;
+    }
+
+    private static void settle(Proc p, State state, String reason) {
+        p.state = state;
+        p.reason = reason;
+        p.deadline = 0;
+        p.pid = state == State.STOPPING ? p.pid : 0;
+    }
+
+    /** The JDK reports death by signal N as status 128+N, as shells do. */
+    static ExitOutcome outcome(int status, boolean sentByPm) {
+        if (status > 128 && status <= 128 + 31) return new ExitOutcome.Signalled(status - 128, sentByPm);
+        return new ExitOutcome.Exited(status);
+    }
+}
