@@ -40,8 +40,9 @@ final class DaemonVerb {
     private int stop() {
         try {
             var result = client.callRunning("shutdown", Map.of());
-            out.printf("daemon stopped; it stopped %s process(es), which start again with the next daemon%n",
-                    result.get("stopped"));
+            long stopped = ((Number) result.getOrDefault("stopped", 0L)).longValue();
+            out.println("daemon stopped" + (stopped == 0 ? ""
+                    : "; it stopped " + stopped + " app(s), and the next daemon starts again those that were meant to run"));
         } catch (IOException e) {
             out.println("daemon is not running for " + home.dir());
         }

@@ -1,0 +1,157 @@
+package pm.it;
+
+import pm.core.Json;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs the real {@code ./pm} launcher against a private, temporary PM_HOME. Closing it stops the
+ * daemon (which stops every app) and removes the home, so tests never see each other's processes.
+ */
+final class Pm implements AutoCloseable {
+    static final Path ROOT = Path.of(System.getProperty("pm.root", System.getProperty("user.dir")));
+    static final Path FIXTURES = ROOT.resolve("src/test/fixtures");
+
+    /** What one command did. */
+    record Result(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    final Path home;
+
+    Pm() {
+        try {
+            // Short path: a Unix socket path must stay under 108 bytes.
+            home = Files.createTempDirectory(Path.of("/tmp"), "pm-it-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Result run(String... args) {
+        return run(List.of(args));
+    }
+
+    Result run(List<String> args) {
+        var cmd = new ArrayList<String>();
+        cmd.add(ROOT.resolve("pm").toString());
+        cmd.addAll(args);
+        try {
+            var pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+            pb.environment().put("PM_HOME", home.toString());
+            pb.environment().put("NO_COLOR", "1");
+            Path out = Files.createTempFile(home, "out", ".txt");
+            Path err = Files.createTempFile(home, "err", ".txt");
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            Process p = pb.start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("pm " + args + " did not finish within 60s");
+            }
+            var result = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            Files.delete(out);
+            Files.delete(err);
+            return result;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a command that must succeed, and returns its stdout. */
+    String ok(String... args) {
+        var r = run(args);
+        if (r.code() != 0) throw new AssertionError("pm " + String.join(" ", args) + " failed: " + r);
+        return r.out();
+    }
+
+    /** One process's entry in {@code pm status --json}. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> status(String name) {
+        var all = (List<Map<String, Object>>) Json.parseObject(ok("status", "--json")).get("processes");
+        return all.stream().filter(p -> name.equals(p.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " in status"));
+    }
+
+    String state(String name) {
+        return (String) status(name).get("state");
+    }
+
+    long pid(String name) {
+        return ((Number) status(name).get("pid")).longValue();
+    }
+
+    Path fixture(String name) {
+        return FIXTURES.resolve(name);
+    }
+
+    Path file(String name) {
+        return home.resolve(name);
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Asserts that the condition holds the whole time, checked every 20 ms: for "nothing else happens". */
+    static void stays(String what, Duration duration, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!condition.getAsBoolean()) throw new AssertionError("expected " + what + " to hold for " + duration);
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static boolean alive(long pid) {
+        // A zombie is not alive for our purposes: read the state letter.
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.ISO_8859_1);
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        run("daemon", "stop");
+        try (var files = Files.walk(home)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp folder is harmless
+        }
+    }
+
+    static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+}
