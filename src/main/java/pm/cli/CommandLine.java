@@ -123,7 +123,7 @@ final class CommandLine {
         out.append("Usage: pm ").append(c.usage()).append("\n\n").append(c.summary()).append("\n");
         if (!c.opts().isEmpty()) {
             out.append("\nOptions:\n");
-            int width = 0;
+            int width = "-h, --help".length();
             for (Opt o : c.opts()) width = Math.max(width, label(o).length());
             for (Opt o : c.opts()) {
                 out.append("  ").append(pad(label(o), width)).append("  ").append(o.help()).append('\n');

@@ -1,0 +1,535 @@
+package pm.daemon.engine;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import pm.core.ExitOutcome;
+import pm.core.ProcessSpec;
+import pm.core.ProcessType;
+import pm.core.RestartPolicy;
+import pm.core.Signals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The process state machine, driven event by event with a clock we control. {@code now} is in
+ * nanoseconds; {@link #T0} is an arbitrary origin far from zero, because 0 means "no deadline".
+ */
+class MachineTest {
+    static final long T0 = 5_000_000_000_000L;
+    static final Duration DELAY = Duration.ofMillis(100);
+    static final Duration KILL_TIMEOUT = Duration.ofSeconds(2);
+    static final long PID = 4242;
+
+    static final Effect SPAWN = new Effect.Spawn();
+    static final List<Effect> NONE = List.of();
+
+    Proc p;
+    long now = T0;
+
+    static long ms(long millis) {
+        return Duration.ofMillis(millis).toNanos();
+    }
+
+    static ProcessSpec spec(RestartPolicy policy, int maxRestarts, int stopSignal) {
+        return new ProcessSpec("app", ProcessType.BINARY, "/bin/true", List.of(), "", "/tmp", Map.of(), 0, "",
+                policy, maxRestarts, DELAY, stopSignal, KILL_TIMEOUT);
+    }
+
+    void newProc(RestartPolicy policy, int maxRestarts) {
+        p = new Proc(1, spec(policy, maxRestarts, Signals.SIGTERM), false);
+    }
+
+    List<Effect> on(Event e) {
+        return Machine.apply(p, e, now);
+    }
+
+    void advanceMillis(long millis) {
+        now += ms(millis);
+    }
+
+    /** Start and spawn with {@code pid}, ending in RUNNING. */
+    void run(long pid) {
+        assertThat(on(new Event.Start())).containsExactly(SPAWN);
+        assertThat(on(new Event.Spawned(pid, 1_700_000_000_000L))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.RUNNING);
+    }
+
+    /** From RUNNING: stay up {@code upMillis}, then exit with {@code status}. */
+    List<Effect> crashAfter(long upMillis, int status) {
+        advanceMillis(upMillis);
+        return on(new Event.Exited(p.pid, status, false));
+    }
+
+    /** From BACKOFF: wait out the deadline exactly and respawn with {@code pid}. */
+    void restartFromBackoff(long pid) {
+        assertThat(p.state).isEqualTo(State.BACKOFF);
+        now = p.deadline;
+        assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
+        on(new Event.Spawned(pid, 0));
+        assertThat(p.state).isEqualTo(State.RUNNING);
+    }
+
+    // ---- start and spawn ----
+
+    @Test
+    void startFromStoppedSpawnsThenSpawnedIsRunningWithPid() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        assertThat(on(new Event.Start())).containsExactly(SPAWN);
+        assertThat(p.state).isEqualTo(State.STARTING);
+        assertThat(p.wanted).isTrue();
+
+        assertThat(on(new Event.Spawned(PID, 123L))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.pid).isEqualTo(PID);
+        assertThat(p.startedAtMillis).isEqualTo(123L);
+        assertThat(p.startedNanos).isEqualTo(now);
+        assertThat(p.reason).isEmpty();
+    }
+
+    @Test
+    void startWhileStartingOrRunningDoesNothing() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        on(new Event.Start());
+        assertThat(on(new Event.Start())).isEqualTo(NONE);
+        on(new Event.Spawned(PID, 0));
+        assertThat(on(new Event.Start())).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.RUNNING);
+    }
+
+    @Test
+    void spawnFailedIsFatalWithTheReason() {
+        newProc(RestartPolicy.UNLESS_STOPPED, 3);
+        on(new Event.Start());
+        assertThat(on(new Event.SpawnFailed("no such file: /bin/true"))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.FATAL);
+        assertThat(p.reason).isEqualTo("failed to start: no such file: /bin/true");
+        assertThat(p.lastExit).isEqualTo(new ExitOutcome.FailedToStart("no such file: /bin/true"));
+        assertThat(p.deadline).isZero();
+    }
+
+    // ---- stop ----
+
+    @Test
+    void stopRunningSendsTheStopSignalThenExitWithGroupGoneIsStopped() {
+        p = new Proc(1, spec(RestartPolicy.ALWAYS, 3, Signals.parse("INT")), false);
+        run(PID);
+        assertThat(on(new Event.Stop(false))).containsExactly(new Effect.Signal(PID, 2));
+        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.wanted).isFalse();
+        assertThat(p.deadline).isEqualTo(now + KILL_TIMEOUT.toNanos());
+
+        advanceMillis(50);
+        assertThat(on(new Event.Exited(PID, 128 + 2, false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.reason).isEqualTo("stopped by user");
+        assertThat(p.pid).isZero();
+        assertThat(p.deadline).isZero();
+        assertThat(p.lastExit).isEqualTo(new ExitOutcome.Signalled(2, true));
+    }
+
+    @Test
+    void leaderExitWithGroupAliveStaysStoppingUntilATimerSeesTheGroupGone() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        run(PID);
+        on(new Event.Stop(false));
+        advanceMillis(10);
+        assertThat(on(new Event.Exited(PID, 143, true))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.deadline).isEqualTo(now + Machine.GROUP_POLL.toNanos());
+
+        now = p.deadline;
+        assertThat(on(new Event.Timer(true))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPING);
+
+        now = p.deadline;
+        assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+    }
+
+    @Test
+    void aGroupThatOutlivesTheKillTimeoutGetsSigkillToTheGroup() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        run(PID);
+        on(new Event.Stop(false));
+        long killAt = p.killAt;
+        on(new Event.Exited(PID, 143, true));
+        while (p.deadline < killAt) {
+            now = p.deadline;
+            assertThat(on(new Event.Timer(true))).isEqualTo(NONE);
+        }
+        now = p.deadline;
+        assertThat(on(new Event.Timer(true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
+        now = p.deadline;
+        on(new Event.Timer(false));
+        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.reason).isEqualTo("killed by SIGKILL");
+    }
+
+    @Test
+    void killTimeoutSendsSigkillToALeaderThatIgnoresTheStopSignal() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        run(PID);
+        on(new Event.Stop(false));
+
+        now += KILL_TIMEOUT.toNanos() - 1;
+        assertThat(on(new Event.Timer(true))).as("before the kill timeout").isEqualTo(NONE);
+
+        now += 1;
+        assertThat(on(new Event.Timer(true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
+        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.reason).isEqualTo("did not stop within 2000ms; sent SIGKILL");
+
+        now = p.deadline;
+        assertThat(on(new Event.Timer(true))).as("SIGKILL is sent once").isEqualTo(NONE);
+
+        assertThat(on(new Event.Exited(PID, 128 + 9, false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.reason).isEqualTo("killed by SIGKILL");
+        assertThat(p.lastExit).isEqualTo(new ExitOutcome.Signalled(9, true));
+    }
+
+    @Test
+    void forceStopSendsSigkillAtOnce() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        run(PID);
+        assertThat(on(new Event.Stop(true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
+        assertThat(p.state).isEqualTo(State.STOPPING);
+        on(new Event.Exited(PID, 137, false));
+        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.reason).isEqualTo("killed by SIGKILL");
+    }
+
+    @Test
+    void forceStopWhileStoppingEscalatesOnce() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        run(PID);
+        on(new Event.Stop(false));
+        assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
+        assertThat(on(new Event.Stop(true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
+        assertThat(on(new Event.Stop(true))).isEqualTo(NONE);
+    }
+
+    @Test
+    void stopWhenNothingRunsSettlesAsStopped() {
+        newProc(RestartPolicy.NEVER, 3);
+        assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+
+        run(PID);
+        crashAfter(1000, 0);
+        assertThat(p.state).isEqualTo(State.EXITED);
+        assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.reason).isEqualTo("stopped by user");
+    }
+
+    @ParameterizedTest(name = "{0}, exit status {1}")
+    @CsvSource({
+        "NEVER, 0", "NEVER, 1", "NEVER, 143", "NEVER, 137",
+        "ON_FAILURE, 0", "ON_FAILURE, 1", "ON_FAILURE, 143", "ON_FAILURE, 137",
+        "ALWAYS, 0", "ALWAYS, 1", "ALWAYS, 143", "ALWAYS, 137",
+        "UNLESS_STOPPED, 0", "UNLESS_STOPPED, 1", "UNLESS_STOPPED, 143", "UNLESS_STOPPED, 137",
+    })
+    void aUserStopNeverLeadsToARestart(RestartPolicy policy, int status) {
+        newProc(policy, 3);
+        run(PID);
+        on(new Event.Stop(false));
+        advanceMillis(10);
+        assertThat(on(new Event.Exited(PID, status, false))).doesNotContain(SPAWN);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.deadline).isZero();
+        advanceMillis(60_000);
+        assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+    }
+
+    // ---- exits and the restart policy ----
+
+    @ParameterizedTest(name = "{0}, exit status {1} -> {2}")
+    @CsvSource({
+        "NEVER,          0,   EXITED",
+        "NEVER,          1,   EXITED",
+        "NEVER,          137, EXITED",
+        "ON_FAILURE,     0,   EXITED",
+        "ON_FAILURE,     1,   BACKOFF",
+        "ON_FAILURE,     137, BACKOFF",
+        "ALWAYS,         0,   BACKOFF",
+        "ALWAYS,         1,   BACKOFF",
+        "ALWAYS,         137, BACKOFF",
+        "UNLESS_STOPPED, 0,   BACKOFF",
+        "UNLESS_STOPPED, 1,   BACKOFF",
+        "UNLESS_STOPPED, 137, BACKOFF",
+    })
+    void theRestartPolicyDecidesAfterAnExitOnItsOwn(RestartPolicy policy, int status, State expected) {
+        newProc(policy, 3);
+        run(PID);
+        assertThat(crashAfter(500, status)).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(expected);
+        assertThat(p.pid).isZero();
+        assertThat(p.lastExit).isEqualTo(status == 137 ? new ExitOutcome.Signalled(9, false) : new ExitOutcome.Exited(status));
+        if (expected == State.BACKOFF) {
+            assertThat(p.deadline).isEqualTo(now + DELAY.toNanos());
+            assertThat(p.reason).contains("restart 1 in 100ms");
+        } else {
+            assertThat(p.deadline).isZero();
+            assertThat(p.reason).contains("policy " + policy.wireName() + " does not restart it");
+        }
+    }
+
+    @Test
+    void anExitLeavingTheGroupAliveKillsTheRest() {
+        newProc(RestartPolicy.NEVER, 3);
+        run(PID);
+        advanceMillis(100);
+        assertThat(on(new Event.Exited(PID, 0, true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
+        assertThat(p.state).isEqualTo(State.EXITED);
+    }
+
+    @Test
+    void backoffTimerAtTheDeadlineRespawnsAndCountsTheRestart() {
+        newProc(RestartPolicy.ALWAYS, 3);
+        run(PID);
+        crashAfter(500, 1);
+        long deadline = p.deadline;
+
+        now = deadline - 1;
+        assertThat(on(new Event.Timer(false))).as("before the deadline").isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.BACKOFF);
+
+        now = deadline;
+        assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
+        assertThat(p.state).isEqualTo(State.STARTING);
+        assertThat(p.restarts).isEqualTo(1);
+        assertThat(p.deadline).isZero();
+    }
+
+    @Test
+    void stopDuringBackoffCancelsTheRestart() {
+        newProc(RestartPolicy.ALWAYS, 3);
+        run(PID);
+        crashAfter(500, 1);
+        assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.deadline).isZero();
+        assertThat(p.reason).isEqualTo("stopped by user");
+
+        advanceMillis(60_000);
+        assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.restarts).isZero();
+    }
+
+    @Test
+    void backoffDoublesFromTheFirstDelayAndIsCappedAt30s() {
+        assertThat(Machine.backoff(DELAY, 1)).isEqualTo(Duration.ofMillis(100));
+        assertThat(Machine.backoff(DELAY, 2)).isEqualTo(Duration.ofMillis(200));
+        assertThat(Machine.backoff(DELAY, 3)).isEqualTo(Duration.ofMillis(400));
+        assertThat(Machine.backoff(DELAY, 9)).isEqualTo(Duration.ofMillis(25_600));
+        assertThat(Machine.backoff(DELAY, 10)).isEqualTo(Machine.MAX_BACKOFF);
+        assertThat(Machine.backoff(DELAY, 1000)).isEqualTo(Machine.MAX_BACKOFF);
+        assertThat(Machine.backoff(Duration.ofSeconds(1), 6)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Machine.backoff(Duration.ZERO, 50)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void quickCrashesWaitLongerEachTime() {
+        newProc(RestartPolicy.ON_FAILURE, 10);
+        run(PID);
+        long[] expectedMillis = {100, 200, 400, 800, 1600};
+        for (int i = 0; i < expectedMillis.length; i++) {
+            crashAfter(200, 1);
+            assertThat((p.deadline - now) / 1_000_000).as("delay before restart %d", i + 1).isEqualTo(expectedMillis[i]);
+            restartFromBackoff(PID + i + 1);
+        }
+        assertThat(p.restarts).isEqualTo(expectedMillis.length);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = RestartPolicy.class, names = {"ON_FAILURE", "ALWAYS"})
+    void maxRestartsQuickCrashesInARowIsFatalCrashLoop(RestartPolicy policy) {
+        newProc(policy, 3);
+        run(PID);
+        for (int i = 1; i <= 3; i++) {
+            crashAfter(1000, 1);
+            restartFromBackoff(PID + i);
+        }
+        crashAfter(1000, 1);
+        assertThat(p.state).isEqualTo(State.FATAL);
+        assertThat(p.reason).contains("crash loop").contains("after 3 restarts in a row");
+        assertThat(p.restarts).isEqualTo(3);
+        assertThat(p.deadline).isZero();
+        advanceMillis(60_000);
+        assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.FATAL);
+    }
+
+    @Test
+    void maxRestartsZeroGivesUpAtTheFirstCrash() {
+        newProc(RestartPolicy.ALWAYS, 0);
+        run(PID);
+        crashAfter(1000, 0);
+        assertThat(p.state).isEqualTo(State.FATAL);
+        assertThat(p.reason).contains("crash loop");
+    }
+
+    @Test
+    void unlessStoppedNeverGoesFatalAndItsBackoffStaysCapped() {
+        newProc(RestartPolicy.UNLESS_STOPPED, 3);
+        run(PID);
+        for (int i = 1; i <= 25; i++) {
+            crashAfter(10, 1);
+            assertThat(p.state).as("after crash %d", i).isEqualTo(State.BACKOFF);
+            assertThat(p.deadline - now).isLessThanOrEqualTo(Machine.MAX_BACKOFF.toNanos());
+            restartFromBackoff(PID + i);
+        }
+        crashAfter(10, 1);
+        assertThat(p.deadline - now).isEqualTo(Machine.MAX_BACKOFF.toNanos());
+        assertThat(p.restarts).isEqualTo(25);
+    }
+
+    @Test
+    void aStableRunResetsTheCrashStreak() {
+        newProc(RestartPolicy.ALWAYS, 2);
+        run(PID);
+        crashAfter(1000, 1);
+        restartFromBackoff(PID + 1);
+        crashAfter(1000, 1);
+        assertThat(p.streak).isEqualTo(2);
+        restartFromBackoff(PID + 2);
+
+        crashAfter(Machine.STABLE_AFTER.toMillis(), 1);
+        assertThat(p.state).isEqualTo(State.BACKOFF);
+        assertThat(p.streak).isEqualTo(1);
+        assertThat(p.deadline - now).isEqualTo(DELAY.toNanos());
+    }
+
+    @Test
+    void aRunJustShortOfStableStillCountsAsACrash() {
+        newProc(RestartPolicy.ALWAYS, 1);
+        run(PID);
+        crashAfter(1000, 1);
+        restartFromBackoff(PID + 1);
+        crashAfter(Machine.STABLE_AFTER.toMillis() - 1, 1);
+        assertThat(p.state).isEqualTo(State.FATAL);
+    }
+
+    @Test
+    void aUserStartAfterFatalIsAFreshChance() {
+        newProc(RestartPolicy.ALWAYS, 0);
+        run(PID);
+        crashAfter(10, 1);
+        assertThat(p.state).isEqualTo(State.FATAL);
+        p.spec = spec(RestartPolicy.ALWAYS, 1, Signals.SIGTERM);
+        run(PID + 1);
+        crashAfter(10, 1);
+        assertThat(p.state).isEqualTo(State.BACKOFF);
+        assertThat(p.streak).isEqualTo(1);
+    }
+
+    @Test
+    void startDuringBackoffSpawnsAtOnce() {
+        newProc(RestartPolicy.ALWAYS, 3);
+        run(PID);
+        crashAfter(10, 1);
+        assertThat(on(new Event.Start())).containsExactly(SPAWN);
+        assertThat(p.state).isEqualTo(State.STARTING);
+        assertThat(p.deadline).isZero();
+    }
+
+    // ---- stale events ----
+
+    @Test
+    void anExitForAStalePidIsIgnored() {
+        newProc(RestartPolicy.ALWAYS, 3);
+        run(PID);
+        assertThat(on(new Event.Exited(PID - 1, 1, false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.pid).isEqualTo(PID);
+        assertThat(p.lastExit).isNull();
+
+        on(new Event.Stop(false));
+        assertThat(on(new Event.Exited(PID - 1, 1, false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPING);
+    }
+
+    @Test
+    void aTimerWithoutADeadlineDoesNothing() {
+        newProc(RestartPolicy.ALWAYS, 3);
+        run(PID);
+        advanceMillis(60_000);
+        assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.RUNNING);
+    }
+
+    // ---- restart ----
+
+    @Test
+    void restartOfARunningProcessStopsItThenSpawnsAgain() {
+        newProc(RestartPolicy.NEVER, 3);
+        run(PID);
+        assertThat(on(new Event.Restart())).containsExactly(new Effect.Signal(PID, Signals.SIGTERM));
+        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.wanted).isTrue();
+        assertThat(p.settled()).isFalse();
+
+        advanceMillis(30);
+        assertThat(on(new Event.Exited(PID, 143, false))).containsExactly(SPAWN);
+        assertThat(p.state).isEqualTo(State.STARTING);
+        on(new Event.Spawned(PID + 1, 0));
+        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.pid).isEqualTo(PID + 1);
+        assertThat(p.restarts).as("a user restart is not an automatic one").isZero();
+        assertThat(p.settled()).isTrue();
+    }
+
+    @Test
+    void restartWaitsForTheWholeGroupBeforeSpawning() {
+        newProc(RestartPolicy.NEVER, 3);
+        run(PID);
+        on(new Event.Restart());
+        assertThat(on(new Event.Exited(PID, 143, true))).isEqualTo(NONE);
+        now = p.deadline;
+        assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
+    }
+
+    @Test
+    void restartOfAStoppedProcessStartsIt() {
+        newProc(RestartPolicy.NEVER, 3);
+        assertThat(on(new Event.Restart())).containsExactly(SPAWN);
+        assertThat(p.state).isEqualTo(State.STARTING);
+    }
+
+    @Test
+    void startDuringStoppingStartsAgainOnceDownButAStopCancelsThat() {
+        newProc(RestartPolicy.NEVER, 3);
+        run(PID);
+        on(new Event.Stop(false));
+        assertThat(on(new Event.Start())).isEqualTo(NONE);
+        assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
+        assertThat(on(new Event.Exited(PID, 143, false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(State.STOPPED);
+
+        run(PID + 1);
+        on(new Event.Stop(false));
+        on(new Event.Start());
+        assertThat(on(new Event.Exited(PID + 1, 143, false))).containsExactly(SPAWN);
+    }
+
+    // ---- exit statuses ----
+
+    @Test
+    void statusesAbove128AreDeathsBySignal() {
+        assertThat(Machine.outcome(0, false)).isEqualTo(new ExitOutcome.Exited(0));
+        assertThat(Machine.outcome(128, false)).isEqualTo(new ExitOutcome.Exited(128));
+        assertThat(Machine.outcome(129, true)).isEqualTo(new ExitOutcome.Signalled(1, true));
+        assertThat(Machine.outcome(137, false)).isEqualTo(new ExitOutcome.Signalled(9, false));
+        assertThat(Machine.outcome(159, false)).isEqualTo(new ExitOutcome.Signalled(31, false));
+        assertThat(Machine.outcome(160, false)).isEqualTo(new ExitOutcome.Exited(160));
+    }
+}
