@@ -94,7 +94,7 @@ final class Register {
             String text = new String(head, StandardCharsets.ISO_8859_1);
             if (!text.startsWith("#!")) return "";
             int nl = text.indexOf('\n');
-            return nl < 0 ? text : text.substring(0, nl);
+            return (nl < 0 ? text : text.substring(0, nl)).strip();
         } catch (IOException e) {
             return "";
         }

@@ -188,11 +188,13 @@ public final class Json {
                     case 't' -> out.append('\t');
                     case 'u' -> {
                         if (at + 4 > s.length()) throw new ParseException("bad \\u escape", at);
-                        try {
-                            out.append((char) Integer.parseInt(s, at, at + 4, 16));
-                        } catch (NumberFormatException ex) {
-                            throw new ParseException("bad \\u escape", at);
+                        int code = 0;
+                        for (int k = 0; k < 4; k++) {
+                            int digit = Character.digit(s.charAt(at + k), 16);
+                            if (digit < 0) throw new ParseException("bad \\u escape", at);
+                            code = code * 16 + digit;
                         }
+                        out.append((char) code);
                         at += 4;
                     }
                     default -> throw new ParseException("bad escape '\\" + e + "'", at - 1);
@@ -214,7 +216,14 @@ public final class Json {
             }
             String text = s.substring(start, at);
             try {
-                return fraction ? (Object) Double.parseDouble(text) : (Object) Long.parseLong(text);
+                if (!fraction) {
+                    try {
+                        return Long.parseLong(text);
+                    } catch (NumberFormatException tooBig) {
+                        return Double.parseDouble(text);
+                    }
+                }
+                return Double.parseDouble(text);
             } catch (NumberFormatException e) {
                 throw new ParseException("bad number '" + text + "'", start);
             }

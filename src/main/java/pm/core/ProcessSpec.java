@@ -61,8 +61,8 @@ public record ProcessSpec(
         if (name == null || name.isEmpty()) throw PmException.invalid("the name is empty: give one with --name");
         if (name.length() > MAX_NAME_LENGTH)
             throw PmException.invalid("the name '" + name.substring(0, 20) + "...' is longer than " + MAX_NAME_LENGTH + " characters");
-        if (name.equals(".") || name.equals("..") || name.contains(".."))
-            throw PmException.invalid("the name '" + name + "' may not contain '..'");
+        if (name.equals(".")) throw PmException.invalid("the name may not be '.'");
+        if (name.contains("..")) throw PmException.invalid("the name '" + name + "' may not contain '..'");
         if (name.startsWith("-")) throw PmException.invalid("the name '" + name + "' may not start with '-'");
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);

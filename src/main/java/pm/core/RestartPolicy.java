@@ -16,7 +16,7 @@ public enum RestartPolicy {
     }
 
     public static RestartPolicy parse(String text) {
-        for (var p : values()) if (p.wireName().equals(text.trim())) return p;
+        for (var p : values()) if (p.wireName().equalsIgnoreCase(text.trim())) return p;
         throw PmException.invalid("unknown restart policy '" + text
                 + "': use never, on-failure, always or unless-stopped");
     }

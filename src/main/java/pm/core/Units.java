@@ -2,32 +2,25 @@ package pm.core;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Durations written {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} (a bare number is seconds) and sizes {@code 10M}, {@code 1G}. */
 public final class Units {
     private Units() {}
 
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)(ms|s|m|h)?");
+
     public static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
-            String digits = Character.isDigit(unit) ? t : t.substring(0, t.length() - 1);
-            double amount = Double.parseDouble(digits);
-            if (amount < 0 || Double.isNaN(amount) || Double.isInfinite(amount)) throw new NumberFormatException();
-            double seconds = switch (unit) {
-                case 's' -> amount;
-                case 'm' -> amount * 60;
-                case 'h' -> amount * 3600;
-                default -> {
-                    if (!Character.isDigit(unit)) throw new NumberFormatException();
-                    yield amount;
-                }
-            };
-            return Duration.ofMillis(Math.round(seconds * 1000));
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            throw PmException.invalid("bad duration '" + text + "': write it like 500ms, 5s, 2m or 1h");
-        }
+        var m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) throw PmException.invalid("bad duration '" + text + "': write it like 500ms, 5s, 2m or 1h");
+        double amount = Double.parseDouble(m.group(1));
+        double millis = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> amount;
+            case "m" -> amount * 60_000;
+            case "h" -> amount * 3_600_000;
+            default -> amount * 1000;
+        };
+        return Duration.ofMillis(Math.round(millis));
     }
 
     public static String formatDuration(Duration d) {
@@ -40,7 +33,7 @@ public final class Units {
 
     public static long parseSize(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);
-        if (t.endsWith("B") && t.length() > 1 && !Character.isDigit(t.charAt(t.length() - 2))) t = t.substring(0, t.length() - 1);
+        if (t.endsWith("B")) t = t.substring(0, t.length() - 1);
         long factor = 1;
         char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
         switch (unit) {

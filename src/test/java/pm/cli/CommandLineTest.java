@@ -154,6 +154,13 @@ class CommandLineTest {
     }
 
     @Test
+    void helpAlignsEvenWhenEveryOptionIsShorterThanHelp() {
+        var stop = new Command("stop", "stop NAME", "Stop it", List.of(Opt.flag("all", "every process")), 0, 1, false, "", NOTHING);
+        var lines = CommandLine.help(stop).lines().filter(l -> l.startsWith("  -")).toList();
+        assertThat(lines).containsExactly("  --all       every process", "  -h, --help  show this help");
+    }
+
+    @Test
     void helpOfACommandWithoutOptionsOrExampleIsShort() {
         assertThat(CommandLine.help(STATUS)).isEqualTo("Usage: pm status [NAME]\n\nShow the state\n");
     }

@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The state machine of one process: (process, event, now) to (changed process, effects). It reads no
- * clock and touches no process, so it can be tested as a table; the engine carries out the effects.
+ * The state machine of one process: (process, event, now) to (changed process, effects). Time comes in
+ * as {@code now} (the wall clock is read only to stamp an exit for display) and it touches no process,
+ * so it can be tested as a table; the engine carries out the effects.
  */
 public final class Machine {
     private Machine() {}
@@ -165,8 +166,9 @@ public final class Machine {
     /** The delay before restart number {@code streak} in a row: doubling from the first delay, capped. */
     public static Duration backoff(Duration first, int streak) {
         long ms = first.toMillis();
-        for (int i = 1; i < streak && ms < MAX_BACKOFF.toMillis(); i++) ms *= 2;
-        return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
+        long cap = Math.max(ms, MAX_BACKOFF.toMillis()); // a first delay above the cap is taken as asked
+        for (int i = 1; i < streak && ms < cap; i++) ms *= 2;
+        return Duration.ofMillis(Math.min(ms, cap));
     }
 
     private static List<Effect> timer(Proc p, Event.Timer t, long now) {
