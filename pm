@@ -65,10 +65,16 @@ fi
 [ -d "$root/target" ] && [ ! -r "$remembered" ] && echo "$java_home" > "$remembered"
 
 if [ "${1:-}" = daemon ] && [ "${2:-}" = run ]; then
+    # The daemon runs from its own copy of the jar, renamed into place: a rebuild rewrites target/pm.jar
+    # in place, which would break a running daemon's lazy class loading.
+    home=${PM_HOME:-$HOME/.pm}
+    (umask 077 && mkdir -p "$home") || exit 1
+    cp "$jar" "$home/daemon.jar.$$" && mv -f "$home/daemon.jar.$$" "$home/daemon.jar" || exit 1
+    jar=$home/daemon.jar
     # The daemon's flags: a small, steady footprint (docs/performance.md says why each is here).
     exec "$java" -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders \
         -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning:stderr \
-        -cp "$jar" pm.daemon.Daemon
+        -Dpm.root="$root" -cp "$jar" pm.daemon.Daemon
 fi
 
 # The AOT cache makes the client start about twice as fast. JDK 25.0.3 silently runs stale classes

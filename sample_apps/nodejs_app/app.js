@@ -9,7 +9,8 @@
  *   HOST             bind address (default 127.0.0.1)
  *   PORT             listen port (default 3000)
  *   WORKER_INTERVAL  seconds between worker ticks, float allowed (default 5)
- *   PM_PROCESS_ID    optional; only echoed in the start log line
+ *   PM_PROCESS_ID    optional; set by pm. Echoed in the start log line and, with the
+ *                    other PM_HEARTBEAT_* variables pm sets, used to send heartbeats
  */
 const express = require('express');
 
@@ -57,6 +58,26 @@ app.use((req, res) => {
   res.status(404).json({ error: 'not found', path: req.originalUrl });
 });
 
+// Heartbeats to pm are sent automatically when PM_PROCESS_ID is set (the app was started by pm).
+// pm puts clients/node on NODE_PATH, so require('pm-heartbeat') resolves there; run standalone it
+// may not resolve, and the app works the same without it.
+let heartbeat = null;
+function startHeartbeats() {
+  if (!process.env.PM_PROCESS_ID) return null;
+  let hb;
+  try {
+    hb = require('pm-heartbeat');
+  } catch (err) {
+    log(`heartbeat client not available${err.code === 'MODULE_NOT_FOUND' ? '' : `: ${err.message}`}`);
+    return null;
+  }
+  const client = hb.start(); // unref()ed: never keeps the app alive
+  log(client.enabled
+    ? `heartbeats to pm every ${client.interval}s`
+    : 'heartbeats off: PM_HEARTBEAT_ADDR/PM_HEARTBEAT_SECRET not set');
+  return client;
+}
+
 // Background worker: produce a random value every WORKER_INTERVAL seconds.
 const worker = setInterval(() => {
   workerTicks += 1;
@@ -68,6 +89,7 @@ const server = app.listen(PORT, HOST, () => {
   let line = `nodejs-app listening on http://${HOST}:${PORT} (pid ${process.pid})`;
   if (process.env.PM_PROCESS_ID) line += ` pm_process_id=${process.env.PM_PROCESS_ID}`;
   log(line);
+  if (!shuttingDown) heartbeat = startHeartbeats();
 });
 
 server.on('error', (err) => {
@@ -84,6 +106,7 @@ function shutdown(signal) {
   shuttingDown = true;
   log(`received ${signal}, shutting down`);
   clearInterval(worker);
+  if (heartbeat) heartbeat.stop();
 
   // If keep-alive or slow clients hold the server open, don't hang forever.
   // unref() so this timer alone never keeps the process alive.

@@ -8,7 +8,8 @@ Env vars:
   HOST             bind address (default 127.0.0.1)
   PORT             listen port (default 5000)
   WORKER_INTERVAL  seconds between worker ticks, float allowed (default 5)
-  PM_PROCESS_ID    optional; only echoed in the start log line
+  PM_PROCESS_ID    optional; set by pm. Echoed in the start log line and, with the
+                   other PM_HEARTBEAT_* variables pm sets, used to send heartbeats
 """
 
 import errno
@@ -37,6 +38,29 @@ def log(msg, stream=sys.stdout):
     ts = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     # flush so lines reach pm's log files immediately, not when the buffer fills
     print(f"{ts} {msg}", file=stream, flush=True)
+
+
+def start_heartbeats():
+    """Heartbeats to pm, only when pm started us (PM_PROCESS_ID is set).
+
+    pm puts clients/python on PYTHONPATH; run standalone the import may fail, and that's fine.
+    Returns the client, or None.
+    """
+    process_id = os.environ.get("PM_PROCESS_ID")
+    if not process_id:
+        return None
+    try:
+        from process_manager.core.heartbeat import ProcessHeartbeatClient
+    except ImportError:
+        log("heartbeat client not available")
+        return None
+    client = ProcessHeartbeatClient(process_id)
+    client.start()
+    if client.enabled:
+        log(f"heartbeats to pm every {client.interval:g}s")
+    else:
+        log("heartbeats off: PM_HEARTBEAT_ADDR/PM_HEARTBEAT_SECRET not set")
+    return client
 
 
 def worker():
@@ -115,11 +139,14 @@ def main():
         start += f" pm_process_id={os.environ['PM_PROCESS_ID']}"
     log(start)
 
+    heartbeat = start_heartbeats()
     worker_thread.start()
     # Short poll interval so shutdown() is noticed quickly.
     server.serve_forever(poll_interval=0.2)
 
     worker_thread.join(timeout=1)
+    if heartbeat is not None:
+        heartbeat.stop()
     server.server_close()
     log("stopped cleanly")
     sys.exit(0)

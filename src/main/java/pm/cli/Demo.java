@@ -4,8 +4,6 @@ import pm.core.PmException;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,24 +66,19 @@ final class Demo {
         if (npm.waitFor() != 0) throw PmException.invalid("npm ci failed in " + app + "; is npm installed?");
     }
 
+    /** Waits until the daemon's own health check has passed: the status table then says so too. */
     private void waitHealthy(App app) throws InterruptedException {
-        var url = URI.create("http://127.0.0.1:" + app.port() + "/health");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            try {
-                var conn = (HttpURLConnection) url.toURL().openConnection();
-                conn.setConnectTimeout(500);
-                conn.setReadTimeout(1000);
-                if (conn.getResponseCode() == 200) {
-                    out.printf("%s answers at %s%n", app.name(), url);
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
+            var proc = Verbs.list(client.call("status", Map.of("name", app.name())).get("processes")).getFirst();
+            if ("running".equals(proc.get("state")) && "healthy".equals(proc.get("health"))) {
+                out.printf("%s answers at %s%n", app.name(), proc.get("health_check"));
+                return;
             }
+            if ("fatal".equals(proc.get("state")) || "exited".equals(proc.get("state"))) break;
             Thread.sleep(100);
         }
-        throw new PmException(pm.core.ErrorCode.SPAWN_FAILED, app.name() + " did not answer at " + url
-                + " within 30s; see pm logs " + app.name() + " (is port " + app.port() + " taken by another program?)");
+        throw new PmException(pm.core.ErrorCode.SPAWN_FAILED, app.name() + " did not become healthy within 30s; see pm describe "
+                + app.name() + " and pm logs " + app.name() + " (is port " + app.port() + " taken by another program?)");
     }
 }

@@ -1,5 +1,6 @@
 package pm.cli;
 
+import pm.core.HealthSettings;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
 import pm.core.ProcessType;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +54,18 @@ final class Register {
                 p.has("max-restarts") ? count(p.value("max-restarts", ""), "--max-restarts") : ProcessSpec.DEFAULT_MAX_RESTARTS,
                 p.has("restart-delay") ? Units.parseDuration(p.value("restart-delay", "")) : ProcessSpec.DEFAULT_RESTART_DELAY,
                 Signals.parse(p.value("stop-signal", "TERM")),
-                p.has("kill-timeout") ? Units.parseDuration(p.value("kill-timeout", "")) : ProcessSpec.DEFAULT_KILL_TIMEOUT);
+                p.has("kill-timeout") ? Units.parseDuration(p.value("kill-timeout", "")) : ProcessSpec.DEFAULT_KILL_TIMEOUT,
+                new HealthSettings(
+                        duration(p, "health-interval", HealthSettings.DEFAULT.interval()),
+                        duration(p, "health-timeout", HealthSettings.DEFAULT.timeout()),
+                        p.has("health-retries") ? count(p.value("health-retries", ""), "--health-retries") : HealthSettings.DEFAULT.retries(),
+                        duration(p, "health-start-period", HealthSettings.DEFAULT.startPeriod())),
+                duration(p, "heartbeat-timeout", ProcessSpec.DEFAULT_HEARTBEAT_TIMEOUT),
+                p.has("max-memory") ? Units.parseSize(p.value("max-memory", "")) : 0);
+    }
+
+    private static Duration duration(CommandLine.Parsed p, String flag, Duration fallback) {
+        return p.has(flag) ? Units.parseDuration(p.value(flag, "")) : fallback;
     }
 
     /** A path (relative to the caller) that must exist, or a bare program name found on PATH. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything pm needs to run one process, as registered. Validated here, once, so a spec that exists
@@ -27,12 +28,25 @@ public record ProcessSpec(
         int maxRestarts,
         Duration restartDelay,
         int stopSignal,
-        Duration killTimeout) {
+        Duration killTimeout,
+        HealthSettings health,
+        Duration heartbeatTimeout,
+        long maxMemory) {
 
     public static final int MAX_NAME_LENGTH = 64;
     public static final int DEFAULT_MAX_RESTARTS = 10;
     public static final Duration DEFAULT_RESTART_DELAY = Duration.ofMillis(100);
     public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofSeconds(10);
+    /** An app that has sent a heartbeat and then is silent this long is unhealthy; 0 turns it off. */
+    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A spec with default health settings, heartbeat timeout and no memory limit. */
+    public ProcessSpec(String name, ProcessType type, String script, List<String> args, String interpreter, String cwd,
+                       Map<String, String> env, int port, String healthCheck, RestartPolicy restartPolicy,
+                       int maxRestarts, Duration restartDelay, int stopSignal, Duration killTimeout) {
+        this(name, type, script, args, interpreter, cwd, env, port, healthCheck, restartPolicy, maxRestarts,
+                restartDelay, stopSignal, killTimeout, HealthSettings.DEFAULT, DEFAULT_HEARTBEAT_TIMEOUT, 0);
+    }
 
     public ProcessSpec {
         checkName(name);
@@ -46,14 +60,16 @@ public record ProcessSpec(
         env.forEach(ProcessSpec::checkEnv);
         if (port < 0 || port > 65535) throw PmException.invalid("bad port " + port + ": use 1 to 65535");
         healthCheck = healthCheck == null ? "" : healthCheck;
-        if (!healthCheck.isEmpty() && !healthCheck.startsWith("/") && !healthCheck.contains("://"))
-            throw PmException.invalid("bad --health-check '" + healthCheck + "': give a path such as /health or a URL");
+        if (!healthCheck.isEmpty()) Probe.parse(healthCheck, port);
         if (restartPolicy == null) throw PmException.invalid("missing restart policy");
         if (maxRestarts < 0) throw PmException.invalid("--max-restarts must be 0 or more");
         if (restartDelay == null || restartDelay.isNegative()) throw PmException.invalid("bad --restart-delay");
         Signals.name(stopSignal);
         if (stopSignal < 1 || stopSignal > 31) throw PmException.invalid("bad stop signal " + stopSignal);
         if (killTimeout == null || killTimeout.isNegative()) throw PmException.invalid("bad --kill-timeout");
+        if (health == null) health = HealthSettings.DEFAULT;
+        if (heartbeatTimeout == null || heartbeatTimeout.isNegative()) throw PmException.invalid("bad --heartbeat-timeout");
+        if (maxMemory < 0) throw PmException.invalid("--max-memory must be positive");
     }
 
     /** Names become file names and registry keys, so they are kept to a safe, printable alphabet. */
@@ -97,16 +113,14 @@ public record ProcessSpec(
         return out.toString();
     }
 
-    /** The URL the health check probes, or empty when there is none. */
-    public String healthUrl() {
-        if (healthCheck.isEmpty()) return "";
-        if (healthCheck.contains("://")) return healthCheck;
-        return "http://127.0.0.1:" + (port == 0 ? 80 : port) + healthCheck;
+    /** The health check's probe, or empty when there is none. */
+    public Optional<Probe> probe() {
+        return healthCheck.isEmpty() ? Optional.empty() : Optional.of(Probe.parse(healthCheck, port));
     }
 
     public ProcessSpec withEnv(Map<String, String> newEnv) {
         return new ProcessSpec(name, type, script, args, interpreter, cwd, newEnv, port, healthCheck,
-                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout);
+                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory);
     }
 
     public Map<String, Object> toJson() {
@@ -125,6 +139,12 @@ public record ProcessSpec(
         m.put("restart_delay_ms", restartDelay.toMillis());
         m.put("stop_signal", Signals.name(stopSignal));
         m.put("kill_timeout_ms", killTimeout.toMillis());
+        m.put("health_interval_ms", health.interval().toMillis());
+        m.put("health_timeout_ms", health.timeout().toMillis());
+        m.put("health_retries", health.retries());
+        m.put("health_start_period_ms", health.startPeriod().toMillis());
+        m.put("heartbeat_timeout_ms", heartbeatTimeout.toMillis());
+        m.put("max_memory_bytes", maxMemory);
         return m;
     }
 
@@ -149,7 +169,14 @@ public record ProcessSpec(
                     num(m, "max_restarts", DEFAULT_MAX_RESTARTS),
                     Duration.ofMillis(num(m, "restart_delay_ms", DEFAULT_RESTART_DELAY.toMillis())),
                     Signals.parse(str(m, "stop_signal", "TERM")),
-                    Duration.ofMillis(num(m, "kill_timeout_ms", DEFAULT_KILL_TIMEOUT.toMillis())));
+                    Duration.ofMillis(num(m, "kill_timeout_ms", DEFAULT_KILL_TIMEOUT.toMillis())),
+                    new HealthSettings(
+                            Duration.ofMillis(num(m, "health_interval_ms", HealthSettings.DEFAULT.interval().toMillis())),
+                            Duration.ofMillis(num(m, "health_timeout_ms", HealthSettings.DEFAULT.timeout().toMillis())),
+                            num(m, "health_retries", HealthSettings.DEFAULT.retries()),
+                            Duration.ofMillis(num(m, "health_start_period_ms", HealthSettings.DEFAULT.startPeriod().toMillis()))),
+                    Duration.ofMillis(num(m, "heartbeat_timeout_ms", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())),
+                    m.get("max_memory_bytes") instanceof Number n ? n.longValue() : 0);
         } catch (ClassCastException e) {
             throw PmException.invalid("malformed process spec: " + e.getMessage());
         }

@@ -1,6 +1,9 @@
 package pm.daemon;
 
 import pm.core.Home;
+import pm.core.PmException;
+import pm.core.Units;
+import pm.daemon.monitor.Monitor;
 import pm.daemon.api.Server;
 import pm.daemon.controller.Launcher;
 import pm.daemon.engine.Engine;
@@ -10,6 +13,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
@@ -43,8 +48,13 @@ public final class Daemon {
         }
         Files.writeString(home.pidFile(), ProcessHandle.current().pid() + "\n");
 
-        var engine = new Engine(home, new Registry(home.registry()), new Launcher(home));
+        Path root = Path.of(System.getProperty("pm.root", "."));
+        var engine = new Engine(home, new Registry(home.registry()), new Launcher(home, root.resolve("clients")));
         engine.restore();
+        var monitor = new Monitor(engine::targets, engine::observe, sampleInterval(), HeartbeatPort.remembered(home));
+        HeartbeatPort.remember(home, monitor.heartbeatPort());
+        engine.watchedBy(monitor::targetsChanged, monitor.heartbeatPort());
+        monitor.start();
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
@@ -65,6 +75,18 @@ public final class Daemon {
         cleanup(home, server);
         lock.release();
         System.exit(0);
+    }
+
+    /** PM_SAMPLE_INTERVAL (a duration, 0 turns sampling off), default 1s. */
+    private static Duration sampleInterval() {
+        String env = System.getenv("PM_SAMPLE_INTERVAL");
+        if (env == null || env.isBlank()) return Duration.ofSeconds(1);
+        try {
+            return Units.parseDuration(env);
+        } catch (PmException e) {
+            System.err.println("pm daemon: PM_SAMPLE_INTERVAL: " + e.getMessage() + "; sampling every 1s");
+            return Duration.ofSeconds(1);
+        }
     }
 
     /** Creates the home (0700) and its log folder, and refuses a home someone else owns. */

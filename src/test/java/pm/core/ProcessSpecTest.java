@@ -193,11 +193,20 @@ class ProcessSpecTest {
     }
 
     @Test
-    void healthUrlBuildsALocalUrlFromAPath() {
-        assertThat(spec("a", 0, "", Map.of()).healthUrl()).isEmpty();
-        assertThat(spec("a", 8080, "/health", Map.of()).healthUrl()).isEqualTo("http://127.0.0.1:8080/health");
-        assertThat(spec("a", 0, "/health", Map.of()).healthUrl()).isEqualTo("http://127.0.0.1:80/health");
-        assertThat(spec("a", 8080, "http://10.0.0.1:9000/up", Map.of()).healthUrl()).isEqualTo("http://10.0.0.1:9000/up");
+    void aHealthCheckIsAPathOnThePortAUrlATcpAddressOrACommand() {
+        assertThat(spec("a", 0, "", Map.of()).probe()).isEmpty();
+        assertThat(spec("a", 8080, "/health", Map.of()).probe().orElseThrow().describe()).isEqualTo("http://127.0.0.1:8080/health");
+        assertThat(spec("a", 8080, "http://10.0.0.1:9000/up", Map.of()).probe().orElseThrow().describe()).isEqualTo("http://10.0.0.1:9000/up");
+        assertThat(spec("a", 0, "tcp://127.0.0.1:6379", Map.of()).probe().orElseThrow()).isEqualTo(new Probe.Tcp("127.0.0.1", 6379));
+        assertThat(spec("a", 0, "cmd:pg_isready -q", Map.of()).probe().orElseThrow()).isEqualTo(new Probe.Command("pg_isready -q"));
+    }
+
+    @Test
+    void aHealthCheckPathNeedsAPortAndOtherFormsAreRejected() {
+        assertInvalid(() -> spec("a", 0, "/health", Map.of()), "needs --port");
+        assertInvalid(() -> spec("a", 0, "health", Map.of()), "bad --health-check 'health'");
+        assertInvalid(() -> spec("a", 0, "tcp://nohost", Map.of()), "tcp://HOST:PORT");
+        assertInvalid(() -> spec("a", 0, "cmd:", Map.of()), "needs a command");
     }
 
     @Test

@@ -44,11 +44,13 @@ class QuickStartIT {
                 "--health-check", "/health");
         assertThat(node.code()).as(node.toString()).isZero();
 
-        assertThat(pm.ok("start", "python-app")).contains("python-app: running (pid ");
-        assertThat(pm.ok("start", "nodejs-app")).contains("nodejs-app: running (pid ");
-        assertThat(pm.ok("start", "--all")).contains("python-app: running").contains("nodejs-app: running");
+        // With a health check, an app is starting until its first probe passes.
+        assertThat(pm.ok("start", "python-app")).containsPattern("python-app: (starting|running) \\(pid \\d+\\)");
+        assertThat(pm.ok("start", "nodejs-app")).containsPattern("nodejs-app: (starting|running) \\(pid \\d+\\)");
+        assertThat(pm.ok("start", "--all")).contains("python-app: ").contains("nodejs-app: ");
 
         await("both apps answer /health", seconds(20), () -> healthy(5000) && healthy(3000));
+        await("pm sees both healthy", seconds(20), () -> pm.ok("status").matches("(?s).*python-app .* healthy .*nodejs-app .* healthy.*"));
         var status = pm.ok("status");
         assertThat(status).containsPattern("python-app +python +running +\\d+")
                 .containsPattern("nodejs-app +nodejs +running +\\d+");
@@ -57,7 +59,7 @@ class QuickStartIT {
                 () -> pm.ok("logs", "python-app", "--tail", "50").contains("listening on http://127.0.0.1:5000"));
 
         long before = pm.pid("python-app");
-        assertThat(pm.ok("restart", "python-app")).contains("python-app: running");
+        assertThat(pm.ok("restart", "python-app")).containsPattern("python-app: (starting|running)");
         assertThat(pm.pid("python-app")).isNotEqualTo(before);
         assertThat(Pm.alive(before)).isFalse();
         await("the restarted python app answers", seconds(20), () -> healthy(5000));

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Spawns an app in its own session and process group, with stdout and stderr appended straight to its
@@ -28,15 +29,18 @@ public final class Launcher {
 
     private final Home home;
     private final String setsid;
+    /** pm's heartbeat client libraries, put on Python's and Node.js's module path so apps can import them. */
+    private final Path clients;
 
-    public Launcher(Home home) {
+    public Launcher(Home home, Path clients) {
         this.home = home;
+        this.clients = clients;
         this.setsid = onPath("setsid", System.getenv("PATH"));
         if (setsid.isEmpty()) throw new IllegalStateException("setsid (util-linux) is not on PATH; pm needs it to start apps");
     }
 
     /** Starts the app; returns its {@link Process}, whose pid is also its process group id. */
-    public Process spawn(int id, ProcessSpec spec) throws SpawnFailure {
+    public Process spawn(int id, ProcessSpec spec, Map<String, String> pmEnv) throws SpawnFailure {
         var command = new ArrayList<String>();
         command.add(setsid);
         command.addAll(commandFor(spec));
@@ -60,12 +64,26 @@ public final class Launcher {
         env.put("PM_PROCESS_ID", Integer.toString(id));
         env.put("PM_NAME", spec.name());
         if (spec.port() != 0) env.put("PORT", Integer.toString(spec.port()));
-        if (spec.type() == ProcessType.PYTHON) env.put("PYTHONUNBUFFERED", "1");
+        env.putAll(pmEnv);
+        switch (spec.type()) {
+            case PYTHON -> {
+                env.put("PYTHONUNBUFFERED", "1");
+                prependPath(env, "PYTHONPATH", clients.resolve("python"));
+            }
+            case NODEJS -> prependPath(env, "NODE_PATH", clients.resolve("node"));
+            case SHELL, JAVA, BINARY -> { }
+        }
         try {
             return pb.start();
         } catch (IOException e) {
             throw new SpawnFailure(e.getMessage());
         }
+    }
+
+    /** Appends pm's folder to a search path the app may already have; the app's own entries win. */
+    private static void prependPath(Map<String, String> env, String name, Path dir) {
+        String old = env.get(name);
+        env.put(name, old == null || old.isEmpty() ? dir.toString() : old + ":" + dir);
     }
 
     /** The command line for a spec, without the setsid prefix. */

@@ -35,6 +35,8 @@ final class Commands {
             case "restart" -> restart(args, reply);
             case "status" -> reply.complete(status(args));
             case "list" -> reply.complete(list());
+            case "describe" -> reply.complete(Map.of("process",
+                    Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, System.currentTimeMillis())));
             case "shutdown" -> shutdown(reply);
             default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
         }
@@ -114,6 +116,7 @@ final class Commands {
         var result = new LinkedHashMap<String, Object>();
         result.put("processes", views(names));
         result.put("warnings", List.copyOf(engine.warnings));
+        result.put("rejected_heartbeats", engine.rejectedHeartbeats);
         return result;
     }
 

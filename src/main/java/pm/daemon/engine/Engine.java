@@ -5,6 +5,8 @@ import pm.core.Home;
 import pm.core.PmException;
 import pm.daemon.controller.Launcher;
 import pm.daemon.controller.Libc;
+import pm.daemon.monitor.Observation;
+import pm.daemon.monitor.Target;
 import pm.daemon.registry.Registry;
 
 import java.util.ArrayList;
@@ -32,6 +34,8 @@ public final class Engine {
 
     private record ChildExit(String name, long pid, int status) implements Message {}
 
+    private record Observed(Observation observation) implements Message {}
+
     /** A reply that waits until every named process satisfies {@code done}. */
     private record Waiter(List<String> names, Predicate<Proc> done, Runnable then) {}
 
@@ -45,6 +49,13 @@ public final class Engine {
     private final Commands commands = new Commands(this);
     int nextId;
     volatile boolean finished;
+    /** Heartbeats refused since the daemon started: wrong secret, unknown id, malformed. */
+    long rejectedHeartbeats;
+    /** What the monitor watches: rebuilt on the engine thread when a run starts or ends, read by the monitor. */
+    private volatile List<Target> targets = List.of();
+    private boolean targetsDirty;
+    private Runnable targetsChanged = () -> { };
+    private int heartbeatPort;
 
     public Engine(Home home, Registry registry, Launcher launcher) {
         this.home = home;
@@ -62,6 +73,22 @@ public final class Engine {
         }
     }
 
+    /** Connects the monitor: it is told when the snapshot changes, and apps are told where to send heartbeats. */
+    public void watchedBy(Runnable targetsChanged, int heartbeatPort) {
+        this.targetsChanged = targetsChanged;
+        this.heartbeatPort = heartbeatPort;
+    }
+
+    /** The running processes, for the monitor; an immutable snapshot. */
+    public List<Target> targets() {
+        return targets;
+    }
+
+    /** Posts what the monitor saw; the engine decides what it means. Any thread. */
+    public void observe(Observation observation) {
+        queue.add(new Observed(observation));
+    }
+
     public CompletableFuture<Map<String, Object>> submit(String cmd, Map<String, Object> args) {
         var reply = new CompletableFuture<Map<String, Object>>();
         queue.add(new Request(cmd, args, reply));
@@ -77,6 +104,7 @@ public final class Engine {
                 if (m != null) handle(m);
                 fireTimers();
                 settleWaiters();
+                publishTargets();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -103,12 +131,60 @@ public final class Engine {
                 var p = procs.get(x.name());
                 if (p != null) apply(p, new Event.Exited(x.pid(), x.status(), Libc.groupAlive(x.pid())));
             }
+            case Observed o -> observed(o.observation());
         }
+    }
+
+    private void observed(Observation o) {
+        switch (o) {
+            case Observation.Samples s -> {
+                for (var u : s.usages()) {
+                    var p = procs.get(u.name());
+                    if (p == null) continue;
+                    apply(p, new Event.Sampled(u.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
+                    p.recordSample(u.cpuPercent(), u.rssBytes());
+                }
+            }
+            case Observation.ProbeResult r -> on(r.name(), new Event.Probed(r.pid(), r.ok(), r.detail()));
+            case Observation.HeartbeatSeen b -> on(b.name(), new Event.Beat(b.pid(), b.wallMillis()));
+            case Observation.HeartbeatSilent l -> on(l.name(), new Event.BeatLost(l.pid(), l.silentMillis()));
+            case Observation.HeartbeatRejected r -> {
+                rejectedHeartbeats++;
+                var p = procs.get(r.name());
+                if (p != null) p.rejectedBeats++;
+                LOG.warning("heartbeat rejected" + (r.name().isEmpty() ? "" : " for " + r.name()) + ": " + r.why());
+            }
+        }
+    }
+
+    private void on(String name, Event event) {
+        var p = procs.get(name);
+        if (p != null) apply(p, event);
+    }
+
+    private void publishTargets() {
+        if (!targetsDirty) return;
+        targetsDirty = false;
+        var list = new ArrayList<Target>();
+        for (var p : procs.values()) {
+            if (p.pid == 0 || (p.state != State.RUNNING && p.state != State.STARTING)) continue;
+            var s = p.spec;
+            list.add(new Target(s.name(), p.id, p.pid, p.state == State.STARTING, s.probe(), s.health(), s.cwd(),
+                    s.heartbeatTimeout(), p.secret));
+        }
+        targets = List.copyOf(list);
+        targetsChanged.run();
     }
 
     /** Feeds one event to the machine and carries out what it asks for. */
     void apply(Proc p, Event event) {
+        State before = p.state;
+        long pidBefore = p.pid;
         var effects = Machine.apply(p, event, System.nanoTime());
+        if (p.state != before || p.pid != pidBefore) {
+            targetsDirty = true;
+            if (p.state != before) p.recordTransition(System.currentTimeMillis(), before, p.state, p.reason);
+        }
         for (var effect : effects) {
             switch (effect) {
                 case Effect.Spawn s -> spawn(p);
@@ -119,7 +195,11 @@ public final class Engine {
 
     private void spawn(Proc p) {
         try {
-            Process process = launcher.spawn(p.id, p.spec);
+            p.secret = Secrets.next();
+            Process process = launcher.spawn(p.id, p.spec, Map.of(
+                    "PM_HEARTBEAT_ADDR", "127.0.0.1:" + heartbeatPort,
+                    "PM_HEARTBEAT_SECRET", p.secret,
+                    "PM_HEARTBEAT_INTERVAL", Long.toString(heartbeatInterval(p.spec).toSeconds())));
             long pid = process.pid();
             String name = p.spec.name();
             process.onExit().whenComplete((done, err) -> queue.add(new ChildExit(name, pid, process.exitValue())));
@@ -127,6 +207,12 @@ public final class Engine {
         } catch (Launcher.SpawnFailure e) {
             apply(p, new Event.SpawnFailed(e.getMessage()));
         }
+    }
+
+    /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
+    static java.time.Duration heartbeatInterval(pm.core.ProcessSpec spec) {
+        long timeout = spec.heartbeatTimeout().toSeconds();
+        return java.time.Duration.ofSeconds(timeout <= 0 ? 10 : Math.max(1, timeout / 3));
     }
 
     private static void signal(long pgid, int signal) {

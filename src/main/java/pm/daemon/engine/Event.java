@@ -25,4 +25,16 @@ public sealed interface Event {
 
     /** The process's deadline passed; {@code groupAlive} as in {@link Exited}. */
     record Timer(boolean groupAlive) implements Event {}
+
+    /** A health probe of the run with this pid passed or failed; {@code detail} says what it saw. */
+    record Probed(long pid, boolean ok, String detail) implements Event {}
+
+    /** The run with this pid used this much CPU (percent of one core) and memory, over its whole group. */
+    record Sampled(long pid, double cpuPercent, long rssBytes, int processes) implements Event {}
+
+    /** The run with this pid sent a valid heartbeat, at this wall-clock time. */
+    record Beat(long pid, long wallMillis) implements Event {}
+
+    /** The run with this pid had sent heartbeats and has now been silent longer than its heartbeat timeout. */
+    record BeatLost(long pid, long silentMillis) implements Event {}
 }

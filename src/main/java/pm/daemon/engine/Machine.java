@@ -1,8 +1,10 @@
 package pm.daemon.engine;
 
 import pm.core.ExitOutcome;
+import pm.core.HealthSettings;
 import pm.core.RestartPolicy;
 import pm.core.Signals;
+import pm.core.Units;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,17 +27,22 @@ public final class Machine {
 
     public static List<Effect> apply(Proc p, Event event, long now) {
         return switch (event) {
-            case Event.Start s -> start(p, now);
+            case Event.Start s -> start(p);
             case Event.Stop s -> stop(p, s.force(), now);
             case Event.Restart r -> restart(p, now);
             case Event.Spawned s -> spawned(p, s, now);
             case Event.SpawnFailed f -> spawnFailed(p, f);
             case Event.Exited x -> exited(p, x, now);
             case Event.Timer t -> timer(p, t, now);
+            case Event.Probed r -> probed(p, r, now);
+            case Event.Sampled s -> sampled(p, s, now);
+            case Event.Beat b -> beat(p, b);
+            case Event.BeatLost l -> l.pid() == p.pid && p.pid != 0
+                    ? unhealthy(p, "no heartbeat for " + l.silentMillis() / 1000 + "s", now) : NONE;
         };
     }
 
-    private static List<Effect> start(Proc p, long now) {
+    private static List<Effect> start(Proc p) {
         p.wanted = true;
         return switch (p.state) {
             // A user start is a fresh chance: forget the crash streak.
@@ -47,7 +54,7 @@ public final class Machine {
             case STARTING, RUNNING -> NONE;
             // Being stopped: start again once it is down.
             case STOPPING -> {
-                p.thenStart = true;
+                p.afterStop = Proc.AfterStop.START;
                 yield NONE;
             }
         };
@@ -55,7 +62,7 @@ public final class Machine {
 
     private static List<Effect> stop(Proc p, boolean force, long now) {
         p.wanted = false;
-        p.thenStart = false;
+        p.afterStop = Proc.AfterStop.STOPPED;
         return switch (p.state) {
             // Nothing runs: cancel any pending restart and settle as stopped.
             case BACKOFF, EXITED, FATAL, STOPPED -> {
@@ -63,15 +70,7 @@ public final class Machine {
                 yield NONE;
             }
             // Signal the whole group and give it the kill timeout to go.
-            case STARTING, RUNNING -> {
-                p.state = State.STOPPING;
-                p.reason = "stopping";
-                p.leaderGone = false;
-                p.killSent = force;
-                p.killAt = now + p.spec.killTimeout().toNanos();
-                p.deadline = p.killAt;
-                yield List.of(new Effect.Signal(p.pid, force ? Signals.SIGKILL : p.spec.stopSignal()));
-            }
+            case STARTING, RUNNING -> signalStop(p, force, now);
             // Already stopping: a forced stop escalates at once.
             case STOPPING -> {
                 if (!force || p.killSent) yield NONE;
@@ -81,31 +80,50 @@ public final class Machine {
         };
     }
 
+    private static List<Effect> signalStop(Proc p, boolean force, long now) {
+        p.state = State.STOPPING;
+        p.reason = "stopping";
+        p.leaderGone = false;
+        p.killSent = force;
+        p.killAt = now + p.spec.killTimeout().toNanos();
+        p.deadline = p.killAt;
+        return List.of(new Effect.Signal(p.pid, force ? Signals.SIGKILL : p.spec.stopSignal()));
+    }
+
     private static List<Effect> restart(Proc p, long now) {
         if (p.state == State.RUNNING || p.state == State.STARTING || p.state == State.STOPPING) {
             var effects = stop(p, false, now);
             p.wanted = true;
-            p.thenStart = true;
+            p.afterStop = Proc.AfterStop.START;
             return effects;
         }
-        return start(p, now);
+        return start(p);
     }
 
     private static List<Effect> spawn(Proc p) {
         p.state = State.STARTING;
         p.reason = "";
         p.deadline = 0;
-        p.thenStart = false;
+        p.afterStop = Proc.AfterStop.STOPPED;
+        p.pid = 0;
         return List.of(new Effect.Spawn());
     }
 
     private static List<Effect> spawned(Proc p, Event.Spawned s, long now) {
         if (p.state != State.STARTING) return NONE; // a spawn nobody waits for any more; cannot happen on one thread
-        p.state = State.RUNNING;
         p.pid = s.pid();
         p.startedAtMillis = s.wallMillis();
         p.startedNanos = now;
         p.reason = "";
+        p.probeFailures = 0;
+        p.probeDetail = "";
+        p.lastBeatAtMillis = 0;
+        p.cpuPercent = Double.NaN;
+        p.rssBytes = -1;
+        // With a health check it is starting until its first probe passes; without one it runs now.
+        boolean checked = !p.spec.healthCheck().isEmpty();
+        p.health = checked ? Health.UNKNOWN : Health.NONE;
+        if (!checked) p.state = State.RUNNING;
         return NONE;
     }
 
@@ -117,7 +135,7 @@ public final class Machine {
     }
 
     private static List<Effect> exited(Proc p, Event.Exited x, long now) {
-        if (x.pid() != p.pid) return NONE; // an exit of an earlier run, already accounted for
+        if (x.pid() != p.pid || p.pid == 0) return NONE; // an exit of an earlier run, already accounted for
         p.leaderGone = true;
         p.lastExitAtMillis = System.currentTimeMillis();
         return switch (p.state) {
@@ -128,7 +146,7 @@ public final class Machine {
                     p.deadline = Math.min(p.killAt, now + GROUP_POLL.toNanos());
                     yield NONE;
                 }
-                yield stopped(p);
+                yield stopped(p, now);
             }
             // It ended by itself: clean up what it left in its group, then the policy decides.
             case RUNNING, STARTING -> {
@@ -150,17 +168,30 @@ public final class Machine {
             settle(p, State.EXITED, out.describe() + "; policy " + policy.wireName() + " does not restart it");
             return;
         }
-        boolean stable = now - p.startedNanos >= STABLE_AFTER.toNanos();
-        p.streak = stable ? 1 : p.streak + 1;
-        if (policy != RestartPolicy.UNLESS_STOPPED && p.streak > p.spec.maxRestarts()) {
-            settle(p, State.FATAL, "crash loop: " + out.describe() + " after " + p.spec.maxRestarts()
-                    + " restarts in a row, each up less than " + STABLE_AFTER.toSeconds() + "s; gave up");
+        String giveUp = countRestart(p, out.describe(), now);
+        if (!giveUp.isEmpty()) {
+            settle(p, State.FATAL, giveUp);
             return;
         }
+        backoff(p, out.describe(), now);
+    }
+
+    /** Counts one more automatic restart in the streak; returns why to give up, or "" to go on. */
+    private static String countRestart(Proc p, String why, long now) {
+        boolean stable = now - p.startedNanos >= STABLE_AFTER.toNanos();
+        p.streak = stable ? 1 : p.streak + 1;
+        if (p.spec.restartPolicy() != RestartPolicy.UNLESS_STOPPED && p.streak > p.spec.maxRestarts())
+            return "crash loop: " + why + " after " + p.spec.maxRestarts() + " restarts in a row, each up less than "
+                    + STABLE_AFTER.toSeconds() + "s; gave up";
+        return "";
+    }
+
+    private static void backoff(Proc p, String why, long now) {
         long delay = backoff(p.spec.restartDelay(), p.streak).toNanos();
         p.state = State.BACKOFF;
+        p.pid = 0;
         p.deadline = now + delay;
-        p.reason = out.describe() + "; restart " + p.streak + " in " + Duration.ofNanos(delay).toMillis() + "ms";
+        p.reason = why + "; restart " + p.streak + " in " + Duration.ofNanos(delay).toMillis() + "ms";
     }
 
     /** The delay before restart number {@code streak} in a row: doubling from the first delay, capped. */
@@ -181,7 +212,7 @@ public final class Machine {
                 yield spawn(p);
             }
             case STOPPING -> {
-                if (p.leaderGone && !t.groupAlive()) yield stopped(p);
+                if (p.leaderGone && !t.groupAlive()) yield stopped(p, now);
                 if (!p.killSent && now >= p.killAt) {
                     // The kill timeout ran out: no more asking.
                     p.killSent = true;
@@ -197,13 +228,87 @@ public final class Machine {
         };
     }
 
-    private static List<Effect> stopped(Proc p) {
+    /** The whole group is gone: where the stop leads depends on why it was stopped. */
+    private static List<Effect> stopped(Proc p, long now) {
         p.pid = 0;
-        if (p.thenStart) {
-            p.streak = 0;
-            return spawn(p);
+        p.health = p.spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+        var after = p.afterStop;
+        p.afterStop = Proc.AfterStop.STOPPED;
+        switch (after) {
+            case START -> {
+                p.streak = 0;
+                return spawn(p);
+            }
+            case BACKOFF -> backoff(p, p.afterStopReason, now);
+            case FATAL -> settle(p, State.FATAL, p.afterStopReason);
+            case STOPPED -> settle(p, State.STOPPED, p.killSent ? "killed by SIGKILL" : "stopped by user");
         }
-        settle(p, State.STOPPED, p.killSent ? "killed by SIGKILL" : "stopped by user");
+        return NONE;
+    }
+
+    private static List<Effect> probed(Proc p, Event.Probed r, long now) {
+        if (r.pid() != p.pid || p.pid == 0 || (p.state != State.STARTING && p.state != State.RUNNING)) return NONE;
+        p.probeDetail = r.detail();
+        p.lastProbeAtMillis = System.currentTimeMillis();
+        if (r.ok()) {
+            // First pass: it is up. Later passes: it recovered, or still is fine.
+            p.probeFailures = 0;
+            p.health = Health.HEALTHY;
+            if (p.state == State.STARTING) p.state = State.RUNNING;
+            if (p.reason.startsWith("unhealthy")) p.reason = "";
+            return NONE;
+        }
+        HealthSettings h = p.spec.health();
+        // Failures while it may still be booting do not count.
+        if (p.state == State.STARTING && now - p.startedNanos < h.startPeriod().toNanos()) return NONE;
+        p.probeFailures++;
+        if (p.probeFailures < h.retries() || p.health == Health.UNHEALTHY) return NONE;
+        return unhealthy(p, "health check failed " + p.probeFailures + " times in a row: " + r.detail(), now);
+    }
+
+    /** Health check or heartbeat says it is unwell: record why, and let the policy decide. */
+    private static List<Effect> unhealthy(Proc p, String why, long now) {
+        if (p.state != State.STARTING && p.state != State.RUNNING) return NONE;
+        p.health = Health.UNHEALTHY;
+        if (p.spec.restartPolicy() == RestartPolicy.NEVER) {
+            p.reason = "unhealthy: " + why + "; policy never leaves it running";
+            return NONE;
+        }
+        return restartUnwell(p, "unhealthy: " + why, now);
+    }
+
+    /** Stops a process that is running but unwell, then restarts it after the backoff, or gives up. */
+    private static List<Effect> restartUnwell(Proc p, String why, long now) {
+        String giveUp = countRestart(p, why, now);
+        p.afterStop = giveUp.isEmpty() ? Proc.AfterStop.BACKOFF : Proc.AfterStop.FATAL;
+        p.afterStopReason = giveUp.isEmpty() ? why : giveUp;
+        var effects = signalStop(p, false, now);
+        p.reason = why + "; stopping it";
+        return effects;
+    }
+
+    private static List<Effect> sampled(Proc p, Event.Sampled s, long now) {
+        if (s.pid() != p.pid || p.pid == 0) return NONE;
+        p.cpuPercent = s.cpuPercent();
+        p.rssBytes = s.rssBytes();
+        p.groupSize = s.processes();
+        long limit = p.spec.maxMemory();
+        if (limit > 0 && s.rssBytes() > limit && (p.state == State.RUNNING || p.state == State.STARTING)) {
+            // Like PM2's max_memory_restart, whatever the policy: the limit is the user's explicit wish.
+            return restartUnwell(p, "memory " + Units.formatSize(s.rssBytes()) + " above --max-memory "
+                    + Units.formatSize(limit), now);
+        }
+        return NONE;
+    }
+
+    private static List<Effect> beat(Proc p, Event.Beat b) {
+        if (b.pid() != p.pid || p.pid == 0) return NONE;
+        p.lastBeatAtMillis = b.wallMillis();
+        // Without a health check, heartbeats are the health signal.
+        if (p.spec.healthCheck().isEmpty() && (p.state == State.RUNNING)) {
+            p.health = Health.HEALTHY;
+            if (p.reason.startsWith("unhealthy")) p.reason = "";
+        }
         return NONE;
     }
 
@@ -211,7 +316,7 @@ public final class Machine {
         p.state = state;
         p.reason = reason;
         p.deadline = 0;
-        p.pid = state == State.STOPPING ? p.pid : 0;
+        p.pid = 0;
     }
 
     /** The JDK reports death by signal N as status 128+N, as shells do. */

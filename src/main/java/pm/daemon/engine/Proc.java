@@ -10,6 +10,18 @@ import java.util.Optional;
  * {@link Machine} and the engine change it, and everything else sees immutable snapshots built from it.
  */
 public final class Proc {
+    /** What a stop in progress leads to once the process group is gone. */
+    enum AfterStop {
+        /** Stay stopped (a user's stop). */
+        STOPPED,
+        /** Start again at once (a user's restart). */
+        START,
+        /** Wait out the backoff, then start again (restarting an unhealthy app). */
+        BACKOFF,
+        /** Give up (an unhealthy app in a crash loop). */
+        FATAL
+    }
+
     final int id;
     ProcessSpec spec;
     /** The desired state, kept apart from the observed one: what the user last asked for. */
@@ -31,8 +43,44 @@ public final class Proc {
     long killAt;
     boolean killSent;
     boolean leaderGone;
-    /** A restart in progress: start again once the stop is done. */
-    boolean thenStart;
+    AfterStop afterStop = AfterStop.STOPPED;
+    /** The reason to show once a stop that leads to FATAL or BACKOFF is done. */
+    String afterStopReason = "";
+
+    Health health = Health.NONE;
+    int probeFailures;
+    /** What the last probe saw ("HTTP 200 in 3ms", "connection refused"). */
+    String probeDetail = "";
+    long lastProbeAtMillis;
+    long lastBeatAtMillis;
+    double cpuPercent = Double.NaN;
+    long rssBytes = -1;
+    int groupSize;
+    /** The current run's heartbeat secret. */
+    String secret = "";
+    int rejectedBeats;
+
+    /** One change of state, for describe. */
+    record Transition(long atMillis, State from, State to, String reason) {}
+
+    static final int HISTORY = 20;
+    static final int SAMPLES = 30;
+    final java.util.ArrayDeque<Transition> history = new java.util.ArrayDeque<>();
+    /** The last {@link #SAMPLES} samples, oldest first, as a ring. */
+    final double[] cpuHistory = new double[SAMPLES];
+    final long[] rssHistory = new long[SAMPLES];
+    int samplesTaken;
+
+    void recordTransition(long atMillis, State from, State to, String why) {
+        if (history.size() == HISTORY) history.removeFirst();
+        history.addLast(new Transition(atMillis, from, to, why));
+    }
+
+    void recordSample(double cpu, long rss) {
+        cpuHistory[samplesTaken % SAMPLES] = cpu;
+        rssHistory[samplesTaken % SAMPLES] = rss;
+        samplesTaken++;
+    }
 
     public Proc(int id, ProcessSpec spec, boolean wanted) {
         this.id = id;
@@ -72,6 +120,10 @@ public final class Proc {
         return deadline;
     }
 
+    public Health health() {
+        return health;
+    }
+
     public Optional<ExitOutcome> lastExit() {
         return Optional.ofNullable(lastExit);
     }
@@ -84,8 +136,8 @@ public final class Proc {
         return startedAtMillis;
     }
 
-    /** Settled: no spawn, stop or restart is under way. */
+    /** Settled: no spawn or stop is under way (a process waiting for its first health check is settled). */
     public boolean settled() {
-        return !thenStart && state != State.STARTING && state != State.STOPPING;
+        return afterStop == AfterStop.STOPPED && state != State.STOPPING && !(state == State.STARTING && pid == 0);
     }
 }

@@ -3,10 +3,11 @@ package pm.daemon.engine;
 import pm.core.Home;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Immutable JSON views of processes, as the status and list replies carry them (docs/status-json.md). */
+/** Immutable JSON views of processes, as the status, list and describe replies carry them (docs/status-json.md). */
 final class Views {
     private Views() {}
 
@@ -20,19 +21,23 @@ final class Views {
         m.put("state", p.state.wireName());
         m.put("desired", p.wanted ? "running" : "stopped");
         m.put("pid", up ? p.pid : null);
-        m.put("started_at", up ? Instant.ofEpochMilli(p.startedAtMillis).toString() : null);
+        m.put("started_at", up ? instant(p.startedAtMillis) : null);
         m.put("uptime_ms", up ? Math.max(0, nowMillis - p.startedAtMillis) : null);
         m.put("restarts", p.restarts);
-        m.put("cpu_percent", null);
-        m.put("memory_bytes", null);
-        m.put("health", spec.healthCheck().isEmpty() ? "none" : "unknown");
+        boolean sampled = up && p.rssBytes >= 0;
+        m.put("cpu_percent", sampled ? Math.round(p.cpuPercent * 10) / 10.0 : null);
+        m.put("memory_bytes", sampled ? p.rssBytes : null);
+        m.put("processes", sampled ? p.groupSize : null);
+        m.put("health", p.health.wireName());
+        m.put("health_detail", p.probeDetail.isEmpty() ? null : p.probeDetail);
         m.put("port", spec.port() == 0 ? null : spec.port());
-        m.put("health_check", spec.healthCheck().isEmpty() ? null : spec.healthUrl());
+        m.put("health_check", spec.probe().map(pm.core.Probe::describe).orElse(null));
+        m.put("heartbeat_at", up && p.lastBeatAtMillis != 0 ? instant(p.lastBeatAtMillis) : null);
         m.put("restart_policy", spec.restartPolicy().wireName());
         m.put("reason", p.reason);
         if (p.lastExit != null) {
             var exit = new LinkedHashMap<String, Object>(p.lastExit.toJson());
-            exit.put("at", p.lastExitAtMillis == 0 ? null : Instant.ofEpochMilli(p.lastExitAtMillis).toString());
+            exit.put("at", p.lastExitAtMillis == 0 ? null : instant(p.lastExitAtMillis));
             m.put("last_exit", exit);
         } else {
             m.put("last_exit", null);
@@ -42,11 +47,44 @@ final class Views {
         return m;
     }
 
+    /** Everything about one process: its status, spec, recent history and samples, and heartbeat counters. */
+    static Map<String, Object> describe(Proc p, Home home, long nowMillis) {
+        var m = status(p, home, nowMillis);
+        m.put("spec", p.spec.toJson());
+        var history = new ArrayList<Object>();
+        for (var t : p.history) {
+            var h = new LinkedHashMap<String, Object>();
+            h.put("at", instant(t.atMillis()));
+            h.put("from", t.from().wireName());
+            h.put("to", t.to().wireName());
+            h.put("reason", t.reason());
+            history.add(h);
+        }
+        m.put("history", history);
+        var cpu = new ArrayList<Object>();
+        var rss = new ArrayList<Object>();
+        int n = Math.min(p.samplesTaken, Proc.SAMPLES);
+        for (int i = p.samplesTaken - n; i < p.samplesTaken; i++) {
+            cpu.add(Math.round(p.cpuHistory[i % Proc.SAMPLES] * 10) / 10.0);
+            rss.add(p.rssHistory[i % Proc.SAMPLES]);
+        }
+        m.put("recent_cpu_percent", cpu);
+        m.put("recent_memory_bytes", rss);
+        m.put("heartbeat_timeout_ms", p.spec.heartbeatTimeout().toMillis());
+        m.put("rejected_heartbeats", p.rejectedBeats);
+        m.put("probe_failures", p.probeFailures);
+        return m;
+    }
+
     static Map<String, Object> spec(Proc p) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", p.id);
         m.put("desired", p.wanted ? "running" : "stopped");
         m.putAll(p.spec.toJson());
         return m;
+    }
+
+    private static String instant(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
     }
 }

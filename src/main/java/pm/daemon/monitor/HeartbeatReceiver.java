@@ -1,0 +1,124 @@
+package pm.daemon.monitor;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Receives heartbeats: UDP datagrams on 127.0.0.1 reading {@code PMHB1 <id> <secret>}. UDP because a
+ * send never blocks the app and needs no connection, so an app beats at almost no cost even while no
+ * daemon runs, from any language (even bash's /dev/udp). The per-run secret, handed to the app in its
+ * environment, keeps any other process from beating for it. It also reports, once per silence, a
+ * process that beat and then fell silent longer than its heartbeat timeout.
+ */
+final class HeartbeatReceiver {
+    static final String MAGIC = "PMHB1";
+
+    private final DatagramSocket socket;
+    private final Supplier<List<Target>> targets;
+    private final Consumer<Observation> sink;
+    /** Last beat per run (name and pid), and whether its silence has been reported. Receiver thread only. */
+    private final Map<String, long[]> lastBeat = new HashMap<>();
+
+    HeartbeatReceiver(int port, Supplier<List<Target>> targets, Consumer<Observation> sink) throws IOException {
+        this.socket = bind(port);
+        this.targets = targets;
+        this.sink = sink;
+    }
+
+    private static DatagramSocket bind(int port) throws IOException {
+        var loopback = InetAddress.getLoopbackAddress();
+        try {
+            return new DatagramSocket(new InetSocketAddress(loopback, port));
+        } catch (IOException taken) {
+            // The remembered port is taken: any free one will do; apps started from now on get it.
+            return new DatagramSocket(new InetSocketAddress(loopback, 0));
+        }
+    }
+
+    int port() {
+        return socket.getLocalPort();
+    }
+
+    void close() {
+        socket.close();
+    }
+
+    /** Receives until closed, checking for silences about once a second. */
+    void run() {
+        byte[] buf = new byte[512];
+        var packet = new DatagramPacket(buf, buf.length);
+        try {
+            socket.setSoTimeout(1000);
+        } catch (IOException e) {
+            return;
+        }
+        long lastCheck = System.nanoTime();
+        while (!socket.isClosed()) {
+            try {
+                packet.setLength(buf.length);
+                socket.receive(packet);
+                accept(new String(buf, 0, packet.getLength(), StandardCharsets.US_ASCII).strip());
+            } catch (SocketTimeoutException quiet) {
+                // fall through to the silence check
+            } catch (IOException e) {
+                if (socket.isClosed()) return;
+            }
+            if (System.nanoTime() - lastCheck >= 1_000_000_000L) {
+                checkSilences();
+                lastCheck = System.nanoTime();
+            }
+        }
+    }
+
+    void accept(String text) {
+        String[] parts = text.split(" ");
+        if (parts.length != 3 || !parts[0].equals(MAGIC)) {
+            sink.accept(new Observation.HeartbeatRejected("", "malformed heartbeat"));
+            return;
+        }
+        for (Target t : targets.get()) {
+            if (!Integer.toString(t.id()).equals(parts[1])) continue;
+            byte[] expected = t.secret().getBytes(StandardCharsets.US_ASCII);
+            if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII))) {
+                sink.accept(new Observation.HeartbeatRejected(t.name(), "wrong secret"));
+                return;
+            }
+            long now = System.currentTimeMillis();
+            lastBeat.put(key(t), new long[]{now, 0});
+            sink.accept(new Observation.HeartbeatSeen(t.name(), t.pid(), now));
+            return;
+        }
+        sink.accept(new Observation.HeartbeatRejected("", "no running process with id " + parts[1]));
+    }
+
+    private void checkSilences() {
+        long now = System.currentTimeMillis();
+        var live = new HashMap<String, Target>();
+        for (Target t : targets.get()) live.put(key(t), t);
+        lastBeat.keySet().retainAll(live.keySet());
+        for (var e : lastBeat.entrySet()) {
+            Target t = live.get(e.getKey());
+            long[] beat = e.getValue();
+            long timeout = t.heartbeatTimeout().toMillis();
+            if (timeout > 0 && beat[1] == 0 && now - beat[0] > timeout) {
+                beat[1] = 1;
+                sink.accept(new Observation.HeartbeatSilent(t.name(), t.pid(), now - beat[0]));
+            }
+        }
+    }
+
+    private static String key(Target t) {
+        return t.name() + "/" + t.pid();
+    }
+}

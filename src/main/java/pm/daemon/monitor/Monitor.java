@@ -1,0 +1,134 @@
+package pm.daemon.monitor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The daemon's eyes (DESIGN.md principle 3): samples /proc, runs health probes and receives heartbeats,
+ * and posts what it saw to the engine. It reads the engine's published snapshot of running processes
+ * and never starts, stops or signals anything.
+ */
+public final class Monitor {
+    /** The first probe of a run, soon after its spawn. */
+    private static final Duration FIRST_PROBE = Duration.ofMillis(100);
+
+    private final Supplier<List<Target>> targets;
+    private final Consumer<Observation> sink;
+    private final Duration sampleInterval;
+    private final Sampler sampler = new Sampler(Path.of("/proc"));
+    private final Prober prober = new Prober();
+    private final HeartbeatReceiver heartbeats;
+    /** Next probe time per run, and the runs with a probe in flight. Scheduler thread only. */
+    private final Map<String, Long> nextProbe = new HashMap<>();
+    private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+    private volatile boolean running = true;
+
+    public Monitor(Supplier<List<Target>> targets, Consumer<Observation> sink, Duration sampleInterval, int heartbeatPort)
+            throws IOException {
+        this.targets = targets;
+        this.sink = sink;
+        this.sampleInterval = sampleInterval;
+        this.heartbeats = new HeartbeatReceiver(heartbeatPort, targets, sink);
+    }
+
+    /** The UDP port heartbeats go to (apps get it as PM_HEARTBEAT_ADDR). */
+    public int heartbeatPort() {
+        return heartbeats.port();
+    }
+
+    public void start() {
+        if (!sampleInterval.isZero()) Thread.ofPlatform().name("pm-sampler").daemon().start(this::sampleLoop);
+        Thread.ofPlatform().name("pm-probes").daemon().start(this::probeLoop);
+        Thread.ofPlatform().name("pm-heartbeats").daemon().start(heartbeats::run);
+    }
+
+    /** The engine published a new snapshot: look at it now rather than at the next due probe. */
+    public void targetsChanged() {
+        if (wake.availablePermits() == 0) wake.release();
+    }
+
+    public void stop() {
+        running = false;
+        heartbeats.close();
+    }
+
+    private void sampleLoop() {
+        while (running) {
+            var current = targets.get();
+            if (!current.isEmpty()) {
+                var groups = new HashSet<Long>();
+                for (Target t : current) groups.add(t.pid());
+                var usage = sampler.sample(groups, System.nanoTime());
+                var out = new ArrayList<Observation.Usage>(current.size());
+                for (Target t : current) {
+                    var u = usage.get(t.pid());
+                    if (u != null && u.processes() > 0)
+                        out.add(new Observation.Usage(t.name(), t.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
+                }
+                if (!out.isEmpty()) sink.accept(new Observation.Samples(out));
+            } else {
+                sampler.clear();
+            }
+            sleep(sampleInterval.toMillis());
+        }
+    }
+
+    /**
+     * Starts each due probe on its own virtual thread, one per run in flight at a time, then sleeps until
+     * the next one is due or the snapshot changes: an idle daemon wakes only when there is work.
+     */
+    private void probeLoop() {
+        while (running) {
+            long now = System.nanoTime();
+            long next = now + Duration.ofSeconds(60).toNanos();
+            var live = new HashSet<String>();
+            for (Target t : targets.get()) {
+                if (t.probe().isEmpty()) continue;
+                String key = t.name() + "/" + t.pid();
+                live.add(key);
+                long due = nextProbe.computeIfAbsent(key, k -> now + FIRST_PROBE.toNanos());
+                if (now < due || !inFlight.add(key)) {
+                    next = Math.min(next, Math.max(due, now + FIRST_PROBE.toNanos()));
+                    continue;
+                }
+                // Until its first pass a process is probed often, so a fast app is running within moments.
+                Duration every = t.starting() ? pm.core.HealthSettings.STARTING_INTERVAL : t.health().interval();
+                nextProbe.put(key, now + every.toNanos());
+                next = Math.min(next, now + every.toNanos());
+                Thread.ofVirtual().name("pm-probe").start(() -> {
+                    try {
+                        var r = prober.probe(t.probe().get(), t.health().timeout(), t.cwd());
+                        sink.accept(new Observation.ProbeResult(t.name(), t.pid(), r.ok(), r.detail()));
+                    } finally {
+                        inFlight.remove(key);
+                    }
+                });
+            }
+            nextProbe.keySet().retainAll(live);
+            try {
+                if (wake.tryAcquire(Math.max(1, next - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package pm.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static pm.it.Pm.await;
+import static pm.it.Pm.seconds;
+
+/** The monitor with real fixtures: CPU and memory sampling, health checks, heartbeats, --max-memory. */
+class MonitorIT {
+    final Pm pm = new Pm();
+
+    @AfterEach
+    void tearDown() {
+        pm.close();
+    }
+
+    private void register(String name, String fixture, String... flags) {
+        var args = new ArrayList<>(List.of("register", pm.fixture(fixture).toString(), "--name", name, "--restart-delay", "50ms"));
+        args.addAll(List.of(flags));
+        pm.ok(args.toArray(String[]::new));
+    }
+
+    static int freePort() {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path healthApp(String name, String policy, String... flags) {
+        Path mode = pm.file(name + ".mode");
+        var all = new ArrayList<>(List.of("--port", String.valueOf(freePort()), "--health-check", "/health",
+                "--health-interval", "200ms", "--health-timeout", "500ms", "--health-retries", "2",
+                "--restart-policy", policy, "--env", "HEALTH_FILE=" + mode));
+        all.addAll(List.of(flags));
+        register(name, "health_app.py", all.toArray(String[]::new));
+        pm.ok("start", name);
+        await(name + " healthy", seconds(15), () -> pm.state(name).equals("running") && health(name).equals("healthy"));
+        return mode;
+    }
+
+    private String health(String name) {
+        return (String) pm.status(name).get("health");
+    }
+
+    private long restarts(String name) {
+        return (Long) pm.status(name).get("restarts");
+    }
+
+    @Test
+    void anAppWhoseHealthTurnsTo500IsRestarted() throws IOException {
+        Path mode = healthApp("web", "on-failure");
+        long pid = pm.pid("web");
+        assertThat(pm.ok("status")).containsPattern("web +python +running .* healthy");
+        Files.writeString(mode, "500");
+        await("a restart", seconds(15), () -> restarts("web") >= 1);
+        Files.writeString(mode, "ok");
+        await("healthy again", seconds(15), () -> pm.state("web").equals("running") && health("web").equals("healthy"));
+        assertThat(pm.pid("web")).isNotEqualTo(pid);
+        assertThat(pm.ok("describe", "web")).contains("health check failed 2 times in a row: HTTP 500");
+    }
+
+    @Test
+    void withPolicyNeverAnUnhealthyAppStaysUp() throws IOException {
+        Path mode = healthApp("web", "never");
+        long pid = pm.pid("web");
+        Files.writeString(mode, "500");
+        await("unhealthy", seconds(15), () -> health("web").equals("unhealthy"));
+        assertThat(pm.state("web")).isEqualTo("running");
+        assertThat(pm.pid("web")).isEqualTo(pid);
+        assertThat(pm.status("web").get("reason")).asString().contains("unhealthy").contains("policy never");
+        Files.writeString(mode, "ok");
+        await("healthy again", seconds(15), () -> health("web").equals("healthy"));
+    }
+
+    @Test
+    void aHungEndpointCostsOneTimeoutAndNothingElse() throws IOException {
+        Path mode = healthApp("web", "never");
+        Files.writeString(mode, "hang");
+        await("unhealthy", seconds(15), () -> health("web").equals("unhealthy"));
+        assertThat(pm.status("web").get("health_detail")).asString().contains("no answer within 500ms");
+        // The daemon still answers at once.
+        long started = System.nanoTime();
+        pm.ok("status");
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(2000);
+    }
+
+    @Test
+    void aTcpCheckAndACommandCheckWork() {
+        int port = freePort();
+        register("tcp", "health_app.py", "--port", String.valueOf(port), "--health-check", "tcp://127.0.0.1:" + port);
+        register("cmd", "sleeper.sh", "--health-check", "cmd:test -d /tmp");
+        pm.ok("start", "--all");
+        await("both healthy", seconds(15), () -> health("tcp").equals("healthy") && health("cmd").equals("healthy"));
+        assertThat(pm.status("cmd").get("health_detail")).asString().startsWith("command exited 0");
+    }
+
+    @Test
+    void anAppThatStopsBeatingIsRestarted() {
+        register("beater", "beater.py", "--heartbeat-timeout", "1500ms", "--env", "BEAT_FOR=1");
+        pm.ok("start", "beater");
+        await("a first heartbeat", seconds(10), () -> pm.status("beater").get("heartbeat_at") != null);
+        await("a restart for silence", seconds(15), () -> restarts("beater") >= 1);
+        assertThat(pm.ok("describe", "beater")).contains("no heartbeat for");
+    }
+
+    @Test
+    void anAppThatNeverBeatsIsLeftAlone() {
+        register("quiet", "sleeper.sh", "--heartbeat-timeout", "300ms");
+        pm.ok("start", "quiet");
+        long pid = pm.pid("quiet");
+        Pm.stays("running, never restarted", Duration.ofMillis(1500),
+                () -> pm.state("quiet").equals("running") && pm.pid("quiet") == pid);
+        assertThat(restarts("quiet")).isZero();
+    }
+
+    @Test
+    void theSeedsPythonSnippetKeepsItsAppHealthy() {
+        register("beater", "beater.py", "--heartbeat-timeout", "3s");
+        pm.ok("start", "beater");
+        await("healthy by heartbeat", seconds(10), () -> health("beater").equals("healthy"));
+        long pid = pm.pid("beater");
+        Pm.stays("healthy, same run", Duration.ofSeconds(4),
+                () -> pm.pid("beater") == pid && health("beater").equals("healthy"));
+    }
+
+    @Test
+    void aHeartbeatWithTheWrongSecretIsIgnoredAndCounted() throws IOException {
+        register("quiet", "sleeper.sh");
+        pm.ok("start", "quiet");
+        int port = Integer.parseInt(Files.readString(pm.home.resolve("heartbeat.port")).strip());
+        long id = (Long) pm.status("quiet").get("id");
+        byte[] forged = ("PMHB1 " + id + " 0123456789abcdef0123456789abcdef").getBytes(StandardCharsets.US_ASCII);
+        try (var socket = new DatagramSocket()) {
+            socket.send(new DatagramPacket(forged, forged.length, InetAddress.getLoopbackAddress(), port));
+        }
+        await("the rejection counted", seconds(5), () -> pm.ok("describe", "quiet").contains("1 rejected"));
+        assertThat(pm.status("quiet").get("heartbeat_at")).isNull();
+        assertThat(health("quiet")).isEqualTo("none");
+    }
+
+    @Test
+    void aCpuBurnerReadsNearOneHundredPercent() {
+        register("burn", "burn.py");
+        pm.ok("start", "burn");
+        await("cpu near 100%", seconds(15), () -> pm.status("burn").get("cpu_percent") instanceof Number n && n.doubleValue() > 75);
+        assertThat(((Number) pm.status("burn").get("cpu_percent")).doubleValue()).isLessThan(130);
+    }
+
+    @Test
+    void anAppHolding200MbReadsAboutThat() {
+        register("alloc", "alloc.py", "--", "200");
+        pm.ok("start", "alloc");
+        await("memory sampled", seconds(15), () -> pm.status("alloc").get("memory_bytes") instanceof Number n
+                && n.longValue() > 200L << 20);
+        long bytes = ((Number) pm.status("alloc").get("memory_bytes")).longValue();
+        assertThat(bytes).isBetween(200L << 20, 240L << 20);
+        assertThat(pm.ok("status")).containsPattern("alloc .* 2\\d\\d\\.\\dM");
+    }
+
+    @Test
+    void maxMemoryRestartsAGrowingApp() {
+        register("leaky", "alloc.py", "--max-memory", "120M", "--", "10", "20");
+        pm.ok("start", "leaky");
+        await("a restart for memory", seconds(20), () -> restarts("leaky") >= 1);
+        assertThat(pm.ok("describe", "leaky")).contains("above --max-memory 120.0M");
+    }
+}
