@@ -58,10 +58,23 @@ fi
 java=$java_home/bin/java
 
 if [ ! -f "$jar" ] || [ -n "${PM_REBUILD:-}" ]; then
-    echo "pm: building (first run only; needs Maven) ..." >&2
     command -v mvn >/dev/null 2>&1 || { echo "pm: Maven (mvn) is needed to build pm the first time; install it and retry" >&2; exit 3; }
-    (cd "$root" && mvn -q -B -DskipTests package) >&2 || { echo "pm: the build failed; see the Maven output above" >&2; exit 1; }
+    # One build at a time: a second pm run waits for the first one's build instead of starting its own.
+    mkdir -p "$root/target"
+    lock=$root/target/.build-lock
+    if mkdir "$lock" 2>/dev/null; then
+        trap 'rmdir "$lock" 2>/dev/null' EXIT INT TERM
+        echo "pm: building (first run only; needs Maven) ..." >&2
+        (cd "$root" && mvn -q -B -DskipTests package) >&2 || { echo "pm: the build failed; see the Maven output above" >&2; exit 1; }
+        rm -f "$aot"
+        rmdir "$lock"; trap - EXIT INT TERM
+    else
+        echo "pm: waiting for another pm to finish building ..." >&2
+        while [ -d "$lock" ]; do sleep 1; done
+        [ -f "$jar" ] || { echo "pm: the other build failed; run ./pm again" >&2; exit 1; }
+    fi
 fi
+unset PM_REBUILD
 [ -d "$root/target" ] && [ ! -r "$remembered" ] && echo "$java_home" > "$remembered"
 
 if [ "${1:-}" = daemon ] && [ "${2:-}" = run ]; then
@@ -80,8 +93,13 @@ fi
 # The AOT cache makes the client start about twice as fast. JDK 25.0.3 silently runs stale classes
 # from a cache built for another jar (JDK-8377932), so only a cache newer than the jar is used.
 if [ ! "$aot" -nt "$jar" ]; then
-    "$java" -XX:AOTCacheOutput="$aot.$$" -Xlog:disable -Xlog:all=error:stderr -cp "$jar" pm.cli.Train >/dev/null 2>&1 \
-        && mv -f "$aot.$$" "$aot" || rm -f "$aot.$$"
+    # A jar rebuilt while the training runs would make a cache that is newer but stale: drop it then.
+    touch "$aot.$$.stamp"
+    if "$java" -XX:AOTCacheOutput="$aot.$$" -Xlog:disable -Xlog:all=error:stderr -cp "$jar" pm.cli.Train >/dev/null 2>&1 \
+            && [ ! "$jar" -nt "$aot.$$.stamp" ]; then
+        mv -f "$aot.$$" "$aot"
+    fi
+    rm -f "$aot.$$" "$aot.$$.stamp"
 fi
 aot_flag=
 [ "$aot" -nt "$jar" ] && aot_flag=-XX:AOTCache=$aot

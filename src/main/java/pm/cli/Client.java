@@ -15,14 +15,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
 /** Talks to the daemon over its Unix socket, and starts the daemon on demand. */
 final class Client {
-    private static final int DAEMON_ALREADY_RUNNING = 10;
-
     private final Home home;
 
     Client(Home home) {
@@ -31,27 +28,44 @@ final class Client {
 
     /** Sends one request, starting the daemon first if none answers. */
     Map<String, Object> call(String cmd, Map<String, Object> args) {
-        String request = Protocol.request(cmd, args);
+        SocketChannel ch;
         try {
-            return Protocol.result(exchange(request));
-        } catch (IOException first) {
+            ch = connect();
+        } catch (IOException noDaemon) {
             startDaemon();
             try {
-                return Protocol.result(exchange(request));
+                ch = connect();
             } catch (IOException e) {
                 throw unreachable(e);
             }
+        }
+        try {
+            return Protocol.result(exchange(ch, Protocol.request(cmd, args)));
+        } catch (IOException e) {
+            // Sent, but no answer: never send again, it may have been carried out.
+            throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon closed the connection before it answered ("
+                    + e.getMessage() + "); the command may have taken effect: check pm status");
         }
     }
 
     /** Sends one request to a daemon that must already run; IOException if none does. */
     Map<String, Object> callRunning(String cmd, Map<String, Object> args) throws IOException {
-        return Protocol.result(exchange(Protocol.request(cmd, args)));
+        return Protocol.result(exchange(connect(), Protocol.request(cmd, args)));
     }
 
-    private String exchange(String request) throws IOException {
-        try (var ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+    private SocketChannel connect() throws IOException {
+        var ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
             ch.connect(UnixDomainSocketAddress.of(home.socket()));
+            return ch;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static String exchange(SocketChannel channel, String request) throws IOException {
+        try (var ch = channel) {
             ch.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
             var buf = ByteBuffer.allocate(64 * 1024);
             var out = new ByteArrayOutputStream();
@@ -61,48 +75,58 @@ final class Client {
                 buf.clear();
                 if (out.size() > 0 && out.toByteArray()[out.size() - 1] == '\n') break;
             }
-            if (out.size() == 0) throw new IOException("the daemon closed the connection without a reply");
+            if (out.size() == 0) throw new IOException("no reply");
             return out.toString(StandardCharsets.UTF_8).trim();
         }
     }
 
-    /** Starts a daemon in its own session, logging to daemon.log, and waits until it answers. */
+    /**
+     * Starts a daemon in its own session, logging to daemon.log, and waits until it answers. A daemon that
+     * finds another one serving the home (one still exiting, or one another command started first) exits
+     * at once; then this waits for that one, or tries again once it is gone.
+     */
     void startDaemon() {
-        try {
-            var owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            if (!Files.isDirectory(home.dir())) Files.createDirectories(home.dir(), owner);
-        } catch (IOException e) {
-            throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "cannot create " + home.dir() + ": " + e.getMessage());
-        }
+        home.ensure();
         // The launcher owns the daemon's JVM flags, so they are written down in one place.
         String launcher = System.getProperty("pm.launcher", "");
         if (launcher.isEmpty()) throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "no daemon runs and pm was not started through its launcher script");
-        var cmd = List.of("setsid", launcher, "daemon", "run");
-        Process daemon;
-        try {
-            daemon = new ProcessBuilder(cmd)
-                    .redirectInput(new File("/dev/null"))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.daemonLog().toFile()))
-                    .redirectErrorStream(true)
-                    .start();
-        } catch (IOException e) {
-            throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "cannot start the daemon: " + e.getMessage());
-        }
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (answers()) return;
-            // Losing the race to another daemon is fine: keep waiting for that one to answer.
-            if (!daemon.isAlive() && daemon.exitValue() != DAEMON_ALREADY_RUNNING)
-                throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon exited with status "
-                        + daemon.exitValue() + " at start: " + lastLine(home.daemonLog()));
+            Process daemon;
             try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                daemon = new ProcessBuilder("setsid", launcher, "daemon", "run")
+                        .directory(home.dir().toFile())
+                        .redirectInput(new File("/dev/null"))
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.daemonLog().toFile()))
+                        .redirectErrorStream(true)
+                        .start();
+            } catch (IOException e) {
+                throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "cannot start the daemon: " + e.getMessage());
+            }
+            while (System.nanoTime() < deadline) {
+                if (answers()) return;
+                if (!daemon.isAlive()) {
+                    if (daemon.exitValue() != Home.ALREADY_SERVED)
+                        throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon exited with status "
+                                + daemon.exitValue() + " at start: " + lastLine(home.daemonLog()));
+                    break; // another daemon holds the home: wait for it below, or start again once it is gone
+                }
+                pause();
+            }
+            for (int i = 0; i < 20 && System.nanoTime() < deadline; i++) {
+                if (answers()) return;
+                pause();
             }
         }
         throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon did not answer within 15s; see " + home.daemonLog());
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     boolean answers() {

@@ -25,9 +25,13 @@ final class DaemonVerb {
         return switch (action) {
             case "start" -> start();
             case "stop" -> stop();
+            case "restart" -> {
+                stop();
+                yield start();
+            }
             case "status" -> status();
             case "run" -> throw new PmException(ErrorCode.USAGE, "pm daemon run must go through the ./pm launcher");
-            default -> throw CommandLine.usage(p.command(), "unknown action '" + action + "': use start, stop, status or run");
+            default -> throw CommandLine.usage(p.command(), "unknown action '" + action + "': use start, stop, restart, status or run");
         };
     }
 
@@ -37,16 +41,42 @@ final class DaemonVerb {
         return 0;
     }
 
+    /** Ends the daemon alone: the apps keep running, and the next daemon adopts them. */
     private int stop() {
         try {
             var result = client.callRunning("shutdown", Map.of());
-            long stopped = ((Number) result.getOrDefault("stopped", 0L)).longValue();
-            out.println("daemon stopped" + (stopped == 0 ? ""
-                    : "; it stopped " + stopped + " app(s), and the next daemon starts again those that were meant to run"));
+            long running = ((Number) result.getOrDefault("running", 0L)).longValue();
+            out.println("daemon stopped" + (running == 0 ? "" : "; " + running
+                    + " app(s) keep running, and the next daemon adopts them (pm kill stops them too)"));
+            awaitGone();
         } catch (IOException e) {
             out.println("daemon is not running for " + home.dir());
         }
         return 0;
+    }
+
+    /** {@code pm kill}: stops every app, then the daemon; the next daemon starts again what was meant to run. */
+    int kill(CommandLine.Parsed p) {
+        try {
+            var result = client.callRunning("shutdown", Map.of("stop_apps", true));
+            out.println("stopped " + result.get("stopped") + " app(s) and the daemon; the next daemon starts again those that were meant to run");
+            awaitGone();
+        } catch (IOException e) {
+            out.println("daemon is not running for " + home.dir());
+        }
+        return 0;
+    }
+
+    /** Returns once the old daemon has let go of the home, so a following command starts a new one at once. */
+    private void awaitGone() {
+        for (int i = 0; i < 300 && java.nio.file.Files.exists(home.pidFile()); i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private int status() {

@@ -70,8 +70,11 @@ public final class Main {
                                 Opt.flag("follow", "keep printing lines as they are written (Ctrl-C ends)"),
                                 Opt.flag("out", "only stdout"), Opt.flag("err", "only stderr")),
                         1, 1, false, "pm logs myapp --tail 100", logs::run),
-                new Command("daemon", "daemon start|stop|status|run", "Control the daemon (it also starts on demand); run stays in the foreground",
+                new Command("daemon", "daemon start|stop|restart|status|run",
+                        "Control the daemon (it also starts on demand). stop and restart leave the apps running; run stays in the foreground",
                         List.of(), 1, 1, false, "pm daemon status", daemon::run),
+                new Command("kill", "kill", "Stop every app, then the daemon (pm daemon stop leaves the apps running)",
+                        List.of(), 0, 0, false, "pm kill", daemon::kill),
                 new Command("demo", "demo", "Register and start both sample apps, wait until they answer, show them",
                         List.of(), 0, 0, false, "./pm demo", demo::run));
     }

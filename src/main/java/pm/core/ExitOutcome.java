@@ -14,12 +14,20 @@ public sealed interface ExitOutcome {
     /** It never ran: the program could not be started. */
     record FailedToStart(String reason) implements ExitOutcome {}
 
+    /**
+     * It ended while pm was not its parent (an app adopted from an earlier daemon, or one that ended while
+     * no daemon ran), so its exit status cannot be known. Counted as a failure: a restart policy keeps
+     * such an app running rather than guess that it ended cleanly.
+     */
+    record Unknown() implements ExitOutcome {}
+
     /** A failure, in the sense of the on-failure policy. */
     default boolean isFailure() {
         return switch (this) {
             case Exited e -> e.code() != 0;
             case Signalled s -> !s.sentByPm();
             case FailedToStart f -> true;
+            case Unknown u -> true;
         };
     }
 
@@ -28,6 +36,7 @@ public sealed interface ExitOutcome {
             case Exited e -> "exited with status " + e.code();
             case Signalled s -> "killed by " + Signals.name(s.signal()) + (s.sentByPm() ? " (sent by pm)" : "");
             case FailedToStart f -> "failed to start: " + f.reason();
+            case Unknown u -> "ended while pm was not its parent (exit status unknown)";
         };
     }
 
@@ -46,6 +55,7 @@ public sealed interface ExitOutcome {
                 m.put("kind", "failed-to-start");
                 m.put("reason", f.reason());
             }
+            case Unknown u -> m.put("kind", "unknown");
         }
         return m;
     }

@@ -54,7 +54,11 @@ public record ProcessSpec(
         if (script == null || script.isBlank()) throw PmException.invalid("missing script: give the program to run");
         if (!script.startsWith("/")) throw PmException.invalid("script path must be absolute: " + script);
         args = List.copyOf(args);
+        noNul("script", script);
+        noNul("--cwd", cwd);
+        for (String a : args) noNul("an argument", a);
         interpreter = interpreter == null ? "" : interpreter;
+        noNul("--interpreter", interpreter);
         if (cwd == null || !cwd.startsWith("/")) throw PmException.invalid("--cwd must be an absolute directory");
         env = Map.copyOf(env);
         env.forEach(ProcessSpec::checkEnv);
@@ -70,6 +74,10 @@ public record ProcessSpec(
         if (health == null) health = HealthSettings.DEFAULT;
         if (heartbeatTimeout == null || heartbeatTimeout.isNegative()) throw PmException.invalid("bad --heartbeat-timeout");
         if (maxMemory < 0) throw PmException.invalid("--max-memory must be positive");
+    }
+
+    private static void noNul(String what, String value) {
+        if (value.indexOf('\0') >= 0) throw PmException.invalid(what + " holds a NUL character");
     }
 
     /** Names become file names and registry keys, so they are kept to a safe, printable alphabet. */
@@ -190,7 +198,9 @@ public record ProcessSpec(
     private static int num(Map<String, Object> m, String key, long fallback) {
         Object v = m.get(key);
         long n = v == null ? fallback : ((Number) v).longValue();
-        if (n > Integer.MAX_VALUE || n < Integer.MIN_VALUE) throw PmException.invalid(key + " out of range");
+        if (n > Integer.MAX_VALUE || n < Integer.MIN_VALUE)
+            throw PmException.invalid(key.replace("_ms", "").replace('_', '-') + " is too large (at most "
+                    + (key.endsWith("_ms") ? "24 days" : Integer.MAX_VALUE) + ")");
         return (int) n;
     }
 }

@@ -12,8 +12,8 @@ public final class Protocol {
     private Protocol() {}
 
     public static final int VERSION = 1;
-    /** Longer request lines are refused, so a runaway client cannot grow the daemon's heap. */
-    public static final int MAX_LINE_BYTES = 1 << 20;
+    /** Longer request lines are refused, so clients cannot grow the daemon's heap (the largest real one is a few KiB). */
+    public static final int MAX_LINE_BYTES = 64 << 10;
 
     public static String request(String cmd, Map<String, Object> args) {
         var m = new LinkedHashMap<String, Object>();

@@ -5,9 +5,11 @@ import pm.core.PmException;
 import pm.core.Units;
 import pm.daemon.monitor.Monitor;
 import pm.daemon.api.Server;
+import pm.daemon.controller.Controller;
 import pm.daemon.controller.Launcher;
 import pm.daemon.engine.Engine;
 import pm.daemon.registry.Registry;
+import pm.daemon.registry.RunFile;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,28 +28,26 @@ import java.util.concurrent.TimeUnit;
 public final class Daemon {
     private Daemon() {}
 
-    /** Exit status when another daemon already holds the home. */
-    public static final int ALREADY_RUNNING = 10;
-
     public static void main(String[] args) throws Exception {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         Home home = Home.fromEnvironment();
         try {
-            prepare(home);
-        } catch (IOException e) {
-            System.err.println("pm daemon: cannot use " + home.dir() + ": " + e.getMessage());
-            System.exit(1);
+            home.ensure();
+        } catch (PmException e) {
+            System.err.println("pm daemon: " + e.getMessage());
+            System.exit(e.code().exitStatus());
         }
         FileChannel lockFile = FileChannel.open(home.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.tryLock();
         if (lock == null) {
             System.err.println("pm daemon: another daemon (pid " + readPid(home) + ") already serves " + home.dir());
-            System.exit(ALREADY_RUNNING);
+            System.exit(Home.ALREADY_SERVED);
         }
         Files.writeString(home.pidFile(), ProcessHandle.current().pid() + "\n");
 
         Path root = Path.of(System.getProperty("pm.root", "."));
-        var engine = new Engine(home, new Registry(home.registry()), new Launcher(home, root.resolve("clients")));
+        var controller = new Controller(new Launcher(home, root.resolve("clients")));
+        var engine = new Engine(home, new Registry(home.registry()), new RunFile(home.runFile()), controller);
         engine.restore();
         var monitor = new Monitor(engine::targets, engine::observe, sampleInterval(), HeartbeatPort.remembered(home));
         HeartbeatPort.remember(home, monitor.heartbeatPort());
@@ -58,17 +56,9 @@ public final class Daemon {
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
-        // SIGTERM (systemd, container stop) or Ctrl-C: stop the apps the same way pm daemon stop does.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (replied.getCount() > 0) {
-                try {
-                    engine.submit("shutdown", Map.of()).get(60, TimeUnit.SECONDS);
-                } catch (Exception ignored) {
-                    // exiting anyway
-                }
-            }
-            cleanup(home, server);
-        }));
+        // SIGTERM or Ctrl-C ends the daemon alone, as pm daemon stop does: the apps keep running and the run
+        // file, written after every change, lets the next daemon adopt them.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> cleanup(home, server)));
         System.err.printf("pm daemon %d serving %s%n", ProcessHandle.current().pid(), home.dir());
         engine.run();
         replied.await(2, TimeUnit.SECONDS);
@@ -87,13 +77,6 @@ public final class Daemon {
             System.err.println("pm daemon: PM_SAMPLE_INTERVAL: " + e.getMessage() + "; sampling every 1s");
             return Duration.ofSeconds(1);
         }
-    }
-
-    /** Creates the home (0700) and its log folder, and refuses a home someone else owns. */
-    static void prepare(Home home) throws IOException {
-        var owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-        if (!Files.isDirectory(home.dir())) Files.createDirectories(home.dir(), owner);
-        if (!Files.isDirectory(home.logs())) Files.createDirectories(home.logs(), owner);
     }
 
     private static void cleanup(Home home, Server server) {

@@ -187,7 +187,7 @@ class ProcessSpecTest {
         assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(
                 "{\"name\":\"a\",\"script\":\"/bin/true\",\"cwd\":\"/\",\"port\":\"80\"}")), "malformed process spec");
         assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(
-                "{\"name\":\"a\",\"script\":\"/bin/true\",\"cwd\":\"/\",\"port\":99999999999}")), "port out of range");
+                "{\"name\":\"a\",\"script\":\"/bin/true\",\"cwd\":\"/\",\"port\":99999999999}")), "port is too large");
         assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(
                 "{\"name\":\"a\",\"script\":\"/bin/true\",\"cwd\":\"/\",\"restart_policy\":\"sometimes\"}")), "unknown restart policy");
     }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,21 +26,87 @@ class DaemonIT {
     }
 
     @Test
-    void desiredStateSurvivesADaemonRestart() {
+    void daemonStopLeavesAppsRunningAndTheNextDaemonAdoptsThem() {
+        String sleeper = pm.fixture("sleeper.sh").toString();
+        pm.ok("register", sleeper, "--name", "up");
+        pm.ok("register", sleeper, "--name", "down");
+        pm.ok("start", "up");
+        long pid = pm.pid("up");
+
+        assertThat(pm.ok("daemon", "stop")).contains("1 app(s) keep running");
+        assertThat(pm.run("daemon", "status").code()).isEqualTo(3);
+        assertThat(Pm.alive(pid)).isTrue();
+
+        // The next command starts a daemon, which adopts the running app and leaves the stopped one alone.
+        assertThat(pm.pid("up")).isEqualTo(pid);
+        assertThat(pm.state("up")).isEqualTo("running");
+        assertThat(pm.status("up").get("reason")).isEqualTo("adopted from an earlier daemon");
+        assertThat(pm.state("down")).isEqualTo("stopped");
+        // An adopted app is stopped like any other, tree and all.
+        assertThat(pm.ok("stop", "up")).contains("up: stopped");
+        assertThat(Pm.alive(pid)).isFalse();
+    }
+
+    @Test
+    void killMinusNineOfTheDaemonTouchesNoAppAndTheNextDaemonAdoptsThem() throws IOException {
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app");
+        pm.ok("start", "app");
+        long pid = pm.pid("app");
+        long daemon = Long.parseLong(Files.readString(pm.home.resolve("daemon.pid")).strip());
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        Pm.await("the daemon to die", Pm.seconds(10), () -> !Pm.alive(daemon));
+        assertThat(Pm.alive(pid)).isTrue();
+        assertThat(pm.pid("app")).isEqualTo(pid);
+        assertThat(pm.state("app")).isEqualTo("running");
+    }
+
+    @Test
+    void pmKillStopsTheAppsAndTheNextDaemonStartsWhatWasMeantToRun() {
         String sleeper = pm.fixture("sleeper.sh").toString();
         pm.ok("register", sleeper, "--name", "up");
         pm.ok("register", sleeper, "--name", "down");
         pm.ok("start", "up");
         long before = pm.pid("up");
-
-        assertThat(pm.ok("daemon", "stop")).contains("daemon stopped");
+        assertThat(pm.ok("kill")).contains("stopped 1 app(s) and the daemon");
         assertThat(Pm.alive(before)).isFalse();
-        assertThat(pm.run("daemon", "status").code()).isEqualTo(3);
-
-        // The next command starts a daemon, which starts what was meant to run and nothing else.
         assertThat(pm.state("up")).isEqualTo("running");
         assertThat(pm.pid("up")).isNotEqualTo(before);
         assertThat(pm.state("down")).isEqualTo("stopped");
+    }
+
+    @Test
+    void anAppThatEndedWhileNoDaemonRanIsHandledByItsPolicy() {
+        String sleeper = pm.fixture("sleeper.sh").toString();
+        pm.ok("register", sleeper, "--name", "keep", "--restart-policy", "on-failure");
+        pm.ok("register", sleeper, "--name", "once", "--restart-policy", "never");
+        pm.ok("start", "--all");
+        long keep = pm.pid("keep");
+        long once = pm.pid("once");
+        pm.ok("daemon", "stop");
+        ProcessHandle.of(keep).orElseThrow().destroyForcibly();
+        ProcessHandle.of(once).orElseThrow().destroyForcibly();
+        Pm.await("both gone", Pm.seconds(10), () -> !Pm.alive(keep) && !Pm.alive(once));
+
+        var restarted = pm.status("keep");
+        assertThat(restarted.get("state")).isEqualTo("running");
+        assertThat(((Number) restarted.get("pid")).longValue()).isNotEqualTo(keep);
+        assertThat(pm.status("once").get("state")).isEqualTo("exited");
+        assertThat(pm.status("once").get("reason")).asString().contains("exit status unknown").contains("while no daemon ran");
+        assertThat(pm.ok("describe", "once")).contains("exit status unknown");
+    }
+
+    @Test
+    void aPidThatNowBelongsToAnotherProcessIsNeverAdopted() throws IOException {
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app");
+        pm.ok("start", "app");
+        long pid = pm.pid("app");
+        pm.ok("daemon", "stop");
+        // Make the record point at the right pid with another start time, as a reused pid would look.
+        Path runs = pm.home.resolve("runs.json");
+        Files.writeString(runs, Files.readString(runs).replaceAll("\"start_time\":\\d+", "\"start_time\":1"));
+        long next = pm.pid("app");
+        assertThat(next).isNotEqualTo(pid);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // the one pm no longer knows about
     }
 
     @Test
@@ -70,6 +137,28 @@ class DaemonIT {
             var aside = files.filter(f -> f.getFileName().toString().startsWith("registry.json.corrupt-")).findFirst().orElseThrow();
             assertThat(Files.readString(aside)).startsWith("{\"format\":1,\"processes\":[{\"id\":0,");
         }
+    }
+
+    @Test
+    void oneBadRegistryEntryCostsOnlyThatEntry() throws IOException {
+        String sleeper = pm.fixture("sleeper.sh").toString();
+        pm.ok("register", sleeper, "--name", "good");
+        pm.ok("register", sleeper, "--name", "bad");
+        pm.ok("kill");
+        Path registry = pm.home.resolve("registry.json");
+        Files.writeString(registry, Files.readString(registry).replace("\"name\":\"bad\"", "\"name\":\"b/d\""));
+        var r = pm.run("status");
+        assertThat(r.out()).contains("good");
+        assertThat(r.err()).contains("1 registry entry could not be read").contains("registry.json.corrupt-");
+    }
+
+    @Test
+    void aHomeOtherUsersCanWriteIsRefused() throws IOException {
+        Files.setPosixFilePermissions(pm.home, PosixFilePermissions.fromString("rwxrwxrwx"));
+        var r = pm.run("status");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("is writable by other users").contains("chmod 700");
+        Files.setPosixFilePermissions(pm.home, PosixFilePermissions.fromString("rwx------"));
     }
 
     @Test

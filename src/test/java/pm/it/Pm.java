@@ -143,7 +143,7 @@ final class Pm implements AutoCloseable {
 
     @Override
     public void close() {
-        run("daemon", "stop");
+        run("kill");
         try (var files = Files.walk(home)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException ignored) {

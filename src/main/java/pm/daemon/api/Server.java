@@ -21,6 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -31,14 +34,26 @@ import java.util.logging.Logger;
 public final class Server {
     private static final Logger LOG = Logger.getLogger("pm.api");
 
+    /** More connections at once than this are answered with an error and closed. */
+    static final int MAX_CONNECTIONS = 256;
+    /** A client gets this long to send its request line; waiting for the reply has no limit. */
+    static final long REQUEST_DEADLINE_SECONDS = 10;
+
     private final Engine engine;
     private final ServerSocketChannel channel;
     private final Runnable onShutdown;
+    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+        var t = new Thread(r, "pm-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     private Server(Engine engine, ServerSocketChannel channel, Runnable onShutdown) {
         this.engine = engine;
         this.channel = channel;
         this.onShutdown = onShutdown;
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     /** Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600. */
@@ -55,9 +70,26 @@ public final class Server {
         while (channel.isOpen()) {
             try {
                 SocketChannel client = channel.accept();
-                Thread.ofVirtual().name("pm-client").start(() -> handle(client));
+                Thread.ofVirtual().name("pm-client").start(() -> {
+                    if (!slots.tryAcquire()) {
+                        refuse(client);
+                        return;
+                    }
+                    try {
+                        handle(client);
+                    } finally {
+                        slots.release();
+                    }
+                });
             } catch (IOException e) {
-                if (channel.isOpen()) LOG.warning("accept: " + e.getMessage());
+                if (!channel.isOpen()) return;
+                // Out of file descriptors, say: back off instead of spinning.
+                LOG.warning("accept: " + e.getMessage());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    return;
+                }
             }
         }
     }
@@ -66,12 +98,28 @@ public final class Server {
         channel.close();
     }
 
+    private static void refuse(SocketChannel client) {
+        try (client) {
+            client.write(ByteBuffer.wrap((Protocol.error(ErrorCode.BAD_REQUEST,
+                    "too many connections (" + MAX_CONNECTIONS + "); retry") + "\n").getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException ignored) {
+            // it went away
+        }
+    }
+
     private void handle(SocketChannel client) {
         boolean shutdown = false;
         try (client) {
             String reply;
             try {
-                String line = readLine(Channels.newInputStream(client));
+                // A client that connects and never sends is cut off after the deadline.
+                var deadline = deadlines.schedule(() -> close(client), REQUEST_DEADLINE_SECONDS, TimeUnit.SECONDS);
+                String line;
+                try {
+                    line = readLine(Channels.newInputStream(client));
+                } finally {
+                    deadline.cancel(false);
+                }
                 var request = Json.parseObject(line);
                 if (!(request.get("v") instanceof Long v) || v != Protocol.VERSION)
                     throw new PmException(ErrorCode.BAD_REQUEST, "protocol version " + request.get("v")
@@ -79,6 +127,7 @@ public final class Server {
                 if (!(request.get("cmd") instanceof String cmd)) throw new PmException(ErrorCode.BAD_REQUEST, "no cmd");
                 @SuppressWarnings("unchecked")
                 var args = request.get("args") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.<String, Object>of();
+                if (!engine.isLooping()) throw new PmException(ErrorCode.INTERNAL, "the daemon's engine has stopped; see daemon.log");
                 reply = Protocol.ok(engine.submit(cmd, args).get());
                 shutdown = cmd.equals("shutdown");
             } catch (Json.ParseException e) {
@@ -97,6 +146,14 @@ public final class Server {
             // The client went away; nothing to answer.
         }
         if (shutdown) onShutdown.run();
+    }
+
+    private static void close(SocketChannel client) {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     /** Reads one line, refusing more than {@link Protocol#MAX_LINE_BYTES}. */

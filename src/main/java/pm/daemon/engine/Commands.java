@@ -26,6 +26,9 @@ final class Commands {
     }
 
     void handle(String cmd, Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        boolean readOnly = cmd.equals("ping") || cmd.equals("status") || cmd.equals("list") || cmd.equals("describe");
+        if (engine.shuttingDown && !readOnly && !cmd.equals("shutdown"))
+            throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon is shutting down; run the command again in a moment");
         switch (cmd) {
             case "ping" -> reply.complete(Map.of("pid", ProcessHandle.current().pid()));
             case "register" -> reply.complete(register(args));
@@ -37,7 +40,7 @@ final class Commands {
             case "list" -> reply.complete(list());
             case "describe" -> reply.complete(Map.of("process",
                     Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, System.currentTimeMillis())));
-            case "shutdown" -> shutdown(reply);
+            case "shutdown" -> shutdown(bool(args, "stop_apps"), reply);
             default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
         }
     }
@@ -58,19 +61,25 @@ final class Commands {
         return Map.of("process", Views.status(proc, engine.home, System.currentTimeMillis()));
     }
 
+    /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
     private void unregister(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
         var names = targets(args);
-        for (String n : names) engine.apply(engine.procs.get(n), new Event.Stop(false));
-        engine.await(names, p -> p.settled(), () -> {
-            var removed = new ArrayList<Object>();
+        for (String n : names) {
+            var p = engine.procs.get(n);
+            p.removing = true;
+            engine.apply(p, new Event.Stop(false));
+        }
+        engine.await(names, p -> p.settled() && p.state.isDown(), () -> {
             var remaining = entries();
             remaining.removeIf(e -> names.contains(e.spec().name()));
             try {
                 engine.registry.save(remaining);
             } catch (PmException e) {
+                for (String n : names) if (engine.procs.get(n) != null) engine.procs.get(n).removing = false;
                 reply.completeExceptionally(e);
                 return;
             }
+            var removed = new ArrayList<Object>();
             for (String n : names) {
                 var p = engine.procs.remove(n);
                 if (p != null) removed.add(Views.status(p, engine.home, System.currentTimeMillis()));
@@ -104,6 +113,10 @@ final class Commands {
     /** Persists the new desired state, feeds the event to each process and replies once all settle. */
     private void change(List<String> names, Event event, boolean wanted, Predicate<Proc> done,
                         CompletableFuture<Map<String, Object>> reply) {
+        for (String n : names) {
+            if (wanted && engine.procs.get(n).removing)
+                throw new PmException(ErrorCode.NOT_FOUND, "'" + n + "' is being unregistered");
+        }
         var entries = new ArrayList<Registry.Entry>();
         for (var e : entries()) entries.add(names.contains(e.spec().name()) ? e.withWanted(wanted) : e);
         engine.registry.save(entries);
@@ -126,19 +139,32 @@ final class Commands {
         return Map.of("processes", specs);
     }
 
-    /** Stops every app, keeps what the user wanted for the next daemon, then lets the daemon exit. */
-    private void shutdown(CompletableFuture<Map<String, Object>> reply) {
-        var names = List.copyOf(engine.procs.keySet());
+    /**
+     * Ends the daemon. By default the apps keep running and the next daemon adopts them; with
+     * {@code stopApps} (pm kill) they are stopped first, and what the user wanted is kept for the next daemon.
+     */
+    private void shutdown(boolean stopApps, CompletableFuture<Map<String, Object>> reply) {
+        engine.shuttingDown = true;
+        var running = new ArrayList<String>();
+        for (var p : engine.procs.values()) if (p.pid != 0) running.add(p.spec.name());
+        if (!stopApps) {
+            engine.finish();
+            reply.complete(Map.of("running", running.size(), "stopped", 0));
+            return;
+        }
         var wanted = new LinkedHashMap<String, Boolean>();
-        for (String n : names) {
+        for (String n : running) {
             var p = engine.procs.get(n);
             wanted.put(n, p.wanted);
             engine.apply(p, new Event.Stop(false));
         }
-        engine.await(names, Proc::settled, () -> {
-            wanted.forEach((n, w) -> engine.procs.get(n).wanted = w);
-            engine.finished = true;
-            reply.complete(Map.of("stopped", names.size()));
+        engine.await(List.copyOf(engine.procs.keySet()), Proc::settled, () -> {
+            wanted.forEach((n, w) -> {
+                var p = engine.procs.get(n);
+                if (p != null) p.wanted = w;
+            });
+            engine.finish();
+            reply.complete(Map.of("running", 0, "stopped", running.size()));
         });
     }
 

@@ -1,18 +1,24 @@
 package pm.daemon.engine;
 
 import pm.core.ErrorCode;
+import pm.core.ExitOutcome;
 import pm.core.Home;
 import pm.core.PmException;
+import pm.core.ProcessSpec;
+import pm.daemon.controller.Controller;
 import pm.daemon.controller.Launcher;
-import pm.daemon.controller.Libc;
 import pm.daemon.monitor.Observation;
 import pm.daemon.monitor.Target;
 import pm.daemon.registry.Registry;
+import pm.daemon.registry.RunFile;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +27,9 @@ import java.util.logging.Logger;
 
 /**
  * The single writer (DESIGN.md principle 6): one thread drains a queue of messages (requests, child
- * exits) and fires the processes' timers; all process state and the registry belong to it. Other
- * threads only {@link #submit} requests and get their reply as a future.
+ * exits, what the monitor saw) and fires the processes' timers; all process state, the registry and the
+ * run file belong to it. Other threads only {@link #submit} requests, {@link #observe}, or read the
+ * published {@link #targets} snapshot.
  */
 public final class Engine {
     private static final Logger LOG = Logger.getLogger("pm.engine");
@@ -32,7 +39,7 @@ public final class Engine {
     private record Request(String cmd, Map<String, Object> args, CompletableFuture<Map<String, Object>> reply)
             implements Message {}
 
-    private record ChildExit(String name, long pid, int status) implements Message {}
+    private record ChildExit(String name, long pid, OptionalInt status) implements Message {}
 
     private record Observed(Observation observation) implements Message {}
 
@@ -41,35 +48,56 @@ public final class Engine {
 
     final Home home;
     final Registry registry;
-    private final Launcher launcher;
+    private final RunFile runFile;
+    private final Controller controller;
     final Map<String, Proc> procs = new LinkedHashMap<>();
     final List<String> warnings = new ArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>();
     private final Commands commands = new Commands(this);
     int nextId;
-    volatile boolean finished;
+    /** Set by a shutdown: from then on only read-only requests are served. */
+    boolean shuttingDown;
+    private volatile boolean finished;
+    private volatile boolean looping;
     /** Heartbeats refused since the daemon started: wrong secret, unknown id, malformed. */
     long rejectedHeartbeats;
     /** What the monitor watches: rebuilt on the engine thread when a run starts or ends, read by the monitor. */
     private volatile List<Target> targets = List.of();
-    private boolean targetsDirty;
+    private boolean runsChanged = true;
     private Runnable targetsChanged = () -> { };
     private int heartbeatPort;
 
-    public Engine(Home home, Registry registry, Launcher launcher) {
+    public Engine(Home home, Registry registry, RunFile runFile, Controller controller) {
         this.home = home;
         this.registry = registry;
-        this.launcher = launcher;
+        this.runFile = runFile;
+        this.controller = controller;
     }
 
-    /** Loads the registry and starts, on the engine thread, every process the user wanted running. */
+    /**
+     * Loads the registry, and adopts every app an earlier daemon left running (same pid and start time),
+     * so a daemon restart or crash never starts an app twice. Call before {@link #run}.
+     */
     public void restore() {
         var loaded = registry.load();
         if (!loaded.warning().isEmpty()) warnings.add(loaded.warning());
+        var saved = runFile.load();
         for (var e : loaded.entries()) {
-            procs.put(e.spec().name(), new Proc(e.id(), e.spec(), e.wanted()));
+            var p = new Proc(e.id(), e.spec(), e.wanted());
+            procs.put(e.spec().name(), p);
             nextId = Math.max(nextId, e.id() + 1);
+            var run = saved.get(e.spec().name());
+            if (run == null) continue;
+            var adopted = controller.adopt(run.pid(), run.startTime());
+            if (adopted.isPresent()) {
+                p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), System.nanoTime());
+                watch(p.spec.name(), adopted.get());
+            } else {
+                // It ended while no daemon ran: its policy decides, as for any exit, in run().
+                p.lastExit = new ExitOutcome.Unknown();
+                p.restarts = run.restarts();
+            }
         }
     }
 
@@ -95,24 +123,54 @@ public final class Engine {
         return reply;
     }
 
+    /** Whether the loop is running; a request to an engine that is not would never be answered. */
+    public boolean isLooping() {
+        return looping;
+    }
+
     /** Runs the loop until a shutdown request has been answered. */
     public void run() {
-        for (var p : procs.values()) if (p.wanted) apply(p, new Event.Start());
-        while (!finished) {
-            try {
-                Message m = queue.poll(untilNextDeadline(), TimeUnit.NANOSECONDS);
-                if (m != null) handle(m);
-                fireTimers();
-                settleWaiters();
-                publishTargets();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // A bug must not take the engine down with every app's bookkeeping in it.
-                LOG.severe("engine: " + e);
+        looping = true;
+        try {
+            for (var p : List.copyOf(procs.values())) guarded(() -> startRestored(p));
+            while (!finished) {
+                Message m;
+                try {
+                    m = queue.poll(untilNextDeadline(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                guarded(() -> {
+                    if (m != null) handle(m);
+                    fireTimers();
+                    settleWaiters();
+                    publish();
+                });
             }
+        } finally {
+            looping = false;
         }
+    }
+
+    /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
+    private static void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            LOG.severe("engine: " + t);
+        }
+    }
+
+    /** After a restore: start what should run and is not adopted; an app that ended unseen gets its policy. */
+    private void startRestored(Proc p) {
+        if (!p.wanted || p.pid != 0) return;
+        if (p.lastExit instanceof ExitOutcome.Unknown u && !p.spec.restartPolicy().restartsAfter(u)) {
+            p.state = State.EXITED;
+            p.reason = u.describe() + " while no daemon ran; policy " + p.spec.restartPolicy().wireName() + " does not restart it";
+            return;
+        }
+        apply(p, new Event.Start());
     }
 
     private void handle(Message m) {
@@ -127,10 +185,7 @@ public final class Engine {
                     r.reply().completeExceptionally(new PmException(ErrorCode.INTERNAL, r.cmd() + " failed: " + e));
                 }
             }
-            case ChildExit x -> {
-                var p = procs.get(x.name());
-                if (p != null) apply(p, new Event.Exited(x.pid(), x.status(), Libc.groupAlive(x.pid())));
-            }
+            case ChildExit x -> on(x.name(), new Event.Exited(x.pid(), x.status(), controller.groupAlive(x.pid())));
             case Observed o -> observed(o.observation());
         }
     }
@@ -142,7 +197,7 @@ public final class Engine {
                     var p = procs.get(u.name());
                     if (p == null) continue;
                     apply(p, new Event.Sampled(u.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
-                    p.recordSample(u.cpuPercent(), u.rssBytes());
+                    if (u.pid() == p.pid) p.recordSample(u.cpuPercent(), u.rssBytes());
                 }
             }
             case Observation.ProbeResult r -> on(r.name(), new Event.Probed(r.pid(), r.ok(), r.detail()));
@@ -162,63 +217,56 @@ public final class Engine {
         if (p != null) apply(p, event);
     }
 
-    private void publishTargets() {
-        if (!targetsDirty) return;
-        targetsDirty = false;
-        var list = new ArrayList<Target>();
-        for (var p : procs.values()) {
-            if (p.pid == 0 || (p.state != State.RUNNING && p.state != State.STARTING)) continue;
-            var s = p.spec;
-            list.add(new Target(s.name(), p.id, p.pid, p.state == State.STARTING, s.probe(), s.health(), s.cwd(),
-                    s.heartbeatTimeout(), p.secret));
-        }
-        targets = List.copyOf(list);
-        targetsChanged.run();
-    }
-
     /** Feeds one event to the machine and carries out what it asks for. */
     void apply(Proc p, Event event) {
         State before = p.state;
         long pidBefore = p.pid;
+        var runBefore = p.run;
+        int restartsBefore = p.restarts;
         var effects = Machine.apply(p, event, System.nanoTime());
-        if (p.state != before || p.pid != pidBefore) {
-            targetsDirty = true;
-            if (p.state != before) p.recordTransition(System.currentTimeMillis(), before, p.state, p.reason);
-        }
+        if (p.state != before || p.pid != pidBefore || p.restarts != restartsBefore) runsChanged = true;
+        if (p.state != before) p.recordTransition(System.currentTimeMillis(), before, p.state, p.reason);
+        if (p.pid == 0) p.run = null;
         for (var effect : effects) {
             switch (effect) {
                 case Effect.Spawn s -> spawn(p);
-                case Effect.Signal s -> signal(s.pgid(), s.signal());
+                case Effect.Signal s -> {
+                    // The run the event was about: an exit clears p.run, but its leftovers still get the signal.
+                    var target = runBefore != null && runBefore.pid() == s.pgid() ? runBefore : p.run;
+                    if (target != null && target.pid() == s.pgid()) controller.signal(target, s.signal());
+                }
             }
         }
     }
 
     private void spawn(Proc p) {
         try {
-            p.secret = Secrets.next();
-            Process process = launcher.spawn(p.id, p.spec, Map.of(
+            String secret = Secrets.next();
+            var run = controller.spawn(p.id, p.spec, Map.of(
                     "PM_HEARTBEAT_ADDR", "127.0.0.1:" + heartbeatPort,
-                    "PM_HEARTBEAT_SECRET", p.secret,
+                    "PM_HEARTBEAT_SECRET", secret,
                     "PM_HEARTBEAT_INTERVAL", Long.toString(heartbeatInterval(p.spec).toSeconds())));
-            long pid = process.pid();
-            String name = p.spec.name();
-            process.onExit().whenComplete((done, err) -> queue.add(new ChildExit(name, pid, process.exitValue())));
-            apply(p, new Event.Spawned(pid, System.currentTimeMillis()));
+            p.run = run;
+            p.secret = secret;
+            watch(p.spec.name(), run);
+            apply(p, new Event.Spawned(run.pid(), System.currentTimeMillis()));
         } catch (Launcher.SpawnFailure e) {
             apply(p, new Event.SpawnFailed(e.getMessage()));
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the process must not stay "starting" with no pid.
+            apply(p, new Event.SpawnFailed(String.valueOf(e.getMessage())));
         }
     }
 
-    /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
-    static java.time.Duration heartbeatInterval(pm.core.ProcessSpec spec) {
-        long timeout = spec.heartbeatTimeout().toSeconds();
-        return java.time.Duration.ofSeconds(timeout <= 0 ? 10 : Math.max(1, timeout / 3));
+    private void watch(String name, Controller.Run run) {
+        run.exit().whenComplete((status, err) ->
+                queue.add(new ChildExit(name, run.pid(), status == null ? OptionalInt.empty() : status)));
     }
 
-    private static void signal(long pgid, int signal) {
-        if (pgid <= 0) return;
-        // Right after a spawn, setsid may not have made the group yet: then signal the leader alone.
-        if (Libc.killGroup(pgid, signal) == Libc.ESRCH) Libc.kill(pgid, signal);
+    /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
+    static Duration heartbeatInterval(ProcessSpec spec) {
+        long timeout = spec.heartbeatTimeout().toSeconds();
+        return Duration.ofSeconds(timeout <= 0 ? 10 : Math.max(1, timeout / 3));
     }
 
     private long untilNextDeadline() {
@@ -231,7 +279,7 @@ public final class Engine {
     private void fireTimers() {
         long now = System.nanoTime();
         for (var p : List.copyOf(procs.values())) {
-            if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(Libc.groupAlive(p.pid)));
+            if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(controller.groupAlive(p.pid)));
         }
     }
 
@@ -241,13 +289,40 @@ public final class Engine {
     }
 
     private void settleWaiters() {
-        for (var it = waiters.iterator(); it.hasNext(); ) {
-            var w = it.next();
+        for (var w : List.copyOf(waiters)) {
             boolean done = w.names().stream().allMatch(n -> procs.get(n) == null || w.done().test(procs.get(n)));
             if (done) {
-                it.remove();
+                waiters.remove(w);
                 w.then().run();
             }
+        }
+    }
+
+    /** Ends the loop after this iteration. */
+    void finish() {
+        finished = true;
+    }
+
+    /** After runs start or end: a new snapshot for the monitor, and the run file for the next daemon. */
+    private void publish() {
+        if (!runsChanged) return;
+        runsChanged = false;
+        var list = new ArrayList<Target>();
+        var runs = new LinkedHashMap<String, RunFile.Saved>();
+        for (var p : procs.values()) {
+            if (p.run == null) continue;
+            var s = p.spec;
+            runs.put(s.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret));
+            if (p.state == State.RUNNING || p.state == State.STARTING)
+                list.add(new Target(s.name(), p.id, p.pid, p.state == State.STARTING, s.probe(), s.health(), s.cwd(),
+                        s.heartbeatTimeout(), p.secret));
+        }
+        targets = List.copyOf(list);
+        targetsChanged.run();
+        try {
+            runFile.save(runs);
+        } catch (IOException e) {
+            LOG.warning("cannot write the run file (a daemon restart may not adopt running apps): " + e.getMessage());
         }
     }
 }

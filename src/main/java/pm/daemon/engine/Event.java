@@ -1,5 +1,7 @@
 package pm.daemon.engine;
 
+import java.util.OptionalInt;
+
 /** Something that happened to one process; the input of {@link Machine#apply}. */
 public sealed interface Event {
     /** The user wants it running. */
@@ -18,10 +20,15 @@ public sealed interface Event {
     record SpawnFailed(String reason) implements Event {}
 
     /**
-     * The process with this pid was reaped with this status (the JDK reports death by signal N as
-     * 128+N); {@code groupAlive} tells whether other members of its process group remain.
+     * The process with this pid ended with this status (the JDK reports death by signal N as 128+N), or
+     * with no known status when pm was not its parent (adopted); {@code groupAlive} tells whether other
+     * members of its process group remain.
      */
-    record Exited(long pid, int status, boolean groupAlive) implements Event {}
+    record Exited(long pid, OptionalInt status, boolean groupAlive) implements Event {
+        public Exited(long pid, int status, boolean groupAlive) {
+            this(pid, OptionalInt.of(status), groupAlive);
+        }
+    }
 
     /** The process's deadline passed; {@code groupAlive} as in {@link Exited}. */
     record Timer(boolean groupAlive) implements Event {}

@@ -8,6 +8,7 @@ import pm.core.Units;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The state machine of one process: (process, event, now) to (changed process, effects). Time comes in
@@ -194,9 +195,13 @@ public final class Machine {
         p.reason = why + "; restart " + p.streak + " in " + Duration.ofNanos(delay).toMillis() + "ms";
     }
 
+    /** The shortest delay from the second restart in a row on, so even --restart-delay 0 cannot spin. */
+    static final Duration MIN_BACKOFF = Duration.ofMillis(10);
+
     /** The delay before restart number {@code streak} in a row: doubling from the first delay, capped. */
     public static Duration backoff(Duration first, int streak) {
-        long ms = first.toMillis();
+        if (streak <= 1) return first;
+        long ms = Math.max(first.toMillis(), MIN_BACKOFF.toMillis());
         long cap = Math.max(ms, MAX_BACKOFF.toMillis()); // a first delay above the cap is taken as asked
         for (int i = 1; i < streak && ms < cap; i++) ms *= 2;
         return Duration.ofMillis(Math.min(ms, cap));
@@ -319,9 +324,11 @@ public final class Machine {
         p.pid = 0;
     }
 
-    /** The JDK reports death by signal N as status 128+N, as shells do. */
-    static ExitOutcome outcome(int status, boolean sentByPm) {
-        if (status > 128 && status <= 128 + 31) return new ExitOutcome.Signalled(status - 128, sentByPm);
-        return new ExitOutcome.Exited(status);
+    /** The JDK reports death by signal N as status 128+N, as shells do; no status means pm was not the parent. */
+    static ExitOutcome outcome(OptionalInt status, boolean sentByPm) {
+        if (status.isEmpty()) return new ExitOutcome.Unknown();
+        int s = status.getAsInt();
+        if (s > 128 && s <= 128 + 31) return new ExitOutcome.Signalled(s - 128, sentByPm);
+        return new ExitOutcome.Exited(s);
     }
 }

@@ -58,6 +58,10 @@ public final class Proc {
     int groupSize;
     /** The current run's heartbeat secret. */
     String secret = "";
+    /** The current run, while there is one. */
+    pm.daemon.controller.Controller.Run run;
+    /** Being unregistered: no more starts. */
+    boolean removing;
     int rejectedBeats;
 
     /** One change of state, for describe. */
@@ -70,6 +74,19 @@ public final class Proc {
     final double[] cpuHistory = new double[SAMPLES];
     final long[] rssHistory = new long[SAMPLES];
     int samplesTaken;
+
+    /** Takes over a run an earlier daemon started: it is running; health is unknown until checked. */
+    void adopt(pm.daemon.controller.Controller.Run adopted, long startedAt, int restartCount, String runSecret, long now) {
+        run = adopted;
+        pid = adopted.pid();
+        state = State.RUNNING;
+        startedAtMillis = startedAt;
+        startedNanos = now - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - startedAt));
+        restarts = restartCount;
+        secret = runSecret;
+        health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+        reason = "adopted from an earlier daemon";
+    }
 
     void recordTransition(long atMillis, State from, State to, String why) {
         if (history.size() == HISTORY) history.removeFirst();

@@ -1,5 +1,7 @@
 package pm.daemon.monitor;
 
+import pm.daemon.procfs.ProcStat;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -6,14 +6,11 @@ import pm.core.PmException;
 import pm.core.ProcessSpec;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -54,36 +51,54 @@ public final class Registry {
         } catch (IOException e) {
             throw new PmException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage());
         }
+        Map<String, Object> root;
+        List<?> list;
         try {
-            return new Loaded(parse(text), "");
+            root = Json.parseObject(text);
+            if (!(root.get("format") instanceof Long f) || f != FORMAT)
+                throw new IllegalArgumentException("unknown format " + root.get("format"));
+            if (!(root.get("processes") instanceof List<?> l)) throw new IllegalArgumentException("no process list");
+            list = l;
         } catch (RuntimeException e) {
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            try {
-                Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException io) {
-                throw new PmException(ErrorCode.STORAGE, "the registry " + file + " is corrupt (" + e.getMessage()
-                        + ") and could not be moved aside: " + io.getMessage());
-            }
+            Path aside = aside(true);
             return new Loaded(List.of(), "the registry was corrupt (" + e.getMessage() + "); it was kept as "
                     + aside + " and pm started with an empty one");
         }
+        // One bad entry costs that entry, not the registry: the others load, the file is copied aside whole.
+        var entries = new ArrayList<Entry>();
+        var bad = new ArrayList<String>();
+        for (Object o : list) {
+            try {
+                entries.add(entry(o));
+            } catch (RuntimeException e) {
+                bad.add(String.valueOf(e.getMessage()));
+            }
+        }
+        if (bad.isEmpty()) return new Loaded(entries, "");
+        Path copy = aside(false);
+        return new Loaded(entries, bad.size() + " registry entr" + (bad.size() == 1 ? "y" : "ies") + " could not be read ("
+                + String.join("; ", bad) + "); the whole file was copied to " + copy + " and the others were loaded");
     }
 
-    private static List<Entry> parse(String text) {
-        var root = Json.parseObject(text);
-        if (!(root.get("format") instanceof Long f) || f != FORMAT)
-            throw new IllegalArgumentException("unknown format " + root.get("format"));
-        var entries = new ArrayList<Entry>();
-        if (!(root.get("processes") instanceof List<?> list)) throw new IllegalArgumentException("no process list");
-        for (Object o : list) {
-            @SuppressWarnings("unchecked")
-            var m = (Map<String, Object>) o;
-            @SuppressWarnings("unchecked")
-            var spec = ProcessSpec.fromJson((Map<String, Object>) m.get("spec"));
-            entries.add(new Entry(((Long) m.get("id")).intValue(), spec, "running".equals(m.get("desired"))));
+    /** Moves (or copies) the registry file aside under a dated name; returns where it went. */
+    private Path aside(boolean move) {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try {
+            if (move) Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+            else Files.copy(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException io) {
+            throw new PmException(ErrorCode.STORAGE, "the registry " + file + " is damaged and could not be set aside: "
+                    + io.getMessage());
         }
-        return entries;
+        return aside;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Entry entry(Object o) {
+        if (!(o instanceof Map<?, ?> m) || !(m.get("spec") instanceof Map<?, ?> spec) || !(m.get("id") instanceof Long id))
+            throw new IllegalArgumentException("an entry without id or spec");
+        return new Entry(id.intValue(), ProcessSpec.fromJson((Map<String, Object>) spec), "running".equals(m.get("desired")));
     }
 
     /** Replaces the file with these entries, durably. Throws STORAGE if it cannot. */
@@ -100,25 +115,11 @@ public final class Registry {
         root.put("format", FORMAT);
         root.put("processes", list);
         byte[] bytes = (Json.write(root) + "\n").getBytes(StandardCharsets.UTF_8);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                var buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (var dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            }
+            AtomicFile.write(file, bytes, true);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the old registry is intact; the stray temp file is harmless
-            }
-            throw new PmException(ErrorCode.STORAGE, "cannot write the registry " + file + ": " + e.getMessage());
+            throw new PmException(ErrorCode.STORAGE, "cannot write the registry " + file + ": " + e.getMessage()
+                    + " (nothing was changed)");
         }
     }
 }

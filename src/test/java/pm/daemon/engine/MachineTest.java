@@ -334,7 +334,9 @@ class MachineTest {
         assertThat(Machine.backoff(DELAY, 10)).isEqualTo(Machine.MAX_BACKOFF);
         assertThat(Machine.backoff(DELAY, 1000)).isEqualTo(Machine.MAX_BACKOFF);
         assertThat(Machine.backoff(Duration.ofSeconds(1), 6)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Machine.backoff(Duration.ZERO, 50)).isEqualTo(Duration.ZERO);
+        assertThat(Machine.backoff(Duration.ZERO, 1)).isEqualTo(Duration.ZERO);
+        assertThat(Machine.backoff(Duration.ZERO, 2)).isEqualTo(Duration.ofMillis(20));
+        assertThat(Machine.backoff(Duration.ZERO, 50)).isEqualTo(Machine.MAX_BACKOFF);
     }
 
     @Test
@@ -525,11 +527,11 @@ class MachineTest {
 
     @Test
     void statusesAbove128AreDeathsBySignal() {
-        assertThat(Machine.outcome(0, false)).isEqualTo(new ExitOutcome.Exited(0));
-        assertThat(Machine.outcome(128, false)).isEqualTo(new ExitOutcome.Exited(128));
-        assertThat(Machine.outcome(129, true)).isEqualTo(new ExitOutcome.Signalled(1, true));
-        assertThat(Machine.outcome(137, false)).isEqualTo(new ExitOutcome.Signalled(9, false));
-        assertThat(Machine.outcome(159, false)).isEqualTo(new ExitOutcome.Signalled(31, false));
-        assertThat(Machine.outcome(160, false)).isEqualTo(new ExitOutcome.Exited(160));
+        assertThat(Machine.outcome(java.util.OptionalInt.of(0), false)).isEqualTo(new ExitOutcome.Exited(0));
+        assertThat(Machine.outcome(java.util.OptionalInt.of(128), false)).isEqualTo(new ExitOutcome.Exited(128));
+        assertThat(Machine.outcome(java.util.OptionalInt.of(129), true)).isEqualTo(new ExitOutcome.Signalled(1, true));
+        assertThat(Machine.outcome(java.util.OptionalInt.of(137), false)).isEqualTo(new ExitOutcome.Signalled(9, false));
+        assertThat(Machine.outcome(java.util.OptionalInt.of(159), false)).isEqualTo(new ExitOutcome.Signalled(31, false));
+        assertThat(Machine.outcome(java.util.OptionalInt.of(160), false)).isEqualTo(new ExitOutcome.Exited(160));
     }
 }

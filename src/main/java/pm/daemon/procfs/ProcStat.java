@@ -1,4 +1,4 @@
-package pm.daemon.monitor;
+package pm.daemon.procfs;
 
 import java.nio.ByteBuffer;
 
@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
  * The fields pm needs from one {@code /proc/PID/stat} line, parsed from bytes without building
  * strings: this runs for every process every second, so it allocates one record and nothing else.
  */
-record ProcStat(char state, long pgrp, long cpuTicks, long startTime, long rssPages) {
+public record ProcStat(char state, long pgrp, long cpuTicks, long startTime, long rssPages) {
     /** Parses the line in {@code buf} (position 0 to limit), or returns null if it is not a stat line. */
-    static ProcStat parse(ByteBuffer buf) {
+    public static ProcStat parse(ByteBuffer buf) {
         int end = buf.limit();
         // The command name may hold spaces and parentheses: the fields start after the last ')'.
         int i = end - 1;
