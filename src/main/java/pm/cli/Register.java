@@ -1,6 +1,7 @@
 package pm.cli;
 
 import pm.core.HealthSettings;
+import pm.core.LogSettings;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
 import pm.core.ProcessType;
@@ -61,7 +62,10 @@ final class Register {
                         p.has("health-retries") ? count(p.value("health-retries", ""), "--health-retries") : HealthSettings.DEFAULT.retries(),
                         duration(p, "health-start-period", HealthSettings.DEFAULT.startPeriod())),
                 duration(p, "heartbeat-timeout", ProcessSpec.DEFAULT_HEARTBEAT_TIMEOUT),
-                p.has("max-memory") ? Units.parseSize(p.value("max-memory", "")) : 0);
+                p.has("max-memory") ? Units.parseSize(p.value("max-memory", "")) : 0,
+                new LogSettings(
+                        p.has("max-log-size") ? Units.parseSize(p.value("max-log-size", "")) : LogSettings.DEFAULT.maxSize(),
+                        p.has("log-files") ? count(p.value("log-files", ""), "--log-files") : LogSettings.DEFAULT.keep()));
     }
 
     private static Duration duration(CommandLine.Parsed p, String flag, Duration fallback) {

@@ -38,6 +38,11 @@ final class Verbs {
         return 0;
     }
 
+    int flush(CommandLine.Parsed p) {
+        for (Object n : (List<?>) client.call("flush", target(p)).get("flushed")) out.printf("%s: logs flushed%n", n);
+        return 0;
+    }
+
     int start(CommandLine.Parsed p) {
         return report(client.call("start", target(p)), true);
     }

@@ -31,7 +31,8 @@ public record ProcessSpec(
         Duration killTimeout,
         HealthSettings health,
         Duration heartbeatTimeout,
-        long maxMemory) {
+        long maxMemory,
+        LogSettings logs) {
 
     public static final int MAX_NAME_LENGTH = 64;
     public static final int DEFAULT_MAX_RESTARTS = 10;
@@ -45,7 +46,7 @@ public record ProcessSpec(
                        Map<String, String> env, int port, String healthCheck, RestartPolicy restartPolicy,
                        int maxRestarts, Duration restartDelay, int stopSignal, Duration killTimeout) {
         this(name, type, script, args, interpreter, cwd, env, port, healthCheck, restartPolicy, maxRestarts,
-                restartDelay, stopSignal, killTimeout, HealthSettings.DEFAULT, DEFAULT_HEARTBEAT_TIMEOUT, 0);
+                restartDelay, stopSignal, killTimeout, HealthSettings.DEFAULT, DEFAULT_HEARTBEAT_TIMEOUT, 0, LogSettings.DEFAULT);
     }
 
     public ProcessSpec {
@@ -74,6 +75,7 @@ public record ProcessSpec(
         if (health == null) health = HealthSettings.DEFAULT;
         if (heartbeatTimeout == null || heartbeatTimeout.isNegative()) throw PmException.invalid("bad --heartbeat-timeout");
         if (maxMemory < 0) throw PmException.invalid("--max-memory must be positive");
+        if (logs == null) logs = LogSettings.DEFAULT;
     }
 
     private static void noNul(String what, String value) {
@@ -128,7 +130,7 @@ public record ProcessSpec(
 
     public ProcessSpec withEnv(Map<String, String> newEnv) {
         return new ProcessSpec(name, type, script, args, interpreter, cwd, newEnv, port, healthCheck,
-                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory);
+                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs);
     }
 
     public Map<String, Object> toJson() {
@@ -153,6 +155,8 @@ public record ProcessSpec(
         m.put("health_start_period_ms", health.startPeriod().toMillis());
         m.put("heartbeat_timeout_ms", heartbeatTimeout.toMillis());
         m.put("max_memory_bytes", maxMemory);
+        m.put("max_log_size_bytes", logs.maxSize());
+        m.put("log_files", logs.keep());
         return m;
     }
 
@@ -184,7 +188,9 @@ public record ProcessSpec(
                             num(m, "health_retries", HealthSettings.DEFAULT.retries()),
                             Duration.ofMillis(num(m, "health_start_period_ms", HealthSettings.DEFAULT.startPeriod().toMillis()))),
                     Duration.ofMillis(num(m, "heartbeat_timeout_ms", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())),
-                    m.get("max_memory_bytes") instanceof Number n ? n.longValue() : 0);
+                    m.get("max_memory_bytes") instanceof Number n ? n.longValue() : 0,
+                    new LogSettings(m.get("max_log_size_bytes") instanceof Number n ? n.longValue() : LogSettings.DEFAULT.maxSize(),
+                            num(m, "log_files", LogSettings.DEFAULT.keep())));
         } catch (ClassCastException e) {
             throw PmException.invalid("malformed process spec: " + e.getMessage());
         }

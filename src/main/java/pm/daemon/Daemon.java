@@ -3,6 +3,7 @@ package pm.daemon;
 import pm.core.Home;
 import pm.core.PmException;
 import pm.core.Units;
+import pm.daemon.logs.LogKeeper;
 import pm.daemon.monitor.Monitor;
 import pm.daemon.api.Server;
 import pm.daemon.controller.Controller;
@@ -49,10 +50,12 @@ public final class Daemon {
         var controller = new Controller(new Launcher(home, root.resolve("clients")));
         var engine = new Engine(home, new Registry(home.registry()), new RunFile(home.runFile()), controller);
         engine.restore();
-        var monitor = new Monitor(engine::targets, engine::observe, sampleInterval(), HeartbeatPort.remembered(home));
+        var monitor = new Monitor(engine::targets, engine::observe, interval("PM_SAMPLE_INTERVAL", Duration.ofSeconds(1)),
+                HeartbeatPort.remembered(home));
         HeartbeatPort.remember(home, monitor.heartbeatPort());
         engine.watchedBy(monitor::targetsChanged, monitor.heartbeatPort());
         monitor.start();
+        new LogKeeper(home, engine::targets, interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(1))).start();
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
@@ -67,15 +70,18 @@ public final class Daemon {
         System.exit(0);
     }
 
-    /** PM_SAMPLE_INTERVAL (a duration, 0 turns sampling off), default 1s. */
-    private static Duration sampleInterval() {
-        String env = System.getenv("PM_SAMPLE_INTERVAL");
-        if (env == null || env.isBlank()) return Duration.ofSeconds(1);
+    /**
+     * A period from the environment: PM_SAMPLE_INTERVAL (how often CPU and memory are sampled; 0 turns
+     * sampling off) and PM_LOG_CHECK_INTERVAL (how often log sizes are checked), both 1s by default.
+     */
+    private static Duration interval(String variable, Duration fallback) {
+        String env = System.getenv(variable);
+        if (env == null || env.isBlank()) return fallback;
         try {
             return Units.parseDuration(env);
         } catch (PmException e) {
-            System.err.println("pm daemon: PM_SAMPLE_INTERVAL: " + e.getMessage() + "; sampling every 1s");
-            return Duration.ofSeconds(1);
+            System.err.println("pm daemon: " + variable + ": " + e.getMessage() + "; using " + Units.formatDuration(fallback));
+            return fallback;
         }
     }
 

@@ -46,6 +46,15 @@ final class Pm implements AutoCloseable {
     }
 
     Result run(List<String> args) {
+        return runWith(Map.of(), args);
+    }
+
+    /** Runs a command with extra environment variables (a daemon it starts inherits them). */
+    Result runWith(Map<String, String> env, String... args) {
+        return runWith(env, List.of(args));
+    }
+
+    Result runWith(Map<String, String> env, List<String> args) {
         var cmd = new ArrayList<String>();
         cmd.add(ROOT.resolve("pm").toString());
         cmd.addAll(args);
@@ -53,6 +62,7 @@ final class Pm implements AutoCloseable {
             var pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
             pb.environment().put("PM_HOME", home.toString());
             pb.environment().put("NO_COLOR", "1");
+            pb.environment().putAll(env);
             Path out = Files.createTempFile(home, "out", ".txt");
             Path err = Files.createTempFile(home, "err", ".txt");
             pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,12 @@ public final class Launcher {
         } else if (!Files.isExecutable(Path.of(program))) {
             throw new SpawnFailure(program + " is not executable (chmod +x it, or pass --type or --interpreter)");
         }
+        try {
+            ownerOnly(home.outLog(spec.name()));
+            ownerOnly(home.errLog(spec.name()));
+        } catch (IOException e) {
+            throw new SpawnFailure("cannot create its log files in " + home.logs() + ": " + e.getMessage());
+        }
         var pb = new ProcessBuilder(command)
                 .directory(cwd.toFile())
                 .redirectInput(new File("/dev/null"))
@@ -77,6 +84,16 @@ public final class Launcher {
             return pb.start();
         } catch (IOException e) {
             throw new SpawnFailure(e.getMessage());
+        }
+    }
+
+    /** Log files are created readable by their owner only: logs often hold what no one else should read. */
+    private static void ownerOnly(Path file) throws IOException {
+        if (Files.exists(file)) return;
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // created meanwhile: fine
         }
     }
 

@@ -4,6 +4,7 @@ import pm.core.ErrorCode;
 import pm.core.Names;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
+import pm.daemon.logs.Rotator;
 import pm.daemon.registry.Registry;
 
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ final class Commands {
             case "restart" -> restart(args, reply);
             case "status" -> reply.complete(status(args));
             case "list" -> reply.complete(list());
+            case "flush" -> reply.complete(flush(targets(args)));
             case "describe" -> reply.complete(Map.of("process",
                     Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, System.currentTimeMillis())));
             case "shutdown" -> shutdown(bool(args, "stop_apps"), reply);
@@ -131,6 +133,22 @@ final class Commands {
         result.put("warnings", List.copyOf(engine.warnings));
         result.put("rejected_heartbeats", engine.rejectedHeartbeats);
         return result;
+    }
+
+    /** Empties the named processes' logs and deletes their rotated files. */
+    private Map<String, Object> flush(List<String> names) {
+        var done = new ArrayList<Object>();
+        for (String n : names) {
+            var logs = engine.procs.get(n).spec.logs();
+            try {
+                Rotator.flush(engine.home.outLog(n), logs.keep());
+                Rotator.flush(engine.home.errLog(n), logs.keep());
+            } catch (java.io.IOException e) {
+                throw new PmException(ErrorCode.STORAGE, "cannot flush the logs of " + n + ": " + e.getMessage());
+            }
+            done.add(n);
+        }
+        return Map.of("flushed", done);
     }
 
     private Map<String, Object> list() {

@@ -315,7 +315,7 @@ public final class Engine {
             runs.put(s.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret));
             if (p.state == State.RUNNING || p.state == State.STARTING)
                 list.add(new Target(s.name(), p.id, p.pid, p.state == State.STARTING, s.probe(), s.health(), s.cwd(),
-                        s.heartbeatTimeout(), p.secret));
+                        s.heartbeatTimeout(), p.secret, s.logs()));
         }
         targets = List.copyOf(list);
         targetsChanged.run();

@@ -1,6 +1,7 @@
 package pm.daemon.monitor;
 
 import pm.core.HealthSettings;
+import pm.core.LogSettings;
 import pm.core.Probe;
 
 import java.time.Duration;
@@ -11,4 +12,4 @@ import java.util.Optional;
  * {@code pid} identifies the run; every observation carries it back so the engine can drop stale ones.
  */
 public record Target(String name, int id, long pid, boolean starting, Optional<Probe> probe, HealthSettings health,
-                     String cwd, Duration heartbeatTimeout, String secret) {}
+                     String cwd, Duration heartbeatTimeout, String secret, LogSettings logs) {}

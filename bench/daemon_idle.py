@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""The daemon's own cost while it watches N idle processes: CPU (percent of one core, from the daemon's
+utime+stime in /proc over a window) and resident memory. Sampling runs at its default (1 s) unless
+--sample-interval is given; every process has no health check and sends no heartbeat, so this is the
+floor cost of sampling, timers and the JVM itself.
+
+Usage: bench/daemon_idle.py [--processes 100] [--seconds 60] [--sample-interval 1s]
+"""
+import argparse, json, os, platform, shutil, subprocess, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PM = os.path.join(ROOT, "pm")
+TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def pm(env, *args):
+    subprocess.run([PM, *args], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stat(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12]), int(fields[21]) * PAGE  # utime+stime ticks, rss bytes
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--processes", type=int, default=100)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--sample-interval", default="")
+    ap.add_argument("--out", default="")
+    a = ap.parse_args()
+    home = tempfile.mkdtemp(prefix="pm-bench-", dir="/tmp")
+    env = dict(os.environ, PM_HOME=home, NO_COLOR="1")
+    if a.sample_interval:
+        env["PM_SAMPLE_INTERVAL"] = a.sample_interval
+    try:
+        for i in range(a.processes):
+            pm(env, "register", "/bin/sleep", "--name", f"idle-{i}", "--type", "binary", "--", "100000")
+        pm(env, "start", "--all")
+        with open(os.path.join(home, "daemon.pid")) as f:
+            daemon = int(f.read())
+        time.sleep(5)  # let start-up work and the JIT settle
+        t0, (c0, _) = time.monotonic(), stat(daemon)
+        time.sleep(a.seconds)
+        t1, (c1, rss) = time.monotonic(), stat(daemon)
+        cpu = (c1 - c0) / TICKS / (t1 - t0) * 100
+        result = {"measurement": f"daemon idle, {a.processes} processes, sampling every {a.sample_interval or '1s'}",
+                  "window_s": round(t1 - t0, 1), "cpu_percent_of_one_core": round(cpu, 3),
+                  "rss_mib": round(rss / 2**20, 1), "cpu_ticks": c1 - c0,
+                  "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
+                  "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    finally:
+        subprocess.run([PM, "kill"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(home, ignore_errors=True)
+    out = a.out or os.path.join(ROOT, "bench", "results", f"daemon_idle_{a.processes}.json")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump(result, f, indent=2)
+    print(f"{result['measurement']}: {result['cpu_percent_of_one_core']}% of a core "
+          f"({result['cpu_ticks']} ticks in {result['window_s']}s), RSS {result['rss_mib']} MiB")
+
+
+if __name__ == "__main__":
+    main()

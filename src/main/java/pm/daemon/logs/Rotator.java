@@ -1,0 +1,93 @@
+package pm.daemon.logs;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+
+/**
+ * Rotates a log file that an app is appending to, without losing or repeating a byte. A rename would not
+ * do: the app keeps writing to the renamed file through its descriptor. Instead the file's block-aligned
+ * front is copied to {@code NAME.1} (older files shift to .2, .3, ...) and then cut out of the live file
+ * with {@code fallocate(FALLOC_FL_COLLAPSE_RANGE)}; the app's O_APPEND writes keep landing at the new
+ * end. The last partial block stays in the live file, so a line may be split across the two files.
+ * File systems without the call (tmpfs, overlay) get copy-and-truncate, which can lose what is written
+ * between the copy and the truncate.
+ */
+public final class Rotator {
+    /** How a rotation went. */
+    public enum Outcome { NOTHING_TO_DO, LOSSLESS, COPY_TRUNCATE }
+
+    private static final long BLOCK = 4096;
+
+    private Rotator() {}
+
+    /** Rotates {@code file} if it is larger than {@code maxSize}, keeping {@code keep} old files. */
+    public static Outcome rotateIfLarger(Path file, long maxSize, int keep) throws IOException {
+        long size = Files.exists(file) ? Files.size(file) : 0;
+        if (maxSize <= 0 || size <= maxSize) return Outcome.NOTHING_TO_DO;
+        return rotate(file, keep);
+    }
+
+    public static Outcome rotate(Path file, int keep) throws IOException {
+        long size = Files.size(file);
+        long front = size / BLOCK * BLOCK;
+        if (front == size) front -= BLOCK; // the collapsed range must end before the end of the file
+        if (front <= 0) return Outcome.NOTHING_TO_DO;
+        shift(file, keep);
+        Path first = numbered(file, 1);
+        copyFront(file, first, front);
+        int rc = FileOps.collapseFront(file, front);
+        if (rc == 0) return Outcome.LOSSLESS;
+        if (rc != FileOps.EOPNOTSUPP && rc != FileOps.EINVAL) throw new IOException("fallocate failed with errno " + rc);
+        // No collapse here: copy the rest that arrived meanwhile, then truncate (a few bytes may be lost).
+        long now = Files.size(file);
+        copyRange(file, first, front, now);
+        int t = FileOps.truncate(file, 0);
+        if (t != 0) throw new IOException("ftruncate failed with errno " + t);
+        return Outcome.COPY_TRUNCATE;
+    }
+
+    /** Empties the live file and deletes the old ones ({@code pm flush}). */
+    public static void flush(Path file, int keep) throws IOException {
+        if (Files.exists(file)) {
+            int rc = FileOps.truncate(file, 0);
+            if (rc != 0) throw new IOException("ftruncate failed with errno " + rc);
+        }
+        for (int i = 1; i <= Math.max(keep, 1) + 1; i++) Files.deleteIfExists(numbered(file, i));
+    }
+
+    static Path numbered(Path file, int n) {
+        return file.resolveSibling(file.getFileName() + "." + n);
+    }
+
+    private static void shift(Path file, int keep) throws IOException {
+        Files.deleteIfExists(numbered(file, Math.max(keep, 1)));
+        for (int i = Math.max(keep, 1) - 1; i >= 1; i--) {
+            Path from = numbered(file, i);
+            if (Files.exists(from)) Files.move(from, numbered(file, i + 1), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void copyFront(Path file, Path to, long length) throws IOException {
+        try (var out = FileChannel.open(to, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            try (var in = FileChannel.open(file, StandardOpenOption.READ)) {
+                long done = 0;
+                while (done < length) done += in.transferTo(done, length - done, out);
+            }
+        }
+    }
+
+    private static void copyRange(Path file, Path to, long from, long until) throws IOException {
+        try (var out = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+             var in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long done = from;
+            while (done < until) done += in.transferTo(done, until - done, out);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package pm.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static pm.it.Pm.await;
+import static pm.it.Pm.seconds;
+
+/** Size-based rotation of a log an app writes at full speed loses no line and repeats none; pm flush empties. */
+class LogRotationIT {
+    final Pm pm = new Pm();
+
+    @AfterEach
+    void tearDown() {
+        pm.close();
+    }
+
+    private List<Path> generations(String name) throws IOException {
+        var files = new ArrayList<Path>();
+        Path live = pm.home.resolve("logs/" + name + ".out.log");
+        for (int i = 1000; i >= 1; i--) {
+            Path old = live.resolveSibling(live.getFileName() + "." + i);
+            if (Files.exists(old)) files.add(old);
+        }
+        files.add(live);
+        return files;
+    }
+
+    @Test
+    void rotationWhileAnAppWritesAtFullSpeedLosesAndRepeatsNoLine() throws IOException {
+        int lines = 2_000_000; // 20 MB
+        pm.runWith(java.util.Map.of("PM_LOG_CHECK_INTERVAL", "50ms"), "daemon", "start");
+        pm.ok("register", pm.fixture("numbers.py").toString(), "--name", "numbers", "--max-log-size", "1M",
+                "--log-files", "1000", "--", String.valueOf(lines));
+        pm.ok("start", "numbers");
+        Path live = pm.home.resolve("logs/numbers.out.log");
+        await("all lines written", seconds(60), () -> {
+            try {
+                return Files.size(live) > 0 && Files.readString(live).endsWith("DONE\n");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        var files = generations("numbers");
+        assertThat(files.size()).as("rotations").isGreaterThan(5);
+        // Concatenated oldest first, the files hold every line exactly once, in order.
+        var all = new StringBuilder();
+        for (Path f : files) all.append(Files.readString(f));
+        String[] got = all.toString().split("\n");
+        assertThat(got).hasSize(lines + 1);
+        for (int i = 0; i < lines; i++) {
+            if (Integer.parseInt(got[i]) != i + 1) throw new AssertionError("line " + (i + 1) + " reads " + got[i]);
+        }
+        assertThat(got[lines]).isEqualTo("DONE");
+        for (Path f : files) assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void flushEmptiesTheLogsAndDeletesRotatedFiles() throws IOException {
+        pm.ok("register", pm.fixture("env-dump.sh").toString(), "--name", "envy");
+        pm.ok("start", "envy");
+        Path out = pm.home.resolve("logs/envy.out.log");
+        await("output", seconds(10), () -> Files.exists(out) && sizeOf(out) > 0);
+        Files.writeString(out.resolveSibling("envy.out.log.1"), "old\n");
+        assertThat(pm.ok("flush", "envy")).contains("envy: logs flushed");
+        assertThat(Files.size(out)).isZero();
+        assertThat(out.resolveSibling("envy.out.log.1")).doesNotExist();
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
