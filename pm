@@ -86,7 +86,7 @@ if [ "${1:-}" = daemon ] && [ "${2:-}" = run ]; then
     jar=$home/daemon.jar
     # The daemon's flags: a small, steady footprint (docs/performance.md says why each is here).
     exec "$java" -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders \
-        -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning:stderr \
+        -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=5000 -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning:stderr \
         -Dpm.root="$root" -cp "$jar" pm.daemon.Daemon
 fi
 

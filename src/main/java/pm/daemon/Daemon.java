@@ -55,7 +55,7 @@ public final class Daemon {
         HeartbeatPort.remember(home, monitor.heartbeatPort());
         engine.watchedBy(monitor::targetsChanged, monitor.heartbeatPort());
         monitor.start();
-        new LogKeeper(home, engine::targets, interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(1))).start();
+        new LogKeeper(home, engine::targets, interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2))).start();
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
@@ -71,8 +71,8 @@ public final class Daemon {
     }
 
     /**
-     * A period from the environment: PM_SAMPLE_INTERVAL (how often CPU and memory are sampled; 0 turns
-     * sampling off) and PM_LOG_CHECK_INTERVAL (how often log sizes are checked), both 1s by default.
+     * A period from the environment: PM_SAMPLE_INTERVAL (how often CPU and memory are sampled, default 1s;
+     * 0 turns sampling off) and PM_LOG_CHECK_INTERVAL (how often growing log files are checked, default 2s).
      */
     private static Duration interval(String variable, Duration fallback) {
         String env = System.getenv(variable);

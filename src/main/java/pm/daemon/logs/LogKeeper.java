@@ -4,6 +4,9 @@ import pm.core.Home;
 import pm.daemon.monitor.Target;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +20,11 @@ public final class LogKeeper {
     private final Home home;
     private final Supplier<List<Target>> targets;
     private final Duration period;
+    /** The two log paths of each app, built once. Log thread only. */
+    private final java.util.Map<String, Path[]> paths = new java.util.HashMap<>();
+    /** Open read descriptors of the live log files, by path. Log thread only. */
+    private final java.util.Map<Path, Watched> open = new java.util.HashMap<>();
+    static final int QUIET_EVERY = 5;
 
     public LogKeeper(Home home, Supplier<List<Target>> targets, Duration period) {
         this.home = home;
@@ -29,11 +37,17 @@ public final class LogKeeper {
     }
 
     private void loop() {
+        List<Target> seen = List.of();
         while (true) {
-            for (Target t : targets.get()) {
+            List<Target> current = targets.get();
+            for (Target t : current) {
                 if (t.logs().maxSize() <= 0) continue;
-                check(home.outLog(t.name()), t);
-                check(home.errLog(t.name()), t);
+                for (Path file : paths(t.name())) check(file, t);
+            }
+            // The engine publishes a new list when runs change: only then forget the files of stopped apps.
+            if (current != seen) {
+                forgetAllBut(current);
+                seen = current;
             }
             try {
                 Thread.sleep(period.toMillis());
@@ -43,13 +57,68 @@ public final class LogKeeper {
         }
     }
 
-    private static void check(Path file, Target t) {
+    private Path[] paths(String name) {
+        return paths.computeIfAbsent(name, n -> new Path[]{home.outLog(n), home.errLog(n)});
+    }
+
+    private void forgetAllBut(List<Target> current) {
+        var live = new java.util.HashSet<Path>();
+        for (Target t : current) live.addAll(List.of(paths(t.name())));
+        open.entrySet().removeIf(e -> {
+            if (live.contains(e.getKey())) return false;
+            close(e.getValue().channel);
+            return true;
+        });
+    }
+
+    /** A live log file being watched: its open descriptor, its size at the last check, and checks to skip. */
+    private static final class Watched {
+        final FileChannel channel;
+        long size;
+        int skip;
+
+        Watched(FileChannel channel) {
+            this.channel = channel;
+        }
+    }
+
+    /**
+     * Checks one file's size with an fstat on a descriptor kept open (cheaper than a stat by path;
+     * rotation cuts the same file, so the descriptor stays right). A file that did not grow is checked
+     * only every {@link #QUIET_EVERY}th period: most apps log little, and this runs for every log.
+     */
+    private void check(Path file, Target t) {
         try {
-            var outcome = Rotator.rotateIfLarger(file, t.logs().maxSize(), t.logs().keep());
+            Watched w = open.get(file);
+            if (w == null) {
+                if (!Files.exists(file)) return;
+                w = new Watched(FileChannel.open(file, StandardOpenOption.READ));
+                open.put(file, w);
+            }
+            if (w.skip > 0) {
+                w.skip--;
+                return;
+            }
+            long size = w.channel.size();
+            if (size == w.size) w.skip = QUIET_EVERY - 1;
+            w.size = size;
+            if (size <= t.logs().maxSize()) return;
+            var outcome = Rotator.rotate(file, t.logs().keep());
+            w.size = w.channel.size();
             if (outcome == Rotator.Outcome.COPY_TRUNCATE)
                 LOG.warning("rotated " + file + " by copy and truncate (this file system cannot collapse a range; a few bytes may be lost)");
         } catch (IOException | RuntimeException e) {
             LOG.warning("cannot rotate " + file + ": " + e.getMessage());
+            var w = open.remove(file);
+            if (w != null) close(w.channel);
+        }
+    }
+
+    private static void close(FileChannel ch) {
+        try {
+            if (ch != null) ch.close();
+        } catch (IOException ignored) {
+            // nothing to do
         }
     }
 }

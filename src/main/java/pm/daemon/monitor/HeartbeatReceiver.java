@@ -54,29 +54,24 @@ final class HeartbeatReceiver {
         socket.close();
     }
 
-    /** Receives until closed, checking for silences about once a second. */
+    /**
+     * Receives until closed. It wakes only for a datagram or when a beating app's silence is due to be
+     * checked; while no app beats, it sleeps in receive() and costs nothing.
+     */
     void run() {
         byte[] buf = new byte[512];
         var packet = new DatagramPacket(buf, buf.length);
-        try {
-            socket.setSoTimeout(1000);
-        } catch (IOException e) {
-            return;
-        }
-        long lastCheck = System.nanoTime();
         while (!socket.isClosed()) {
             try {
+                long wait = checkSilences();
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, wait));
                 packet.setLength(buf.length);
                 socket.receive(packet);
                 accept(new String(buf, 0, packet.getLength(), StandardCharsets.US_ASCII).strip());
             } catch (SocketTimeoutException quiet) {
-                // fall through to the silence check
+                // time to check for silences
             } catch (IOException e) {
                 if (socket.isClosed()) return;
-            }
-            if (System.nanoTime() - lastCheck >= 1_000_000_000L) {
-                checkSilences();
-                lastCheck = System.nanoTime();
             }
         }
     }
@@ -102,20 +97,28 @@ final class HeartbeatReceiver {
         sink.accept(new Observation.HeartbeatRejected("", "no running process with id " + parts[1]));
     }
 
-    private void checkSilences() {
+    /** Reports silences that are due; returns the milliseconds until the next one could be (0: none pending). */
+    private long checkSilences() {
+        if (lastBeat.isEmpty()) return 0;
         long now = System.currentTimeMillis();
         var live = new HashMap<String, Target>();
         for (Target t : targets.get()) live.put(key(t), t);
         lastBeat.keySet().retainAll(live.keySet());
+        long next = Long.MAX_VALUE;
         for (var e : lastBeat.entrySet()) {
             Target t = live.get(e.getKey());
             long[] beat = e.getValue();
             long timeout = t.heartbeatTimeout().toMillis();
-            if (timeout > 0 && beat[1] == 0 && now - beat[0] > timeout) {
+            if (timeout <= 0 || beat[1] != 0) continue;
+            long due = beat[0] + timeout + 1;
+            if (now >= due) {
                 beat[1] = 1;
                 sink.accept(new Observation.HeartbeatSilent(t.name(), t.pid(), now - beat[0]));
+            } else {
+                next = Math.min(next, due - now);
             }
         }
+        return next == Long.MAX_VALUE ? 0 : Math.max(1, next);
     }
 
     private static String key(Target t) {

@@ -61,18 +61,27 @@ public final class Monitor {
         heartbeats.close();
     }
 
+    /** Samples every interval, and posts only the usages that changed: an idle app costs the engine nothing. */
     private void sampleLoop() {
+        List<Target> seen = List.of();
+        var groups = new HashSet<Long>();
+        var reported = new HashMap<Long, Sampler.Usage>();
         while (running) {
             var current = targets.get();
-            if (!current.isEmpty()) {
-                var groups = new HashSet<Long>();
+            if (current != seen) {
+                groups.clear();
                 for (Target t : current) groups.add(t.pid());
+                reported.keySet().retainAll(groups);
+                seen = current;
+            }
+            if (!current.isEmpty()) {
                 var usage = sampler.sample(groups, System.nanoTime());
-                var out = new ArrayList<Observation.Usage>(current.size());
+                var out = new ArrayList<Observation.Usage>();
                 for (Target t : current) {
                     var u = usage.get(t.pid());
-                    if (u != null && u.processes() > 0)
-                        out.add(new Observation.Usage(t.name(), t.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
+                    if (u == null || u.processes() == 0 || u.equals(reported.get(t.pid()))) continue;
+                    reported.put(t.pid(), u);
+                    out.add(new Observation.Usage(t.name(), t.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
                 }
                 if (!out.isEmpty()) sink.accept(new Observation.Samples(out));
             } else {

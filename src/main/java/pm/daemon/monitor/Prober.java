@@ -18,10 +18,13 @@ import java.util.concurrent.TimeUnit;
  * costs that one thread its timeout and nothing else.
  */
 final class Prober {
-    private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(Runnable::run)
-            .build();
+    /** Made on first use: an HTTP client keeps a selector thread awake, which a daemon without HTTP checks does not need. */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Runnable::run)
+                .build();
+    }
 
     /** Whether the probe passed, and a short description of what it saw. */
     record Result(boolean ok, String detail) {}
@@ -43,7 +46,7 @@ final class Prober {
     private Result http(Probe.Http h, Duration timeout, long started) throws InterruptedException {
         var request = HttpRequest.newBuilder(h.uri()).timeout(timeout).GET().header("User-Agent", "pm-health").build();
         try {
-            int code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int code = Http.CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             // Any 2xx or 3xx is healthy, as in Kubernetes' httpGet probe.
             return new Result(code >= 200 && code < 400, "HTTP " + code + " in " + ms(started));
         } catch (java.net.http.HttpTimeoutException e) {

@@ -16,14 +16,23 @@ import java.util.Set;
 
 /**
  * Measures CPU and resident memory per process group from {@code /proc}. Cheap by design, because it
- * runs every second for every app: it keeps each known member's stat file open and re-reads it with one
- * {@code pread}, and lists {@code /proc} to find new members only every few samples or when an app
- * has no known member yet. Not thread-safe: one sampler thread owns it.
+ * runs every second for every app (docs/performance.md has the measurements):
+ * <ul>
+ * <li>each known member's stat file stays open and is re-read with one {@code pread};
+ * <li>{@code /proc} is listed to find new members only every few samples, or at once when an app has no
+ *     known member yet, and a process found to belong to no app is not read again while it lives (a pid
+ *     reused within one rescan period could be missed for that long);
+ * <li>a member that used no CPU since its last read is read again only every {@link #QUIET_EVERY}th
+ *     sample: without running it cannot use CPU, and it cannot grow its memory either, since pages are
+ *     only faulted in by running.
+ * </ul>
+ * Not thread-safe: one sampler thread owns it.
  */
 final class Sampler {
     static final int CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture pm runs on
     static final long PAGE_SIZE = 4096;
     private static final int RESCAN_EVERY = 10;
+    static final int QUIET_EVERY = 5;
 
     /** What a group used over the last interval. */
     record Usage(double cpuPercent, long rssBytes, int processes) {}
@@ -33,6 +42,9 @@ final class Sampler {
         final long pgrp;
         long ticks = -1;
         long at;
+        long rssBytes;
+        /** Samples to skip before reading again: set while the member is quiet. */
+        int skip;
 
         Member(FileChannel stat, long pgrp) {
             this.stat = stat;
@@ -40,10 +52,22 @@ final class Sampler {
         }
     }
 
+    /** Per-group totals of one sample; reused. */
+    private static final class Totals {
+        double cpu;
+        long rss;
+        int count;
+    }
+
     private final Path proc;
     private final Map<Long, Member> members = new HashMap<>();
+    /** Processes known to belong to none of the groups, so a rescan need not read them again. */
+    private final Set<Long> foreign = new java.util.HashSet<>();
+    private final Map<Long, Totals> totals = new HashMap<>();
     private final ByteBuffer buf = ByteBuffer.allocate(1024);
     private int samplesSinceScan = RESCAN_EVERY;
+    /** The groups that had a member at the last sample. */
+    private final java.util.HashSet<Long> seenGroups = new java.util.HashSet<>();
 
     Sampler(Path proc) {
         this.proc = proc;
@@ -51,49 +75,69 @@ final class Sampler {
 
     /** Samples every process whose group is one of {@code groups}; returns usage per group. */
     Map<Long, Usage> sample(Set<Long> groups, long nowNanos) {
-        boolean unseen = false;
-        var seenGroups = new java.util.HashSet<Long>();
-        for (var m : members.values()) seenGroups.add(m.pgrp);
-        for (long g : groups) if (!seenGroups.contains(g)) unseen = true;
+        // A group with no known member (a new app) calls for a scan now; otherwise every few samples.
+        boolean unseen = !seenGroups.containsAll(groups);
         if (unseen || ++samplesSinceScan >= RESCAN_EVERY) {
             scan(groups);
             samplesSinceScan = 0;
         }
-        var cpu = new HashMap<Long, Double>();
-        var rss = new HashMap<Long, Long>();
-        var count = new HashMap<Long, Integer>();
+        seenGroups.clear();
+        for (var t : totals.values()) {
+            t.cpu = 0;
+            t.rss = 0;
+            t.count = 0;
+        }
         for (Iterator<Map.Entry<Long, Member>> it = members.entrySet().iterator(); it.hasNext(); ) {
             Member m = it.next().getValue();
-            ProcStat s = read(m.stat);
-            if (s == null || s.pgrp() != m.pgrp || !groups.contains(m.pgrp) || s.state() == 'Z') {
+            if (!groups.contains(m.pgrp)) {
                 close(m.stat);
                 it.remove();
                 continue;
             }
             double percent = 0;
-            if (m.ticks >= 0 && nowNanos > m.at) {
-                double seconds = (nowNanos - m.at) / 1e9;
-                percent = Math.max(0, (s.cpuTicks() - m.ticks)) * 100.0 / CLOCK_TICKS / seconds;
+            if (m.skip > 0) {
+                m.skip--;
+            } else {
+                ProcStat s = read(m.stat);
+                if (s == null || s.pgrp() != m.pgrp || s.state() == 'Z') {
+                    close(m.stat);
+                    it.remove();
+                    continue;
+                }
+                if (m.ticks >= 0 && nowNanos > m.at) {
+                    long used = Math.max(0, s.cpuTicks() - m.ticks);
+                    percent = used * 100.0 / CLOCK_TICKS / ((nowNanos - m.at) / 1e9);
+                    if (used == 0) m.skip = QUIET_EVERY - 1;
+                }
+                m.ticks = s.cpuTicks();
+                m.at = nowNanos;
+                m.rssBytes = s.rssPages() * PAGE_SIZE;
             }
-            m.ticks = s.cpuTicks();
-            m.at = nowNanos;
-            cpu.merge(m.pgrp, percent, Double::sum);
-            rss.merge(m.pgrp, s.rssPages() * PAGE_SIZE, Long::sum);
-            count.merge(m.pgrp, 1, Integer::sum);
+            seenGroups.add(m.pgrp);
+            var t = totals.computeIfAbsent(m.pgrp, g -> new Totals());
+            t.cpu += percent;
+            t.rss += m.rssBytes;
+            t.count++;
         }
+        totals.keySet().retainAll(groups);
         var out = new HashMap<Long, Usage>();
-        for (long g : groups) out.put(g, new Usage(cpu.getOrDefault(g, 0.0), rss.getOrDefault(g, 0L), count.getOrDefault(g, 0)));
+        for (long g : groups) {
+            var t = totals.get(g);
+            out.put(g, t == null ? new Usage(0, 0, 0) : new Usage(t.cpu, t.rss, t.count));
+        }
         return out;
     }
 
     /** Lists /proc and starts tracking every process in one of the groups that is not tracked yet. */
     private void scan(Set<Long> groups) {
+        var listed = new java.util.HashSet<Long>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(proc)) {
             for (Path p : dir) {
                 String name = p.getFileName().toString();
                 if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
                 long pid = Long.parseLong(name);
-                if (members.containsKey(pid)) continue;
+                listed.add(pid);
+                if (members.containsKey(pid) || foreign.contains(pid)) continue;
                 FileChannel ch;
                 try {
                     ch = FileChannel.open(p.resolve("stat"), StandardOpenOption.READ);
@@ -101,12 +145,18 @@ final class Sampler {
                     continue;
                 }
                 ProcStat s = read(ch);
-                if (s != null && groups.contains(s.pgrp())) members.put(pid, new Member(ch, s.pgrp()));
-                else close(ch);
+                if (s != null && groups.contains(s.pgrp())) {
+                    members.put(pid, new Member(ch, s.pgrp()));
+                    seenGroups.add(s.pgrp());
+                } else {
+                    close(ch);
+                    if (s != null) foreign.add(pid);
+                }
             }
         } catch (IOException e) {
             // /proc unreadable: report nothing rather than fail
         }
+        foreign.retainAll(listed);
     }
 
     private ProcStat read(FileChannel ch) {
@@ -133,5 +183,7 @@ final class Sampler {
     void clear() {
         for (var m : members.values()) close(m.stat);
         members.clear();
+        foreign.clear();
+        totals.clear();
     }
 }
