@@ -162,6 +162,29 @@ class DaemonIT {
     }
 
     @Test
+    void aHomeAnotherUserOwnsIsRefused() throws IOException {
+        Files.setAttribute(pm.home, "unix:uid", 65534);
+        try {
+            var r = pm.run("status");
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("belongs to uid 65534, not to you");
+        } finally {
+            Files.setAttribute(pm.home, "unix:uid", (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        }
+    }
+
+    @Test
+    void environmentValuesArePassedAsTheyAreNeverThroughAShell() throws IOException {
+        Path marker = pm.home.resolve("pwned");
+        pm.ok("register", pm.fixture("env-dump.sh").toString(), "--name", "envy",
+                "--env", "GREETING=$(touch " + marker + ") `touch " + marker + "` ; touch " + marker);
+        pm.ok("start", "envy");
+        Pm.await("its output", Pm.seconds(10), () -> pm.ok("logs", "envy", "--out").contains("GREETING="));
+        assertThat(pm.ok("logs", "envy", "--out")).contains("GREETING=$(touch " + marker + ")");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
     void theDaemonAnswersBadRequestsAndKeepsServing() throws IOException {
         pm.ok("daemon", "start");
         assertThat(send("this is not json\n")).contains("\"code\":\"BAD_REQUEST\"").contains("malformed request");

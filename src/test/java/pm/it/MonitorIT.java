@@ -155,6 +155,22 @@ class MonitorIT {
     }
 
     @Test
+    void anAppCannotBeatForAnotherWithItsOwnSecret() throws IOException {
+        register("a", "env-dump.sh");
+        register("b", "sleeper.sh");
+        pm.ok("start", "--all");
+        // The secret pm gave app a, used with app b's id: rejected.
+        String secret = Files.readString(Path.of("/proc/" + pm.pid("a") + "/environ")).split("PM_HEARTBEAT_SECRET=")[1].split("\0")[0];
+        int port = Integer.parseInt(Files.readString(pm.home.resolve("heartbeat.port")).strip());
+        byte[] beat = ("PMHB1 " + pm.status("b").get("id") + " " + secret).getBytes(StandardCharsets.US_ASCII);
+        try (var socket = new DatagramSocket()) {
+            socket.send(new DatagramPacket(beat, beat.length, InetAddress.getLoopbackAddress(), port));
+        }
+        await("the rejection counted", seconds(5), () -> pm.ok("describe", "b").contains("1 rejected"));
+        assertThat(pm.status("b").get("heartbeat_at")).isNull();
+    }
+
+    @Test
     void aCpuBurnerReadsNearOneHundredPercent() {
         register("burn", "burn.py");
         pm.ok("start", "burn");

@@ -63,8 +63,9 @@ final class Pm implements AutoCloseable {
             pb.environment().put("PM_HOME", home.toString());
             pb.environment().put("NO_COLOR", "1");
             pb.environment().putAll(env);
-            Path out = Files.createTempFile(home, "out", ".txt");
-            Path err = Files.createTempFile(home, "err", ".txt");
+            // Outside the home, which a test may fill up or make read-only.
+            Path out = Files.createTempFile("pm-it-out", ".txt");
+            Path err = Files.createTempFile("pm-it-err", ".txt");
             pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
