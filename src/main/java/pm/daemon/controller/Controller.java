@@ -15,37 +15,94 @@ import java.util.concurrent.CompletableFuture;
 public final class Controller {
     /**
      * One run of an app: its pid (also its group id), its start time from {@code /proc} (to tell it from a
-     * later process that reuses the pid), and its end: the exit status for a child of this daemon, no
-     * status for an adopted one.
+     * later process that reuses the pid), a pidfd on it, and its end: the exit status for a child of this
+     * daemon ({@code code}, or {@code -signal} when killed), no status for an adopted one.
      */
-    public record Run(long pid, long startTime, ProcessHandle handle, CompletableFuture<OptionalInt> exit) {}
+    public static final class Run {
+        private final long pid;
+        private final long startTime;
+        private final int pidfd;
+        private final boolean child;
+        private final CompletableFuture<OptionalInt> exit = new CompletableFuture<>();
+        private boolean closed;
+
+        Run(long pid, long startTime, int pidfd, boolean child) {
+            this.pid = pid;
+            this.startTime = startTime;
+            this.pidfd = pidfd;
+            this.child = child;
+        }
+
+        public long pid() {
+            return pid;
+        }
+
+        public long startTime() {
+            return startTime;
+        }
+
+        public CompletableFuture<OptionalInt> exit() {
+            return exit;
+        }
+
+        int pidfd() {
+            return pidfd;
+        }
+
+        boolean child() {
+            return child;
+        }
+
+        /** Signals the leader through its pidfd, unless it has been reaped (then its pid may belong to another). */
+        synchronized void signalLeader(int signal) {
+            if (!closed) Posix.pidfdSignal(pidfd, signal);
+        }
+
+        synchronized void close() {
+            if (closed) return;
+            closed = true;
+            Posix.close(pidfd);
+        }
+    }
 
     private final Launcher launcher;
+    private final ExitWatcher exits = new ExitWatcher();
 
     public Controller(Launcher launcher) {
         this.launcher = launcher;
     }
 
     public Run spawn(int id, ProcessSpec spec, Map<String, String> pmEnv) throws Launcher.SpawnFailure {
-        Process process = launcher.spawn(id, spec, pmEnv);
-        long startTime = ProcFs.stat(process.pid()).map(s -> s.startTime()).orElse(0L);
-        var exit = process.onExit().thenApply(p -> OptionalInt.of(p.exitValue()));
-        return new Run(process.pid(), startTime, process.toHandle(), exit);
+        long pid = launcher.spawn(id, spec, pmEnv);
+        int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
+        if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
+        long startTime = ProcFs.stat(pid).map(s -> s.startTime()).orElse(0L);
+        var run = new Run(pid, startTime, pidfd, true);
+        exits.watch(run);
+        return run;
     }
 
     /**
      * Takes over an app an earlier daemon started, if the pid still belongs to it (same start time, not a
-     * zombie). Its exit is noticed through the kernel, but its status cannot be known: only a parent reaps.
+     * zombie). Its exit is noticed through a pidfd, but its status cannot be known: only a parent reaps.
      */
     public Optional<Run> adopt(long pid, long startTime) {
         if (!ProcFs.isSameLiveProcess(pid, startTime)) return Optional.empty();
-        return ProcessHandle.of(pid).map(h -> new Run(pid, startTime, h,
-                h.onExit().thenApply(x -> OptionalInt.empty())));
+        int pidfd = Posix.pidfdOpen(pid);
+        if (pidfd < 0) return Optional.empty();
+        // Checked again with the pidfd open: it now pins the process it refers to.
+        if (!ProcFs.isSameLiveProcess(pid, startTime)) {
+            Posix.close(pidfd);
+            return Optional.empty();
+        }
+        var run = new Run(pid, startTime, pidfd, false);
+        exits.watch(run);
+        return Optional.of(run);
     }
 
-    /** Signals the group; right after a spawn, before setsid made the group, the leader alone. */
+    /** Signals the group; right after a spawn, before the group exists, the leader alone. */
     public void signal(Run run, int signal) {
-        if (Libc.killGroup(run.pid(), signal) == Libc.ESRCH && run.handle().isAlive()) Libc.kill(run.pid(), signal);
+        if (Libc.killGroup(run.pid(), signal) == Libc.ESRCH) run.signalLeader(signal);
     }
 
     /** Whether any process of the run's group still runs (zombies do not count). */

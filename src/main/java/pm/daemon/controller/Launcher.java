@@ -4,21 +4,19 @@ import pm.core.Home;
 import pm.core.ProcessSpec;
 import pm.core.ProcessType;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Spawns an app in its own session and process group, with stdout and stderr appended straight to its
- * log files, so the daemon never sits between the app and its output (DESIGN.md principle 1).
- *
- * <p>{@code setsid} keeps the pid when started from the JVM, because the JVM's child is never a group
- * leader; the app's pid is therefore also its process group id.
+ * Spawns an app in its own session and process group ({@code posix_spawn} with POSIX_SPAWN_SETSID),
+ * with stdout and stderr appended straight to its log files, so the daemon never sits between the app
+ * and its output (DESIGN.md principle 1). The app's pid is also its process group id.
  */
 public final class Launcher {
     /** Why a spawn did not happen; the message is shown to the user as is. */
@@ -29,29 +27,25 @@ public final class Launcher {
     }
 
     private final Home home;
-    private final String setsid;
     /** pm's heartbeat client libraries, put on Python's and Node.js's module path so apps can import them. */
     private final Path clients;
 
     public Launcher(Home home, Path clients) {
         this.home = home;
         this.clients = clients;
-        this.setsid = onPath("setsid", System.getenv("PATH"));
-        if (setsid.isEmpty()) throw new IllegalStateException("setsid (util-linux) is not on PATH; pm needs it to start apps");
     }
 
     /** Starts the app; returns its {@link Process}, whose pid is also its process group id. */
-    public Process spawn(int id, ProcessSpec spec, Map<String, String> pmEnv) throws SpawnFailure {
-        var command = new ArrayList<String>();
-        command.add(setsid);
-        command.addAll(commandFor(spec));
+    /** Starts the app in its own session and process group; returns its pid, which is also its group id. */
+    public long spawn(int id, ProcessSpec spec, Map<String, String> pmEnv) throws SpawnFailure {
+        var command = commandFor(spec);
         Path cwd = Path.of(spec.cwd());
         if (!Files.isDirectory(cwd)) throw new SpawnFailure("working directory " + cwd + " does not exist");
         if (!Files.isReadable(Path.of(spec.script()))) throw new SpawnFailure("cannot read " + spec.script());
-        String program = command.get(1);
+        String program = command.getFirst();
         if (!program.contains("/")) {
-            String found = onPath(program, System.getenv("PATH"));
-            if (found.isEmpty()) throw new SpawnFailure(program + " is not on PATH; install it or pass --interpreter");
+            program = onPath(program, System.getenv("PATH"));
+            if (program.isEmpty()) throw new SpawnFailure(command.getFirst() + " is not on PATH; install it or pass --interpreter");
         } else if (!Files.isExecutable(Path.of(program))) {
             throw new SpawnFailure(program + " is not executable (chmod +x it, or pass --type or --interpreter)");
         }
@@ -61,12 +55,7 @@ public final class Launcher {
         } catch (IOException e) {
             throw new SpawnFailure("cannot create its log files in " + home.logs() + ": " + e.getMessage());
         }
-        var pb = new ProcessBuilder(command)
-                .directory(cwd.toFile())
-                .redirectInput(new File("/dev/null"))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.outLog(spec.name()).toFile()))
-                .redirectError(ProcessBuilder.Redirect.appendTo(home.errLog(spec.name()).toFile()));
-        var env = pb.environment();
+        var env = new LinkedHashMap<>(System.getenv());
         env.putAll(spec.env());
         env.put("PM_PROCESS_ID", Integer.toString(id));
         env.put("PM_NAME", spec.name());
@@ -80,9 +69,12 @@ public final class Launcher {
             case NODEJS -> prependPath(env, "NODE_PATH", clients.resolve("node"));
             case SHELL, JAVA, BINARY -> { }
         }
+        var envList = new ArrayList<String>(env.size());
+        env.forEach((k, v) -> envList.add(k + "=" + v));
         try {
-            return pb.start();
-        } catch (IOException e) {
+            return Posix.spawn(program, command, envList, cwd.toString(),
+                    home.outLog(spec.name()).toString(), home.errLog(spec.name()).toString());
+        } catch (Posix.Failure e) {
             throw new SpawnFailure(e.getMessage());
         }
     }

@@ -20,9 +20,9 @@ public sealed interface Event {
     record SpawnFailed(String reason) implements Event {}
 
     /**
-     * The process with this pid ended with this status (the JDK reports death by signal N as 128+N), or
-     * with no known status when pm was not its parent (adopted); {@code groupAlive} tells whether other
-     * members of its process group remain.
+     * The process with this pid ended with this status (its exit code, or minus the signal that killed
+     * it), or with no known status when pm was not its parent (adopted); {@code groupAlive} tells whether
+     * other members of its process group remain.
      */
     record Exited(long pid, OptionalInt status, boolean groupAlive) implements Event {
         public Exited(long pid, int status, boolean groupAlive) {

@@ -324,11 +324,10 @@ public final class Machine {
         p.pid = 0;
     }
 
-    /** The JDK reports death by signal N as status 128+N, as shells do; no status means pm was not the parent. */
+    /** A status is an exit code, or minus the signal that killed it; none means pm was not the parent. */
     static ExitOutcome outcome(OptionalInt status, boolean sentByPm) {
         if (status.isEmpty()) return new ExitOutcome.Unknown();
         int s = status.getAsInt();
-        if (s > 128 && s <= 128 + 31) return new ExitOutcome.Signalled(s - 128, sentByPm);
-        return new ExitOutcome.Exited(s);
+        return s < 0 ? new ExitOutcome.Signalled(-s, sentByPm) : new ExitOutcome.Exited(s);
     }
 }

@@ -125,7 +125,7 @@ class MachineTest {
         assertThat(p.deadline).isEqualTo(now + KILL_TIMEOUT.toNanos());
 
         advanceMillis(50);
-        assertThat(on(new Event.Exited(PID, 128 + 2, false))).isEqualTo(NONE);
+        assertThat(on(new Event.Exited(PID, -2, false))).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(State.STOPPED);
         assertThat(p.reason).isEqualTo("stopped by user");
         assertThat(p.pid).isZero();
@@ -139,7 +139,7 @@ class MachineTest {
         run(PID);
         on(new Event.Stop(false));
         advanceMillis(10);
-        assertThat(on(new Event.Exited(PID, 143, true))).isEqualTo(NONE);
+        assertThat(on(new Event.Exited(PID, -15, true))).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(State.STOPPING);
         assertThat(p.deadline).isEqualTo(now + Machine.GROUP_POLL.toNanos());
 
@@ -158,7 +158,7 @@ class MachineTest {
         run(PID);
         on(new Event.Stop(false));
         long killAt = p.killAt;
-        on(new Event.Exited(PID, 143, true));
+        on(new Event.Exited(PID, -15, true));
         while (p.deadline < killAt) {
             now = p.deadline;
             assertThat(on(new Event.Timer(true))).isEqualTo(NONE);
@@ -188,7 +188,7 @@ class MachineTest {
         now = p.deadline;
         assertThat(on(new Event.Timer(true))).as("SIGKILL is sent once").isEqualTo(NONE);
 
-        assertThat(on(new Event.Exited(PID, 128 + 9, false))).isEqualTo(NONE);
+        assertThat(on(new Event.Exited(PID, -9, false))).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(State.STOPPED);
         assertThat(p.reason).isEqualTo("killed by SIGKILL");
         assertThat(p.lastExit).isEqualTo(new ExitOutcome.Signalled(9, true));
@@ -200,7 +200,7 @@ class MachineTest {
         run(PID);
         assertThat(on(new Event.Stop(true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
         assertThat(p.state).isEqualTo(State.STOPPING);
-        on(new Event.Exited(PID, 137, false));
+        on(new Event.Exited(PID, -9, false));
         assertThat(p.state).isEqualTo(State.STOPPED);
         assertThat(p.reason).isEqualTo("killed by SIGKILL");
     }
@@ -231,10 +231,10 @@ class MachineTest {
 
     @ParameterizedTest(name = "{0}, exit status {1}")
     @CsvSource({
-        "NEVER, 0", "NEVER, 1", "NEVER, 143", "NEVER, 137",
-        "ON_FAILURE, 0", "ON_FAILURE, 1", "ON_FAILURE, 143", "ON_FAILURE, 137",
-        "ALWAYS, 0", "ALWAYS, 1", "ALWAYS, 143", "ALWAYS, 137",
-        "UNLESS_STOPPED, 0", "UNLESS_STOPPED, 1", "UNLESS_STOPPED, 143", "UNLESS_STOPPED, 137",
+        "NEVER, 0", "NEVER, 1", "NEVER, -15", "NEVER, -9",
+        "ON_FAILURE, 0", "ON_FAILURE, 1", "ON_FAILURE, -15", "ON_FAILURE, -9",
+        "ALWAYS, 0", "ALWAYS, 1", "ALWAYS, -15", "ALWAYS, -9",
+        "UNLESS_STOPPED, 0", "UNLESS_STOPPED, 1", "UNLESS_STOPPED, -15", "UNLESS_STOPPED, -9",
     })
     void aUserStopNeverLeadsToARestart(RestartPolicy policy, int status) {
         newProc(policy, 3);
@@ -255,16 +255,16 @@ class MachineTest {
     @CsvSource({
         "NEVER,          0,   EXITED",
         "NEVER,          1,   EXITED",
-        "NEVER,          137, EXITED",
+        "NEVER,          -9, EXITED",
         "ON_FAILURE,     0,   EXITED",
         "ON_FAILURE,     1,   BACKOFF",
-        "ON_FAILURE,     137, BACKOFF",
+        "ON_FAILURE,     -9, BACKOFF",
         "ALWAYS,         0,   BACKOFF",
         "ALWAYS,         1,   BACKOFF",
-        "ALWAYS,         137, BACKOFF",
+        "ALWAYS,         -9, BACKOFF",
         "UNLESS_STOPPED, 0,   BACKOFF",
         "UNLESS_STOPPED, 1,   BACKOFF",
-        "UNLESS_STOPPED, 137, BACKOFF",
+        "UNLESS_STOPPED, -9, BACKOFF",
     })
     void theRestartPolicyDecidesAfterAnExitOnItsOwn(RestartPolicy policy, int status, State expected) {
         newProc(policy, 3);
@@ -272,7 +272,7 @@ class MachineTest {
         assertThat(crashAfter(500, status)).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(expected);
         assertThat(p.pid).isZero();
-        assertThat(p.lastExit).isEqualTo(status == 137 ? new ExitOutcome.Signalled(9, false) : new ExitOutcome.Exited(status));
+        assertThat(p.lastExit).isEqualTo(status == -9 ? new ExitOutcome.Signalled(9, false) : new ExitOutcome.Exited(status));
         if (expected == State.BACKOFF) {
             assertThat(p.deadline).isEqualTo(now + DELAY.toNanos());
             assertThat(p.reason).contains("restart 1 in 100ms");
@@ -481,7 +481,7 @@ class MachineTest {
         assertThat(p.settled()).isFalse();
 
         advanceMillis(30);
-        assertThat(on(new Event.Exited(PID, 143, false))).containsExactly(SPAWN);
+        assertThat(on(new Event.Exited(PID, -15, false))).containsExactly(SPAWN);
         assertThat(p.state).isEqualTo(State.STARTING);
         on(new Event.Spawned(PID + 1, 0));
         assertThat(p.state).isEqualTo(State.RUNNING);
@@ -495,7 +495,7 @@ class MachineTest {
         newProc(RestartPolicy.NEVER, 3);
         run(PID);
         on(new Event.Restart());
-        assertThat(on(new Event.Exited(PID, 143, true))).isEqualTo(NONE);
+        assertThat(on(new Event.Exited(PID, -15, true))).isEqualTo(NONE);
         now = p.deadline;
         assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
     }
@@ -514,24 +514,23 @@ class MachineTest {
         on(new Event.Stop(false));
         assertThat(on(new Event.Start())).isEqualTo(NONE);
         assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
-        assertThat(on(new Event.Exited(PID, 143, false))).isEqualTo(NONE);
+        assertThat(on(new Event.Exited(PID, -15, false))).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(State.STOPPED);
 
         run(PID + 1);
         on(new Event.Stop(false));
         on(new Event.Start());
-        assertThat(on(new Event.Exited(PID + 1, 143, false))).containsExactly(SPAWN);
+        assertThat(on(new Event.Exited(PID + 1, -15, false))).containsExactly(SPAWN);
     }
 
     // ---- exit statuses ----
 
     @Test
-    void statusesAbove128AreDeathsBySignal() {
+    void aNegativeStatusIsDeathBySignalAndNoStatusIsUnknown() {
         assertThat(Machine.outcome(java.util.OptionalInt.of(0), false)).isEqualTo(new ExitOutcome.Exited(0));
-        assertThat(Machine.outcome(java.util.OptionalInt.of(128), false)).isEqualTo(new ExitOutcome.Exited(128));
-        assertThat(Machine.outcome(java.util.OptionalInt.of(129), true)).isEqualTo(new ExitOutcome.Signalled(1, true));
-        assertThat(Machine.outcome(java.util.OptionalInt.of(137), false)).isEqualTo(new ExitOutcome.Signalled(9, false));
-        assertThat(Machine.outcome(java.util.OptionalInt.of(159), false)).isEqualTo(new ExitOutcome.Signalled(31, false));
-        assertThat(Machine.outcome(java.util.OptionalInt.of(160), false)).isEqualTo(new ExitOutcome.Exited(160));
+        assertThat(Machine.outcome(java.util.OptionalInt.of(137), false)).isEqualTo(new ExitOutcome.Exited(137));
+        assertThat(Machine.outcome(java.util.OptionalInt.of(-1), true)).isEqualTo(new ExitOutcome.Signalled(1, true));
+        assertThat(Machine.outcome(java.util.OptionalInt.of(-9), false)).isEqualTo(new ExitOutcome.Signalled(9, false));
+        assertThat(Machine.outcome(java.util.OptionalInt.empty(), false)).isEqualTo(new ExitOutcome.Unknown());
     }
 }

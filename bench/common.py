@@ -1,0 +1,117 @@
+"""Small helpers shared by the benchmark scripts: running and timing commands, reading /proc, waiting,
+summarising samples, and cleaning up whatever a run started.
+
+Every process the benchmark starts (daemons, and through them the apps) carries the environment
+variable PM_BENCH_TOKEN with a value unique to one manager instance, so that anything left behind can
+be found in /proc/*/environ and killed (`sweep`), whatever went wrong.
+"""
+import os, signal, statistics, subprocess, time, uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PM = os.path.join(ROOT, "pm")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TOKEN_VAR = "PM_BENCH_TOKEN"
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+class BenchError(Exception):
+    """A measurement could not be taken (a timeout, a command that failed); the run goes on without it."""
+
+
+def run(argv, env=None, timeout=120, check=True, capture=False, cwd=None):
+    """Runs a command to its end; its output is discarded unless capture is set."""
+    out = subprocess.PIPE if capture else subprocess.DEVNULL
+    try:
+        p = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
+                           stderr=subprocess.PIPE if capture else subprocess.DEVNULL,
+                           timeout=timeout, text=capture)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"`{' '.join(map(str, argv[:3]))} ...` did not finish within {timeout}s")
+    if check and p.returncode != 0:
+        detail = (p.stderr or "").strip().splitlines()[-1:] if capture else []
+        raise BenchError(f"`{' '.join(map(str, argv[:4]))} ...` exited {p.returncode} {' '.join(detail)}".strip())
+    return p
+
+
+def timed_ms(argv, env=None, timeout=120, check=True):
+    """A command as a user sees it: a fresh process, timed from before the fork to after the wait."""
+    t0 = time.perf_counter()
+    run(argv, env=env, timeout=timeout, check=check)
+    return (time.perf_counter() - t0) * 1000
+
+
+def wait_until(pred, timeout, what, interval=0.0):
+    """Calls pred until it returns something true; returns that. Raises BenchError after timeout s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise BenchError(f"timed out after {timeout:.0f}s waiting for {what}")
+        if interval:
+            time.sleep(interval)
+
+
+def summary(samples):
+    s = [float(x) for x in samples]
+    return {"n": len(s), "median": statistics.median(s), "min": min(s), "max": max(s), "samples": s}
+
+
+# --- /proc -------------------------------------------------------------------------------------------
+
+def start_time(pid):
+    """The process's start time in clock ticks (field 22 of /proc/PID/stat), or None if it is gone or a
+    zombie (dead, waiting to be reaped: gone as far as a user is concerned)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] in ("Z", "X") else int(fields[19])
+
+
+def alive(pid, started):
+    """True while the process that had this pid and start time runs (a reused pid does not count)."""
+    return start_time(pid) == started
+
+
+def rss_bytes(pid):
+    """Resident memory of one process (VmRSS)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise BenchError(f"no VmRSS for pid {pid}")
+
+
+def cpu_ns(pid):
+    """CPU time in ns of all threads of a process, from /proc/PID/task/*/schedstat (exact; utime and
+    stime count 10 ms ticks). Threads that ended during a window are not counted: daemons at rest keep
+    their threads."""
+    ns = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                ns += int(f.read().split()[0])
+        except OSError:
+            pass
+    return ns
+
+
+def sweep(token):
+    """Kills (SIGKILL) every process whose environment carries this token; returns their pids."""
+    needle = f"{TOKEN_VAR}={token}".encode()
+    killed = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as f:
+                if needle not in f.read().split(b"\0"):
+                    continue
+            os.kill(int(name), signal.SIGKILL)
+            killed.append(int(name))
+        except (OSError, ProcessLookupError):
+            pass
+    return killed

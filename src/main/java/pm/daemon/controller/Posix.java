@@ -1,0 +1,256 @@
+package pm.daemon.controller;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+
+/**
+ * The process calls pm makes itself rather than through {@link ProcessBuilder}: {@code posix_spawn}
+ * (with its own session, logs opened straight onto the child's stdout and stderr, every other descriptor
+ * closed), {@code pidfd_open}, {@code waitid(P_PIDFD)} and {@code poll}. Written by hand because the JDK
+ * keeps one reaper thread per child (about 100 KiB each, DESIGN.md section 3), watches a non-child by
+ * polling, and folds "killed by signal N" into status 128+N; with pidfds one thread watches every app,
+ * children and adopted ones alike, and the exit status is exact. glibc 2.34 or later (Linux 5.3+).
+ */
+final class Posix {
+    private Posix() {}
+
+    static final int EINTR = 4;
+    static final int ECHILD = 10;
+    static final int POLLIN = 1;
+    static final int CLD_EXITED = 1;
+    private static final int POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final int POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final int POSIX_SPAWN_SETSID = 0x80;
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY_CREAT_APPEND = 0x1 | 0x40 | 0x400;
+    private static final long SYS_PIDFD_OPEN = 434;
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    private static final int P_PIDFD = 3;
+    private static final int WEXITED = 4;
+    private static final int EFD_CLOEXEC_NONBLOCK = 0x80000 | 0x800;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
+            .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final java.lang.foreign.AddressLayout ADDR = ValueLayout.ADDRESS;
+
+    private static final MethodHandle SPAWN = fn("posix_spawn", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
+    private static final MethodHandle FA_INIT = fn("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, ADDR));
+    private static final MethodHandle FA_DESTROY = fn("posix_spawn_file_actions_destroy", FunctionDescriptor.of(INT, ADDR));
+    private static final MethodHandle FA_OPEN = fn("posix_spawn_file_actions_addopen",
+            FunctionDescriptor.of(INT, ADDR, INT, ADDR, INT, INT));
+    private static final MethodHandle FA_CHDIR = fn("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(INT, ADDR, ADDR));
+    private static final MethodHandle FA_CLOSEFROM = fn("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(INT, ADDR, INT));
+    private static final MethodHandle ATTR_INIT = fn("posix_spawnattr_init", FunctionDescriptor.of(INT, ADDR));
+    private static final MethodHandle ATTR_DESTROY = fn("posix_spawnattr_destroy", FunctionDescriptor.of(INT, ADDR));
+    private static final MethodHandle ATTR_FLAGS = fn("posix_spawnattr_setflags", FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_SHORT));
+    private static final MethodHandle ATTR_SIGDEF = fn("posix_spawnattr_setsigdefault", FunctionDescriptor.of(INT, ADDR, ADDR));
+    private static final MethodHandle ATTR_SIGMASK = fn("posix_spawnattr_setsigmask", FunctionDescriptor.of(INT, ADDR, ADDR));
+    private static final MethodHandle SIGFILLSET = fn("sigfillset", FunctionDescriptor.of(INT, ADDR));
+    private static final MethodHandle SIGEMPTYSET = fn("sigemptyset", FunctionDescriptor.of(INT, ADDR));
+    private static final MethodHandle SYSCALL2 = LINKER.downcallHandle(find("syscall"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+            ERRNO, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SYSCALL4 = LINKER.downcallHandle(find("syscall"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+            ERRNO, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle WAITID = LINKER.downcallHandle(find("waitid"),
+            FunctionDescriptor.of(INT, INT, INT, ADDR, INT), ERRNO);
+    private static final MethodHandle POLL = LINKER.downcallHandle(find("poll"),
+            FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_LONG, INT), ERRNO);
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(find("close"), FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle EVENTFD = LINKER.downcallHandle(find("eventfd"), FunctionDescriptor.of(INT, INT, INT), ERRNO);
+    private static final MethodHandle READ = LINKER.downcallHandle(find("read"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG));
+    private static final MethodHandle WRITE = LINKER.downcallHandle(find("write"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(ADDR, INT));
+
+    private static MemorySegment find(String name) {
+        return LINKER.defaultLookup().find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
+    }
+
+    private static MethodHandle fn(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(find(name), fd);
+    }
+
+    /** A failed call: the errno and its text. */
+    static final class Failure extends Exception {
+        final int errno;
+
+        Failure(String call, int errno) {
+            super(call + ": " + strerror(errno), null, false, false);
+            this.errno = errno;
+        }
+    }
+
+    static String strerror(int errno) {
+        try {
+            return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    /**
+     * Starts {@code program} (an absolute path) in a new session, in {@code cwd}, with stdin from
+     * /dev/null and stdout and stderr appended to the two files; returns its pid.
+     */
+    static long spawn(String program, List<String> argv, List<String> env, String cwd, String out, String err) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment actions = arena.allocate(1024, 16);
+            MemorySegment attr = arena.allocate(1024, 16);
+            MemorySegment signals = arena.allocate(256, 16);
+            check("posix_spawn_file_actions_init", (int) FA_INIT.invokeExact(actions));
+            check("posix_spawnattr_init", (int) ATTR_INIT.invokeExact(attr));
+            try {
+                check("addopen", (int) FA_OPEN.invokeExact(actions, 0, arena.allocateFrom("/dev/null"), O_RDONLY, 0));
+                check("addopen", (int) FA_OPEN.invokeExact(actions, 1, arena.allocateFrom(out), O_WRONLY_CREAT_APPEND, 0600));
+                check("addopen", (int) FA_OPEN.invokeExact(actions, 2, arena.allocateFrom(err), O_WRONLY_CREAT_APPEND, 0600));
+                check("addchdir", (int) FA_CHDIR.invokeExact(actions, arena.allocateFrom(cwd)));
+                // The daemon's own descriptors (socket, registry, /proc files) are none of the app's business.
+                check("addclosefrom", (int) FA_CLOSEFROM.invokeExact(actions, 3));
+                // Every signal back to its default disposition and none blocked, whatever the JVM set.
+                int ignored = (int) SIGFILLSET.invokeExact(signals);
+                check("setsigdefault", (int) ATTR_SIGDEF.invokeExact(attr, signals));
+                ignored = (int) SIGEMPTYSET.invokeExact(signals);
+                check("setsigmask", (int) ATTR_SIGMASK.invokeExact(attr, signals));
+                check("setflags", (int) ATTR_FLAGS.invokeExact(attr,
+                        (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
+                MemorySegment pid = arena.allocate(INT);
+                int rc = (int) SPAWN.invokeExact(pid, arena.allocateFrom(program), actions, attr,
+                        strings(arena, argv), strings(arena, env));
+                if (rc != 0) throw new Failure("cannot start " + program, rc);
+                return pid.get(INT, 0);
+            } finally {
+                int a = (int) FA_DESTROY.invokeExact(actions);
+                int b = (int) ATTR_DESTROY.invokeExact(attr);
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("posix_spawn failed", t);
+        }
+    }
+
+    private static void check(String call, int rc) throws Failure {
+        if (rc != 0) throw new Failure(call, rc);
+    }
+
+    /** A NULL-terminated array of C strings. */
+    private static MemorySegment strings(Arena arena, List<String> values) {
+        MemorySegment array = arena.allocate(ADDR, values.size() + 1L);
+        for (int i = 0; i < values.size(); i++) array.setAtIndex(ADDR, i, arena.allocateFrom(values.get(i)));
+        array.setAtIndex(ADDR, values.size(), MemorySegment.NULL);
+        return array;
+    }
+
+    /** A pidfd for the process, or -errno. Close-on-exec by default. */
+    static int pidfdOpen(long pid) {
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            long fd = (long) SYSCALL2.invokeExact(state, SYS_PIDFD_OPEN, pid, 0L);
+            return fd >= 0 ? (int) fd : -state.get(INT, ERRNO_OFFSET);
+        } catch (Throwable t) {
+            throw new IllegalStateException("pidfd_open failed", t);
+        }
+    }
+
+    /** Signals the process the pidfd refers to (never a later process that reused its pid); 0 or errno. */
+    static int pidfdSignal(int pidfd, int signal) {
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            long rc = (long) SYSCALL4.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) signal, 0L, 0L);
+            return rc == 0 ? 0 : state.get(INT, ERRNO_OFFSET);
+        } catch (Throwable t) {
+            throw new IllegalStateException("pidfd_send_signal failed", t);
+        }
+    }
+
+    /**
+     * Reaps the child the pidfd refers to. Returns its status as {@code code} (exited) or
+     * {@code -signal} (killed), or throws Failure with ECHILD when it is not our child (adopted).
+     */
+    static int reap(int pidfd) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment info = arena.allocate(128, 8);
+            while (true) {
+                int rc = (int) WAITID.invokeExact(state, P_PIDFD, pidfd, info, WEXITED);
+                if (rc == 0) {
+                    int code = info.get(INT, 8);
+                    int status = info.get(INT, 24);
+                    return code == CLD_EXITED ? status : -status;
+                }
+                int errno = state.get(INT, ERRNO_OFFSET);
+                if (errno != EINTR) throw new Failure("waitid", errno);
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("waitid failed", t);
+        }
+    }
+
+    /** Waits until one of the descriptors is readable; fills {@code ready} with them and returns how many. */
+    static int poll(int[] fds, int count, int[] ready) {
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment pfds = arena.allocate(8L * count, 8);
+            for (int i = 0; i < count; i++) {
+                pfds.set(INT, i * 8L, fds[i]);
+                pfds.set(ValueLayout.JAVA_SHORT, i * 8L + 4, (short) POLLIN);
+            }
+            int rc = (int) POLL.invokeExact(state, pfds, (long) count, -1);
+            if (rc < 0) return 0; // EINTR: the caller polls again
+            int n = 0;
+            for (int i = 0; i < count && n < ready.length; i++) {
+                if (pfds.get(ValueLayout.JAVA_SHORT, i * 8L + 6) != 0) ready[n++] = fds[i];
+            }
+            return n;
+        } catch (Throwable t) {
+            throw new IllegalStateException("poll failed", t);
+        }
+    }
+
+    static int eventfd() {
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int fd = (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC_NONBLOCK);
+            if (fd < 0) throw new IllegalStateException("eventfd: " + strerror(state.get(INT, ERRNO_OFFSET)));
+            return fd;
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("eventfd failed", t);
+        }
+    }
+
+    /** Adds one to an eventfd (wakes its poller), or drains it. */
+    static void eventfdSignal(int fd, boolean drain) {
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(ValueLayout.JAVA_LONG);
+            value.set(ValueLayout.JAVA_LONG, 0, 1L);
+            long n = drain ? (long) READ.invokeExact(fd, value, 8L) : (long) WRITE.invokeExact(fd, value, 8L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("eventfd I/O failed", t);
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            int rc = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close failed", t);
+        }
+    }
+}
