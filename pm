@@ -85,7 +85,7 @@ if [ "${1:-}" = daemon ] && [ "${2:-}" = run ]; then
     cp "$jar" "$home/daemon.jar.$$" && mv -f "$home/daemon.jar.$$" "$home/daemon.jar" || exit 1
     jar=$home/daemon.jar
     # The daemon's flags: a small, steady footprint (docs/performance.md says why each is here).
-    exec "$java" -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders \
+    exec "$java" -XX:+UseSerialGC -Xms8m -Xmx64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders \
         -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=5000 -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning:stderr \
         -Dpm.root="$root" -cp "$jar" pm.daemon.Daemon
 fi

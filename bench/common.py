@@ -99,19 +99,35 @@ def cpu_ns(pid):
     return ns
 
 
-def sweep(token):
-    """Kills (SIGKILL) every process whose environment carries this token; returns their pids."""
+def tagged(token):
+    """The pids of the live processes whose environment carries this token."""
     needle = f"{TOKEN_VAR}={token}".encode()
-    killed = []
+    found = []
     for name in os.listdir("/proc"):
         if not name.isdigit() or int(name) == os.getpid():
             continue
         try:
             with open(f"/proc/{name}/environ", "rb") as f:
-                if needle not in f.read().split(b"\0"):
-                    continue
-            os.kill(int(name), signal.SIGKILL)
-            killed.append(int(name))
-        except (OSError, ProcessLookupError):
+                if needle in f.read().split(b"\0") and start_time(int(name)) is not None:
+                    found.append(int(name))
+        except OSError:
+            pass
+    return found
+
+
+def sweep(token, grace=10.0):
+    """Waits up to grace seconds for every process carrying this token to end by itself, then kills
+    (SIGKILL) those left; returns what it had to kill, as "pid command" strings."""
+    deadline = time.monotonic() + grace
+    while (left := tagged(token)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    killed = []
+    for pid in left:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")[:80]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(f"{pid} {cmd}")
+        except OSError:
             pass
     return killed

@@ -71,7 +71,6 @@ class Manager:
         except Exception as e:  # the sweep below still makes sure nothing is left
             print(f"  note: {self.label} shutdown: {e}", file=sys.stderr)
         finally:
-            time.sleep(0.2)
             self.leftovers = sweep(self.token)
             shutil.rmtree(self.home, ignore_errors=True)
             if self in OPEN:

@@ -1,0 +1,601 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of pm, with PM2 and supervisord measured the same way in the same run.
+
+Usage: bench/run.py [--quick] [--only NAME,...] [--repeat N] [--out bench/results]
+
+  --quick    one run of each measurement at small sizes (a smoke test of the whole bench); no CPU window
+  --only     managers (pm, pm2, supervisord) and/or measurements (status, memory, cpu, start, stop,
+             crash, logs) to run; default: everything present
+  --repeat   runs per measurement (default 5; 1 with --quick); the 1000-process cases use at most 3
+
+Each manager runs in private folders under /tmp (pm: PM_HOME, PM2: PM2_HOME, supervisord: its own
+config, socket and logs), removed at the end, with everything it started stopped, even on Ctrl-C.
+PM2 is measured when /tmp/pm-bench-anchors/node_modules/.bin/pm2 exists and supervisord when it is on
+PATH (bench/install-anchors.sh installs both). Writes results.json, results.md and SVG charts to --out.
+"""
+import argparse, json, os, platform, shutil, signal, subprocess, sys, tempfile, time, traceback
+from contextlib import contextmanager
+
+from common import (PM, ROOT, BenchError, alive, cpu_ns, rss_bytes, start_time, summary, timed_ms,
+                    wait_until)
+from managers import App, Pm, Pm2, ShellLoop, Supervisord, close_all, PM2
+import report
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CRASH_APP = os.path.join(HERE, "apps", "crash.sh")
+LOG_WRITER = os.path.join(HERE, "apps", "logwriter.py")
+sys.path.insert(0, os.path.join(HERE, "apps"))
+import logwriter  # noqa: E402
+
+FULL = dict(repeat=5, small=10, mid=100, large=1000, large_repeat=3, settle=20, cpu_window=60, cpu_slice=10,
+            crash_up=2, crash_gaps=5, stable_up=11, stable_gaps=3, log_lines=5_000_000, rotate=50 * 2**20)
+QUICK = dict(repeat=1, small=5, mid=10, large=20, large_repeat=1, settle=2, cpu_window=0, cpu_slice=0,
+             crash_up=2, crash_gaps=1, stable_up=0, stable_gaps=0, log_lines=50_000, rotate=2**20)
+MEASUREMENTS = ["status", "memory", "cpu", "start", "stop", "crash", "logs"]
+MIB = 2**20
+
+
+class Results:
+    def __init__(self):
+        self.rows, self.notes, self.curves = {}, [], {}
+
+    def row(self, rid, title, unit):
+        return self.rows.setdefault(rid, {"id": rid, "title": title, "unit": unit, "cells": {}})
+
+    def add(self, rid, title, unit, key, samples, note=None):
+        c = {"summary": summary(samples)}
+        if note:
+            c["note"] = note
+        self.row(rid, title, unit)["cells"][key] = c
+        return c["summary"]
+
+    def fail(self, rid, title, unit, key, why):
+        self.row(rid, title, unit)["cells"][key] = {"error": str(why)}
+        print(f"    {key}: FAILED: {why}")
+
+    def na(self, rid, title, unit, key, why):
+        self.row(rid, title, unit)["cells"][key] = {"na": why}
+
+    def point(self, curve, key, x, s):
+        self.curves.setdefault(curve, {}).setdefault(key, []).append((x, s["median"], s["min"], s["max"]))
+
+    def note(self, text):
+        print(f"  note: {text}")
+        self.notes.append(text)
+
+
+R = Results()
+
+
+def say(msg):
+    print(msg, flush=True)
+
+
+def show(key, s, unit):
+    say(f"    {key:12} {report.fmt(s['median'])} {unit} [{report.fmt(s['min'])}–{report.fmt(s['max'])}] (n={s['n']})")
+
+
+@contextmanager
+def opened(factory, apps):
+    """A manager set up with these apps; closed (everything stopped, its folder removed) on the way out."""
+    m = factory()
+    try:
+        m.setup(apps)
+        yield m
+    finally:
+        m.close()
+        if m.leftovers:
+            R.note(f"{m.label}: still running 10 s after its shutdown, killed: {'; '.join(m.leftovers)}")
+
+
+def sleepers(n):
+    return [App(f"sleep-{i}", ["/bin/sleep", "100000"]) for i in range(n)]
+
+
+def start_and_wait(m, timeout):
+    """Times the manager's start-everything command plus polls of its status until every app runs."""
+    m.prepare_start()
+    t0 = time.perf_counter()
+    m.start_all()
+    pids = wait_until(m.running_pids, timeout, f"{m.label}: all {len(m.apps)} apps running")
+    return (time.perf_counter() - t0) * 1000, pids
+
+
+def stop_and_wait(m, pids, timeout):
+    """Times the manager's stop-everything command until it returns and every app's pid is gone."""
+    started = {p: start_time(p) for p in pids.values()}
+    t0 = time.perf_counter()
+    m.stop_all()
+    wait_until(lambda: not any(alive(p, s) for p, s in started.items()), timeout, f"{m.label}: all apps gone")
+    return (time.perf_counter() - t0) * 1000
+
+
+def latency(m, runs, cmd=None):
+    cmd = cmd or m.status_cmd()
+    for _ in range(3):  # warm the page cache (and pm's AOT cache)
+        timed_ms(cmd, m.env)
+    return [timed_ms(cmd, m.env) for _ in range(runs)]
+
+
+def rss_samples(m, n, every):
+    out = []
+    for i in range(n):
+        if i:
+            time.sleep(every)
+        out.append(rss_bytes(m.daemon_pid()) / MIB)
+    return out
+
+
+# --- the phases: each sets up the processes several measurements share --------------------------------
+
+def phase_status(cfg, mgrs):
+    """status latency and daemon RSS with a few processes running; the CLI floors."""
+    n, runs = cfg["small"], 4 * cfg["repeat"]
+    say(f"== status latency, {n} processes ({runs} runs each after 3 warm-up runs)")
+    rid, title = "status_small", f"`status` latency, {n} processes"
+    for key, factory in mgrs:
+        try:
+            with opened(factory, sleepers(n)) as m:
+                start_and_wait(m, 120)
+                s = R.add(rid, title, "ms", key, latency(m, runs),
+                          note={"pm": "`pm status`", "pm2": "`pm2 status`", "supervisord": "`supervisorctl status`"}[key])
+                show(key, s, "ms")
+                R.point("status", key, n, s)
+                if m.json_status_cmd():
+                    s = R.add("status_json_small", f"`status` as JSON, {n} processes", "ms", key,
+                              latency(m, runs, m.json_status_cmd()),
+                              note="`pm status --json`" if key == "pm" else "`pm2 jlist`")
+                    show(key + " json", s, "ms")
+                floor = {"pm": [PM, "--version"], "pm2": [PM2, "-v"], "supervisord": ["supervisorctl", "-h"]}[key]
+                s = R.add("floor", "CLI floor: start-up only, no daemon asked", "ms", key, latency(m, runs, floor),
+                          note=f"`{os.path.basename(floor[0])} {floor[1]}`")
+                show(key + " floor", s, "ms")
+                s = R.add("rss_small", f"daemon RSS, {n} idle processes", "MiB", key, rss_samples(m, 3, 0.5))
+                R.point("rss", key, n, s)
+        except BenchError as e:
+            R.fail(rid, title, "ms", key, e)
+    R.na("status_json_small", f"`status` as JSON, {n} processes", "ms", "supervisord", "no JSON output")
+
+
+def phase_start_stop(cfg, mgrs):
+    n, reps = cfg["mid"], cfg["repeat"]
+    say(f"== start and stop {n} processes ({reps} runs each)")
+    variants = []
+    for key, factory in mgrs:
+        variants.append((key, factory, "start_mid", f"start {n} processes until all are reported running"))
+        if key == "supervisord":
+            variants.append((key, lambda: Supervisord(startsecs=0), "start_mid_startsecs0",
+                             f"start {n} processes, supervisord with startsecs=0"))
+    for key, factory, rid, title in variants:
+        stop_rid, stop_title = f"stop_mid{rid[9:]}", f"`stop --all`, {n} processes, until all are gone"
+        starts, stops = [], []
+        try:
+            with opened(factory, sleepers(n)) as m:
+                for _ in range(reps):
+                    ms, pids = start_and_wait(m, 300)
+                    starts.append(ms)
+                    time.sleep(1)
+                    stops.append(stop_and_wait(m, pids, 300))
+                    time.sleep(0.5)
+        except BenchError as e:
+            R.fail(rid, title, "ms", key, e)
+            continue
+        show(key + " start", R.add(rid, title, "ms", key, starts, note=start_note(key, m)), "ms")
+        if rid == "start_mid":  # the stop of the startsecs=0 variant is the same stop: not shown twice
+            show(key + " stop", R.add(stop_rid, stop_title, "ms", key, stops, note=stop_note(key)), "ms")
+
+
+def start_note(key, m):
+    return {"pm": "`pm start --all`, then `pm status --json` until all are running",
+            "pm2": "`pm2 start ecosystem.config.js` (apps deleted before each run), then `pm2 jlist` until all are online",
+            "supervisord": f"`supervisorctl start all` (returns once all are RUNNING), startsecs={getattr(m, 'startsecs', None) or '1 (default)'}, then `supervisorctl status`"}[key]
+
+
+def stop_note(key):
+    return {"pm": "`pm stop --all` (SIGTERM)", "pm2": "`pm2 stop all` (PM2 sends SIGINT by default)",
+            "supervisord": "`supervisorctl stop all` (SIGTERM)"}[key]
+
+
+def phase_idle(cfg, mgrs):
+    """Daemon RSS and CPU at rest with mid processes, all managers at once (they are idle), then status."""
+    n = cfg["mid"]
+    win, slice_ = cfg["cpu_window"], cfg["cpu_slice"]
+    say(f"== at rest, {n} processes: settle {cfg['settle']} s" + (f", CPU over {win} s" if win else ", no CPU window (--quick)"))
+    opened_ = []
+    try:
+        for key, factory in mgrs:
+            m = factory()
+            opened_.append((key, m))
+            try:
+                m.setup(sleepers(n))
+                start_and_wait(m, 300)
+            except BenchError as e:
+                R.fail("rss_mid", f"daemon RSS, {n} idle processes", "MiB", key, e)
+                m.close()
+        live = [(k, m) for k, m in opened_ if not m.closed]
+        time.sleep(cfg["settle"])
+        rss = {k: [] for k, _ in live}
+        if win:
+            cpu = {k: [] for k, _ in live}
+            pids = {k: m.daemon_pid() for k, m in live}
+            first = last = {k: (time.monotonic(), cpu_ns(pids[k])) for k, _ in live}
+            for _ in range(int(win // slice_)):
+                time.sleep(slice_)
+                now = {k: (time.monotonic(), cpu_ns(pids[k])) for k, _ in live}
+                for k, m in live:
+                    cpu[k].append((now[k][1] - last[k][1]) / 1e9 / (now[k][0] - last[k][0]) * 100)
+                    rss[k].append(rss_bytes(pids[k]) / MIB)
+                last = now
+            for k, _ in live:
+                whole = (last[k][1] - first[k][1]) / 1e9 / (last[k][0] - first[k][0]) * 100
+                s = R.add("cpu_mid", f"daemon CPU at rest, {n} processes", "% of one core", k, cpu[k],
+                          note=f"{whole:.3f} % over the whole {win} s window "
+                               f"({(last[k][1] - first[k][1]) / 1e6:.1f} ms of CPU); cells are {slice_} s slices")
+                show(k + " cpu", s, "%")
+        else:
+            for k, m in live:
+                rss[k] = rss_samples(m, 3, 0.5)
+        for k, _ in live:
+            s = R.add("rss_mid", f"daemon RSS, {n} idle processes", "MiB", k, rss[k])
+            R.point("rss", k, n, s)
+            show(k + " rss", s, "MiB")
+        runs = 4 * cfg["repeat"]
+        for k, m in live:
+            s = R.add("status_mid", f"`status` latency, {n} processes", "ms", k, latency(m, runs))
+            R.point("status", k, n, s)
+            show(k + " status", s, "ms")
+    finally:
+        for _, m in opened_:
+            m.close()
+    R.note(f"At rest ({n} processes): the managers ran side by side (each idle, each measured in its own "
+           f"/proc), after {cfg['settle']} s to settle; RSS is VmRSS of the daemon process alone "
+           "(pm: the JVM; PM2: the God daemon; supervisord: its Python process).")
+
+
+def phase_large(cfg, mgrs):
+    n, reps = cfg["large"], min(cfg["repeat"], cfg["large_repeat"])
+    say(f"== {n} processes ({reps} runs where repeated)")
+    for key, factory in mgrs:
+        try:
+            with opened(factory, sleepers(n)) as m:
+                ms, pids = start_and_wait(m, 600)
+                show(key + " start", R.add("start_large", f"start {n} processes until all are reported running",
+                                           "ms", key, [ms]), "ms")
+                time.sleep(cfg["settle"] / 2)
+                s = R.add("rss_large", f"daemon RSS, {n} idle processes", "MiB", key, rss_samples(m, 3, 1))
+                R.point("rss", key, n, s)
+                show(key + " rss", s, "MiB")
+                s = R.add("status_large", f"`status` latency, {n} processes", "ms", key, latency(m, 4 * reps))
+                R.point("status", key, n, s)
+                show(key + " status", s, "ms")
+                s = R.add("stop_large", f"`stop --all`, {n} processes, until all are gone", "ms", key,
+                          [stop_and_wait(m, pids, 600)])
+                show(key + " stop", s, "ms")
+        except BenchError as e:
+            R.fail("rss_large", f"daemon RSS, {n} idle processes", "MiB", key, e)
+    R.note(f"{n} processes: one start and one stop each; status latency over {4 * reps} runs; "
+           "RSS read 3 times 1 s apart.")
+
+
+def gaps_of(path):
+    """(gaps in ms, number of starts) from a crash app's stamp file: each next start minus the exit before."""
+    try:
+        with open(path) as f:
+            ev = [(kind, float(t)) for kind, t in (line.split() for line in f if line.strip())]
+    except FileNotFoundError:
+        return [], 0
+    gaps = [(b[1] - a[1]) * 1000 for a, b in zip(ev, ev[1:]) if a[0] == "E" and b[0] == "S"]
+    return gaps, sum(1 for kind, _ in ev if kind == "S")
+
+
+def crash_run(cfg, mgrs, work, up, gaps, rid, title, stagger=0.0):
+    """Runs the crash app under every manager (one after the other, or side by side `stagger` seconds
+    apart) until each has restarted it `gaps` times."""
+    todo, failed = [], set()
+    try:
+        for key, factory in mgrs:
+            stamps = os.path.join(work, f"crash-{rid}-{key}.txt")
+            m = factory()
+            todo.append((key, m, stamps))
+            try:
+                m.setup([App("crash", [CRASH_APP, stamps, str(up)], restart=True)])
+                m.start_all()
+                if not stagger:
+                    wait_until(lambda: gaps_of(stamps)[1] > gaps, (gaps + 1) * (up + 5) + 30,
+                               f"{m.label}: {gaps} restarts", 0.05)
+                    m.close()
+                else:
+                    time.sleep(stagger)
+            except BenchError as e:
+                R.fail(rid, title, "ms", key, e)
+                failed.add(key)
+                m.close()
+        for key, m, stamps in todo:
+            if not m.closed:
+                try:
+                    wait_until(lambda: gaps_of(stamps)[1] > gaps, (gaps + 1) * (up + 5) + 30,
+                               f"{m.label}: {gaps} restarts", 0.05)
+                except BenchError as e:
+                    R.fail(rid, title, "ms", key, e)
+                    failed.add(key)
+                m.close()
+    finally:
+        for _, m, _ in todo:
+            m.close()
+    for key, m, stamps in todo:
+        g = gaps_of(stamps)[0][:gaps]
+        if len(g) == gaps and key not in failed:
+            s = R.add(rid, title, "ms", key, g, note="gaps in order: " + ", ".join(f"{x:.1f}" for x in g) + " ms")
+            show(key, s, "ms")
+
+
+def phase_crash(cfg, mgrs, work):
+    mgrs = [(k, f) for k, f in mgrs] + [("baseline", ShellLoop)]
+    up, n = cfg["crash_up"], cfg["crash_gaps"]
+    say(f"== crash-to-restart gap: an app up {up} s that exits 1, {n} gaps each")
+    crash_run(cfg, mgrs, work, up, n, "crash_gap", f"crash-to-restart gap, app up {up} s")
+    R.note(f"Crash gap: next start minus the previous exit, both stamped by the app itself (`date +%s.%N`). "
+           f"pm: `--restart-policy always --restart-delay 0`; pm doubles the delay after each run shorter than "
+           f"10 s (Machine.STABLE_AFTER), from 0 to 20 ms, 40 ms, ..., so its gaps grow with an app up {up} s. "
+           "PM2: autorestart, restart_delay 0 (min_uptime 1 s: a 2 s run is stable). supervisord: autorestart=true "
+           "(startsecs 1: a 2 s run is RUNNING). baseline: `while true; do app; done` in /bin/sh.")
+    if cfg["stable_gaps"]:
+        up, n = cfg["stable_up"], cfg["stable_gaps"]
+        say(f"== crash-to-restart gap: an app up {up} s (a stable run for every manager), {n} gaps each, "
+            "the managers side by side, 2.5 s apart")
+        crash_run(cfg, mgrs, work, up, n, "crash_gap_stable", f"crash-to-restart gap, app up {up} s", stagger=2.5)
+        R.note(f"Crash gap with the app up {up} s: every run is stable for pm too, so each restart is its first "
+               "in a row (delay 0); the four ran side by side, started 2.5 s apart so that no two exits coincide.")
+
+
+def land(files, stamp, nbytes, timeout):
+    """Waits until the writer is done and its nbytes all are in the log files. Returns (start, landed,
+    writer_end, total) in time.time() seconds; landed is when the last byte was seen (or the last
+    change, if the log never reaches nbytes: lost lines)."""
+    deadline = time.monotonic() + timeout
+    last_total, last_change = -1, time.time()
+    while True:
+        total = sum(os.path.getsize(f) for f in files() if os.path.exists(f))
+        now = time.time()
+        if total != last_total:
+            last_total, last_change = total, now
+        try:
+            with open(stamp) as f:
+                st = [float(x) for x in f.read().split()]
+        except (FileNotFoundError, ValueError):
+            st = []
+        if len(st) == 2 and total >= nbytes:  # more: a rotation copying out the front of the live file
+            return st[0], now, st[1], total
+        if len(st) == 2 and now - last_change > 5:
+            return st[0], last_change, st[1], total
+        if time.monotonic() > deadline:
+            raise BenchError(f"the log did not reach {nbytes} bytes within {timeout}s (at {total})")
+        time.sleep(0.005)
+
+
+def settled(files, rotate, timeout=60):
+    """Waits until no log file changed for 1.5 s and no rotation is due (the live file under the size);
+    returns when (time.time()) the files last changed."""
+    deadline, prev, since, changed = time.monotonic() + timeout, None, time.monotonic(), time.time()
+    while time.monotonic() < deadline:
+        fs = files()
+        cur = [(f, os.path.getsize(f)) for f in fs if os.path.exists(f)]
+        if cur != prev:
+            prev, since, changed = cur, time.monotonic(), time.time()
+        elif time.monotonic() - since > 1.5 and (not rotate or not cur or cur[-1][1] <= rotate):
+            return changed
+        time.sleep(0.05)
+    raise BenchError(f"the log files were still changing {timeout}s after the writer ended")
+
+
+def check_lines(data, expected, lines):
+    """Lines lost or repeated (0 when the log is byte for byte what was written)."""
+    if data == expected:
+        return 0, ""
+    seen = {}
+    for line in data.split(b"\n"):
+        if line[:10].isdigit():
+            seen[int(line[:10])] = seen.get(int(line[:10]), 0) + 1
+    lost = lines - sum(1 for i in seen if i < lines)
+    dup = sum(c - 1 for c in seen.values())
+    return lost + dup, f"{lost} lost, {dup} repeated, {len(data)} bytes of {len(expected)}"
+
+
+def phase_logs(cfg, mgrs, work):
+    lines = cfg["log_lines"]
+    nbytes = lines * logwriter.LINE
+    rot = cfg["rotate"]
+    reps = cfg["repeat"]
+    say(f"== log throughput: {nbytes / 1e6:.0f} MB of 100-byte lines to stdout ({reps} runs each)")
+    expected = logwriter.content(lines)
+    variants = [("logs_norot", f"log throughput, {nbytes / 1e6:.0f} MB, no rotation", 0, None)]
+    variants.append(("logs_rot", f"log throughput, {nbytes / 1e6:.0f} MB, rotation at {rot // MIB} MiB", rot, 20))
+    everyone = [(k, f) for k, f in mgrs] + [("baseline", None)]
+    for rid, title, rotate, keep in variants:
+        lost_rid, lost_title = rid.replace("logs", "lost"), title.replace("log throughput", "lines lost or repeated")
+        for key, factory in everyone:
+            if rotate and key == "baseline":
+                continue
+            if rotate and key == "pm2":
+                R.na(rid, title, "MB/s", key, "no built-in rotation (the pm2-logrotate module)")
+                continue
+            speeds, losses, details, caught_up = [], [], [], []
+            try:
+                for _ in range(reps):
+                    stamp = os.path.join(work, "writer.stamp")
+                    if os.path.exists(stamp):
+                        os.remove(stamp)
+                    app = App("writer", [sys.executable, LOG_WRITER, str(lines), stamp], restart=False,
+                              rotate=rotate, keep=keep, startsecs=0)
+                    if key == "baseline":
+                        speed, lost, detail = log_baseline(app, work, nbytes, expected, lines)
+                    else:
+                        with opened(factory, [app]) as m:
+                            m.start_all()
+                            files = lambda: m.out_logs("writer")
+                            t0, t1, tw, _ = land(files, stamp, nbytes, 600)
+                            t2 = settled(files, rotate)
+                            if rotate:
+                                caught_up.append(max(0.0, t2 - t1))
+                            data = b"".join(open(f, "rb").read() for f in files() if os.path.exists(f))
+                            speed = nbytes / 1e6 / (t1 - t0)
+                            lost, detail = check_lines(data, expected, lines)
+                            del data
+                    speeds.append(speed)
+                    losses.append(lost)
+                    if detail:
+                        details.append(detail)
+            except BenchError as e:
+                R.fail(rid, title, "MB/s", key, e)
+                continue
+            note = {"pm": f"--max-log-size {rotate}" + (f" --log-files {keep}" if keep else ""),
+                    "pm2": "default (no rotation)",
+                    "supervisord": f"stdout_logfile_maxbytes={rotate}" + (f", backups={keep}" if keep else ""),
+                    "baseline": "the same writer with `> file`"}[key]
+            if caught_up:
+                note += ("; the rotation was done (files settled, live file under the size) "
+                         + ", ".join(f"{x:.2f}" for x in caught_up) + " s after the last byte")
+            show(key, R.add(rid, title, "MB/s", key, speeds, note=note), "MB/s")
+            R.add(lost_rid, lost_title, f"of {lines} lines", key, losses, note="; ".join(details) or None)
+    R.note(f"Log throughput: MB/s = {nbytes / 1e6:.0f} MB / (time the last byte is in the log files - "
+           "the writer's own start stamp). The writer (bench/apps/logwriter.py) writes numbered 100-byte lines "
+           "in 1 MB writes; the log files (rotated ones oldest first, then the live one) are compared byte for "
+           "byte with what was written. pm: the app writes to the file itself; PM2 and supervisord read a pipe "
+           f"and copy. With rotation, {20} rotated files are kept so none is dropped.")
+
+
+def log_baseline(app, work, nbytes, expected, lines):
+    out = os.path.join(work, "baseline.log")
+    with open(out, "wb") as f:
+        p = subprocess.Popen(app.argv, stdout=f, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        t0, t1, _, _ = land(lambda: [out], app.argv[-1], nbytes, 600)
+        p.wait(60)
+        with open(out, "rb") as f:
+            lost, detail = check_lines(f.read(), expected, lines)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        os.remove(out)
+    return nbytes / 1e6 / (t1 - t0), lost, detail
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+def versions():
+    v = {}
+    try:
+        v["pm"] = subprocess.run([PM, "--version"], capture_output=True, text=True, timeout=120).stdout.strip()
+        with open(os.path.join(ROOT, "target", ".java")) as f, open(os.path.join(f.read().strip(), "release")) as r:
+            v["java"] = next(l.split("=")[1].strip().strip('"') for l in r if l.startswith("JAVA_RUNTIME_VERSION"))
+    except Exception:
+        pass
+    if os.access(PM2, os.X_OK):
+        with open("/tmp/pm-bench-anchors/node_modules/pm2/package.json") as f:
+            v["pm2"] = json.load(f)["version"]
+        v["node"] = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    if shutil.which("supervisord"):
+        v["supervisord"] = subprocess.run(["supervisord", "--version"], capture_output=True, text=True).stdout.strip()
+    v["python"] = platform.python_version()
+    return v
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--repeat", type=int, default=0)
+    ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    a = ap.parse_args()
+    cfg = dict(QUICK if a.quick else FULL)
+    if a.repeat:
+        cfg["repeat"] = a.repeat
+    only = {x.strip() for x in a.only.split(",") if x.strip()}
+    unknown = only - set(MEASUREMENTS) - {"pm", "pm2", "supervisord"}
+    if unknown:
+        ap.error(f"--only: unknown {', '.join(sorted(unknown))} (managers: pm, pm2, supervisord; "
+                 f"measurements: {', '.join(MEASUREMENTS)})")
+    want_m = only & set(MEASUREMENTS) or set(MEASUREMENTS)
+    want_k = only & {"pm", "pm2", "supervisord"} or {"pm", "pm2", "supervisord"}
+
+    mgrs = [("pm", Pm)]
+    for key, cls, how in (("pm2", Pm2, f"{PM2} not found"), ("supervisord", Supervisord, "supervisord not on PATH")):
+        if cls.present():
+            mgrs.append((key, cls))
+        elif key in want_k:
+            R.note(f"{key} skipped: {how} (bench/install-anchors.sh installs it)")
+    mgrs = [(k, f) for k, f in mgrs if k in want_k]
+    if cfg["cpu_window"] == 0 and "cpu" in want_m:
+        R.note("Daemon CPU at rest is not measured with --quick (it needs a 60 s window).")
+
+    def on_term(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
+    work = tempfile.mkdtemp(prefix="pm-bench-work-", dir="/tmp")
+    t_start, load0 = time.time(), open("/proc/loadavg").read().split()[:3]
+    head = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "src", "pm", "pom.xml"],
+                           capture_output=True, text=True).stdout.strip()
+    meta = {"commit": head.stdout.strip()[:60] + (" + uncommitted changes to src/, pm or pom.xml" if dirty else ""),
+            "quick": a.quick, "config": cfg, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{os.cpu_count()} cores, Linux {platform.release()}", "versions": versions(),
+            "loadavg_start": " ".join(load0)}
+    say(f"pm bench ({'quick' if a.quick else 'full'}): managers {', '.join(k for k, _ in mgrs)}; "
+        f"{meta['versions']}")
+    phases = [("status", {"status", "memory"}, lambda: phase_status(cfg, mgrs)),
+              ("start/stop", {"start", "stop"}, lambda: phase_start_stop(cfg, mgrs)),
+              ("at rest", {"cpu", "memory", "status"}, lambda: phase_idle(cfg, mgrs)),
+              ("large", {"status", "memory"}, lambda: phase_large(cfg, mgrs)),
+              ("crash", {"crash"}, lambda: phase_crash(cfg, mgrs, work)),
+              ("logs", {"logs"}, lambda: phase_logs(cfg, mgrs, work))]
+    took = {}
+    try:
+        for name, needs, fn in phases:
+            if not needs & want_m:
+                continue
+            t = time.time()
+            try:
+                fn()
+            except Exception as e:  # a bug or a surprise in one phase: note it, clean up, go on
+                traceback.print_exc()
+                R.note(f"phase {name} stopped early: {type(e).__name__}: {e}")
+                close_all()
+            took[name] = round(time.time() - t, 1)
+            say(f"   ({name}: {took[name]} s)")
+    finally:
+        close_all()
+        shutil.rmtree(work, ignore_errors=True)
+    meta.update(duration_s=time.time() - t_start, phase_s=took,
+                loadavg_end=" ".join(open("/proc/loadavg").read().split()[:3]))
+    write(a.out, meta)
+
+
+def write(out, meta):
+    os.makedirs(out, exist_ok=True)
+    charts = []
+    for curve, fname, title, ylabel in (("rss", "memory.svg", "Daemon RSS against processes managed", "MiB"),
+                                        ("status", "status.svg", "`status` latency against processes", "ms")):
+        series = R.curves.get(curve, {})
+        svg = report.svg_chart(title.replace("`", ""), "processes (log scale)", ylabel, series) if series else None
+        if svg:
+            with open(os.path.join(out, fname), "w") as f:
+                f.write(svg)
+            charts.append((fname, title.replace("`", "")))
+    order = ["status_small", "status_json_small", "floor", "status_mid", "status_large", "rss_small", "rss_mid",
+             "rss_large", "cpu_mid", "start_mid", "start_mid_startsecs0", "start_large", "stop_mid", "stop_large",
+             "crash_gap", "crash_gap_stable", "logs_norot", "lost_norot", "logs_rot", "lost_rot"]
+    rows = sorted(R.rows.values(), key=lambda r: order.index(r["id"]) if r["id"] in order else 99)
+    res = {"meta": meta, "measurements": rows, "curves": R.curves, "notes": R.notes, "charts": charts}
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    md = report.markdown(res)
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write(md)
+    say(f"\nwrote {out}/results.json, results.md" + "".join(f", {c}" for c, _ in charts)
+        + f" in {meta['duration_s']:.0f} s\n")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
