@@ -84,7 +84,12 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
-        System.exit(new Main(Home.fromEnvironment(), System.out).dispatch(Arrays.asList(argv)));
+        int status = new Main(Home.fromEnvironment(), System.out).dispatch(Arrays.asList(argv));
+        System.out.flush();
+        System.err.flush();
+        // halt, not exit: the CLI has no shutdown hooks, and exit() starts the JDK's logging machinery
+        // to log the exit, a few milliseconds of every command.
+        Runtime.getRuntime().halt(status);
     }
 
     int dispatch(List<String> argv) {

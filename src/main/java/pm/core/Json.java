@@ -45,38 +45,41 @@ public final class Json {
         return out.toString();
     }
 
+    // An if-chain, not a pattern switch: a type switch is bootstrapped through invokedynamic at run
+    // time, which costs the CLI about a millisecond on every start.
     private static void write(Object value, StringBuilder out) {
-        switch (value) {
-            case null -> out.append("null");
-            case String s -> quote(s, out);
-            case Boolean b -> out.append(b);
-            case Integer i -> out.append(i);
-            case Long l -> out.append(l);
-            case Double d when d.isNaN() || d.isInfinite() -> out.append("null");
-            case Number n -> out.append(n);
-            case Map<?, ?> map -> {
-                out.append('{');
-                boolean first = true;
-                for (var e : map.entrySet()) {
-                    if (!first) out.append(',');
-                    first = false;
-                    quote(String.valueOf(e.getKey()), out);
-                    out.append(':');
-                    write(e.getValue(), out);
-                }
-                out.append('}');
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String s) {
+            quote(s, out);
+        } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+            out.append(value);
+        } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+            out.append("null");
+        } else if (value instanceof Number n) {
+            out.append(n);
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (var e : map.entrySet()) {
+                if (!first) out.append(',');
+                first = false;
+                quote(String.valueOf(e.getKey()), out);
+                out.append(':');
+                write(e.getValue(), out);
             }
-            case Iterable<?> list -> {
-                out.append('[');
-                boolean first = true;
-                for (Object o : list) {
-                    if (!first) out.append(',');
-                    first = false;
-                    write(o, out);
-                }
-                out.append(']');
+            out.append('}');
+        } else if (value instanceof Iterable<?> list) {
+            out.append('[');
+            boolean first = true;
+            for (Object o : list) {
+                if (!first) out.append(',');
+                first = false;
+                write(o, out);
             }
-            default -> quote(value.toString(), out);
+            out.append(']');
+        } else {
+            quote(value.toString(), out);
         }
     }
 
