@@ -8,7 +8,7 @@ be found in /proc/*/environ and killed (`sweep`), whatever went wrong.
 import os, signal, statistics, subprocess, time, uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PM = os.path.join(ROOT, "pm")
+PM = os.path.join(ROOT, "pm")  # run.py may point this at a snapshot (see run.py snapshot_pm)
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TOKEN_VAR = "PM_BENCH_TOKEN"
 RUN_ID = uuid.uuid4().hex[:8]

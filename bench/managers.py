@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Optional
 
-from common import PM, RUN_ID, TOKEN_VAR, BenchError, run, sweep, wait_until
+import common
+from common import RUN_ID, TOKEN_VAR, BenchError, run, sweep, wait_until
 
 PM2 = "/tmp/pm-bench-anchors/node_modules/.bin/pm2"
 OPEN = []  # managers not closed yet, closed in reverse order by close_all()
@@ -91,7 +92,7 @@ class Pm(Manager):
     key, label = "pm", "pm"
 
     def pm(self, *args, timeout=300, capture=False):
-        return run([PM, *args], env=self.env, timeout=timeout, capture=capture)
+        return run([common.PM, *args], env=self.env, timeout=timeout, capture=capture)
 
     def setup(self, apps):
         self.env["PM_HOME"] = self.home
@@ -116,8 +117,8 @@ class Pm(Manager):
 
     def start_all(self): self.pm("start", "--all")
     def stop_all(self): self.pm("stop", "--all")
-    def status_cmd(self): return [PM, "status"]
-    def json_status_cmd(self): return [PM, "status", "--json"]
+    def status_cmd(self): return [common.PM, "status"]
+    def json_status_cmd(self): return [common.PM, "status", "--json"]
 
     def states(self):
         out = self.pm("status", "--json", capture=True).stdout
@@ -131,7 +132,7 @@ class Pm(Manager):
 
     def shutdown(self):
         if os.path.exists(os.path.join(self.home, "daemon.pid")):
-            run([PM, "kill"], env=self.env, timeout=120, check=False)
+            run([common.PM, "kill"], env=self.env, timeout=120, check=False)
 
 
 class Pm2(Manager):

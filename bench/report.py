@@ -31,7 +31,7 @@ def markdown(res):
     out = [f"# pm benchmark results ({'quick' if m['quick'] else 'full'} run)", "",
            f"{m['when']} on {m['machine']}, pm at commit {m.get('commit', '?')}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + f". Run took {m['duration_s']:.0f} s; load average "
            f"{m['loadavg_start']} at the start and {m['loadavg_end']} at the end (a shared machine: compare "
-           "figures within this run, as ratios).", "",
+           f"figures within this run, as ratios). pm's client AOT cache fresh: {m.get('aot_cache_fresh')}.", "",
            "Each cell: median [min–max] over the runs the measurement notes give. "
            "— means the manager was not measured (absent, or not selected).", "",
            "| measurement | " + " | ".join(label for _, label in COLUMNS) + " |",

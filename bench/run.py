@@ -13,10 +13,11 @@ config, socket and logs), removed at the end, with everything it started stopped
 PM2 is measured when /tmp/pm-bench-anchors/node_modules/.bin/pm2 exists and supervisord when it is on
 PATH (bench/install-anchors.sh installs both). Writes results.json, results.md and SVG charts to --out.
 """
-import argparse, json, os, platform, shutil, signal, subprocess, sys, tempfile, time, traceback
+import argparse, json, os, platform, shutil, signal, subprocess, sys, tempfile, time, traceback, zipfile
 from contextlib import contextmanager
 
-from common import (PM, ROOT, BenchError, alive, cpu_ns, rss_bytes, start_time, summary, timed_ms,
+import common
+from common import (ROOT, BenchError, alive, cpu_ns, rss_bytes, start_time, summary, timed_ms,
                     wait_until)
 from managers import App, Pm, Pm2, ShellLoop, Supervisord, close_all, PM2
 import report
@@ -31,6 +32,7 @@ FULL = dict(repeat=5, small=10, mid=100, large=1000, large_repeat=3, settle=20, 
             crash_up=2, crash_gaps=5, stable_up=11, stable_gaps=3, log_lines=5_000_000, rotate=50 * 2**20)
 QUICK = dict(repeat=1, small=5, mid=10, large=20, large_repeat=1, settle=2, cpu_window=0, cpu_slice=0,
              crash_up=2, crash_gaps=1, stable_up=0, stable_gaps=0, log_lines=50_000, rotate=2**20)
+HOLD = 5  # with rotation, the writer stays up this long after its last byte (pm rotates running apps' logs)
 MEASUREMENTS = ["status", "memory", "cpu", "start", "stop", "crash", "logs"]
 MIB = 2**20
 
@@ -146,7 +148,7 @@ def phase_status(cfg, mgrs):
                               latency(m, runs, m.json_status_cmd()),
                               note="`pm status --json`" if key == "pm" else "`pm2 jlist`")
                     show(key + " json", s, "ms")
-                floor = {"pm": [PM, "--version"], "pm2": [PM2, "-v"], "supervisord": ["supervisorctl", "-h"]}[key]
+                floor = {"pm": [common.PM, "--version"], "pm2": [PM2, "-v"], "supervisord": ["supervisorctl", "-h"]}[key]
                 s = R.add("floor", "CLI floor: start-up only, no daemon asked", "ms", key, latency(m, runs, floor),
                           note=f"`{os.path.basename(floor[0])} {floor[1]}`")
                 show(key + " floor", s, "ms")
@@ -338,7 +340,9 @@ def phase_crash(cfg, mgrs, work):
            f"pm: `--restart-policy always --restart-delay 0`; pm doubles the delay after each run shorter than "
            f"10 s (Machine.STABLE_AFTER), from 0 to 20 ms, 40 ms, ..., so its gaps grow with an app up {up} s. "
            "PM2: autorestart, restart_delay 0 (min_uptime 1 s: a 2 s run is stable). supervisord: autorestart=true "
-           "(startsecs 1: a 2 s run is RUNNING). baseline: `while true; do app; done` in /bin/sh.")
+           "(startsecs 1: a 2 s run is RUNNING); it restarts an exited program on the pass of its main loop after "
+           "the one that reaps it, and between passes it polls with a 1 s timeout (supervisord.py runforever: "
+           "transition() runs before reap()), hence about 1 s. baseline: `while true; do app; done` in /bin/sh.")
     if cfg["stable_gaps"]:
         up, n = cfg["stable_up"], cfg["stable_gaps"]
         say(f"== crash-to-restart gap: an app up {up} s (a stable run for every manager), {n} gaps each, "
@@ -373,17 +377,18 @@ def land(files, stamp, nbytes, timeout):
         time.sleep(0.005)
 
 
-def settled(files, rotate, timeout=60):
-    """Waits until no log file changed for 1.5 s and no rotation is due (the live file under the size);
-    returns when (time.time()) the files last changed."""
+def settled(files, rotate, give_up_at, timeout=60):
+    """Waits until no log file changed for 1.5 s and no rotation is due (the live file is under the
+    size), or, after give_up_at (time.time()), for a live file that stays above it. Returns when
+    (time.time()) the files last changed and their sizes, oldest first."""
     deadline, prev, since, changed = time.monotonic() + timeout, None, time.monotonic(), time.time()
     while time.monotonic() < deadline:
-        fs = files()
-        cur = [(f, os.path.getsize(f)) for f in fs if os.path.exists(f)]
+        cur = [(f, os.path.getsize(f)) for f in files() if os.path.exists(f)]
         if cur != prev:
             prev, since, changed = cur, time.monotonic(), time.time()
-        elif time.monotonic() - since > 1.5 and (not rotate or not cur or cur[-1][1] <= rotate):
-            return changed
+        elif time.monotonic() - since > 1.5 and (not rotate or not cur or cur[-1][1] <= rotate
+                                                  or time.time() > give_up_at):
+            return changed, [size for _, size in cur]
         time.sleep(0.05)
     raise BenchError(f"the log files were still changing {timeout}s after the writer ended")
 
@@ -419,14 +424,15 @@ def phase_logs(cfg, mgrs, work):
             if rotate and key == "pm2":
                 R.na(rid, title, "MB/s", key, "no built-in rotation (the pm2-logrotate module)")
                 continue
-            speeds, losses, details, caught_up = [], [], [], []
+            speeds, losses, details, rotations = [], [], [], []
             try:
                 for _ in range(reps):
                     stamp = os.path.join(work, "writer.stamp")
                     if os.path.exists(stamp):
                         os.remove(stamp)
-                    app = App("writer", [sys.executable, LOG_WRITER, str(lines), stamp], restart=False,
-                              rotate=rotate, keep=keep, startsecs=0)
+                    hold = HOLD if rotate else 0
+                    app = App("writer", [sys.executable, LOG_WRITER, str(lines), stamp] + ([str(hold)] if hold else []),
+                              restart=False, rotate=rotate, keep=keep, startsecs=0)
                     if key == "baseline":
                         speed, lost, detail = log_baseline(app, work, nbytes, expected, lines)
                     else:
@@ -434,9 +440,9 @@ def phase_logs(cfg, mgrs, work):
                             m.start_all()
                             files = lambda: m.out_logs("writer")
                             t0, t1, tw, _ = land(files, stamp, nbytes, 600)
-                            t2 = settled(files, rotate)
+                            t2, sizes = settled(files, rotate, tw + hold + 2.5)
                             if rotate:
-                                caught_up.append(max(0.0, t2 - t1))
+                                rotations.append((max(0.0, t2 - t1), sizes))
                             data = b"".join(open(f, "rb").read() for f in files() if os.path.exists(f))
                             speed = nbytes / 1e6 / (t1 - t0)
                             lost, detail = check_lines(data, expected, lines)
@@ -452,16 +458,21 @@ def phase_logs(cfg, mgrs, work):
                     "pm2": "default (no rotation)",
                     "supervisord": f"stdout_logfile_maxbytes={rotate}" + (f", backups={keep}" if keep else ""),
                     "baseline": "the same writer with `> file`"}[key]
-            if caught_up:
-                note += ("; the rotation was done (files settled, live file under the size) "
-                         + ", ".join(f"{x:.2f}" for x in caught_up) + " s after the last byte")
+            for i, (after, sizes) in enumerate(rotations):
+                note += (f"; run {i + 1}: {len(sizes) - 1} rotated files, sizes "
+                         + " ".join(f"{x / 1e6:.0f}" for x in sizes) + " MB (oldest first, live last), "
+                         + (f"the last rotation {after:.2f} s after the last byte" if len(sizes) > 1 else "")
+                         + (" (the live file was still above the size when the app exited)"
+                            if sizes and sizes[-1] > rotate else ""))
             show(key, R.add(rid, title, "MB/s", key, speeds, note=note), "MB/s")
             R.add(lost_rid, lost_title, f"of {lines} lines", key, losses, note="; ".join(details) or None)
     R.note(f"Log throughput: MB/s = {nbytes / 1e6:.0f} MB / (time the last byte is in the log files - "
            "the writer's own start stamp). The writer (bench/apps/logwriter.py) writes numbered 100-byte lines "
            "in 1 MB writes; the log files (rotated ones oldest first, then the live one) are compared byte for "
            "byte with what was written. pm: the app writes to the file itself; PM2 and supervisord read a pipe "
-           f"and copy. With rotation, {20} rotated files are kept so none is dropped.")
+           f"and copy. With rotation, 20 rotated files are kept so none is dropped, and the writer stays up {HOLD} s "
+           "after its last byte, since pm checks the logs of running apps only, every 2 s "
+           "(PM_LOG_CHECK_INTERVAL); the throughput still ends at the last byte.")
 
 
 def log_baseline(app, work, nbytes, expected, lines):
@@ -486,7 +497,7 @@ def log_baseline(app, work, nbytes, expected, lines):
 def versions():
     v = {}
     try:
-        v["pm"] = subprocess.run([PM, "--version"], capture_output=True, text=True, timeout=120).stdout.strip()
+        v["pm"] = subprocess.run([common.PM, "--version"], capture_output=True, text=True, timeout=120).stdout.split()[-1]
         with open(os.path.join(ROOT, "target", ".java")) as f, open(os.path.join(f.read().strip(), "release")) as r:
             v["java"] = next(l.split("=")[1].strip().strip('"') for l in r if l.startswith("JAVA_RUNTIME_VERSION"))
     except Exception:
@@ -501,12 +512,51 @@ def versions():
     return v
 
 
+def snapshot_pm(work):
+    """Copies the launcher and the built jar to a private folder and uses that `pm` for the whole run.
+    Other work on the same tree may rebuild target/pm.jar in place while the bench runs: a run should
+    measure one build, and never a half-written jar. The launcher trains its AOT cache for the copy on
+    the first call here, as ./pm does after a build. Returns what was copied."""
+    jar = os.path.join(ROOT, "target", "pm.jar")
+    if not os.path.exists(jar):
+        subprocess.run([os.path.join(ROOT, "pm"), "--version"], check=True, stdout=subprocess.DEVNULL)  # builds
+    snap = os.path.join(work, "pm-snapshot")
+    os.makedirs(os.path.join(snap, "target"))
+    for _ in range(60):  # a jar that is not being written: unchanged for 2 s, and a whole zip
+        m0 = os.path.getmtime(jar)
+        time.sleep(2)
+        if os.path.getmtime(jar) == m0:
+            shutil.copy2(jar, os.path.join(snap, "target", "pm.jar"))
+            if zipfile.is_zipfile(os.path.join(snap, "target", "pm.jar")) and os.path.getmtime(jar) == m0:
+                break
+    else:
+        raise SystemExit("target/pm.jar kept changing for 2 minutes; try again, or use --no-snapshot")
+    shutil.copy2(os.path.join(ROOT, "pm"), os.path.join(snap, "pm"))
+    if os.path.exists(os.path.join(ROOT, "target", ".java")):
+        shutil.copy2(os.path.join(ROOT, "target", ".java"), os.path.join(snap, "target", ".java"))
+    shutil.copytree(os.path.join(ROOT, "clients"), os.path.join(snap, "clients"))
+    common.PM = os.path.join(snap, "pm")
+    subprocess.run([common.PM, "--version"], check=True, stdout=subprocess.DEVNULL)  # trains the AOT cache
+    return time.strftime("%H:%M:%S UTC", time.gmtime(m0))
+
+
+def aot_fresh():
+    """Whether pm's client AOT cache is in use (newer than the jar): without it the CLI starts slower."""
+    try:
+        target = os.path.join(os.path.dirname(common.PM), "target")
+        return os.path.getmtime(os.path.join(target, "pm.aot")) > os.path.getmtime(os.path.join(target, "pm.jar"))
+    except OSError:
+        return False
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="")
     ap.add_argument("--repeat", type=int, default=0)
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="run ./pm in place instead of a copy of the launcher and jar taken at the start")
     a = ap.parse_args()
     cfg = dict(QUICK if a.quick else FULL)
     if a.repeat:
@@ -533,11 +583,17 @@ def main():
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_term)
     work = tempfile.mkdtemp(prefix="pm-bench-work-", dir="/tmp")
-    t_start, load0 = time.time(), open("/proc/loadavg").read().split()[:3]
+    try:
+        built = "in place" if a.no_snapshot else f"a copy of target/pm.jar built at {snapshot_pm(work)}"
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    t_start, load0, aot0 = time.time(), open("/proc/loadavg").read().split()[:3], aot_fresh()
     head = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h %s"], capture_output=True, text=True)
     dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "src", "pm", "pom.xml"],
                            capture_output=True, text=True).stdout.strip()
-    meta = {"commit": head.stdout.strip()[:60] + (" + uncommitted changes to src/, pm or pom.xml" if dirty else ""),
+    meta = {"commit": head.stdout.strip()[:60] + (" + uncommitted changes to src/, pm or pom.xml" if dirty else "")
+            + f"; ./pm run {built}",
             "quick": a.quick, "config": cfg, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "machine": f"{os.cpu_count()} cores, Linux {platform.release()}", "versions": versions(),
             "loadavg_start": " ".join(load0)}
@@ -566,7 +622,7 @@ def main():
     finally:
         close_all()
         shutil.rmtree(work, ignore_errors=True)
-    meta.update(duration_s=time.time() - t_start, phase_s=took,
+    meta.update(duration_s=time.time() - t_start, phase_s=took, aot_cache_fresh=f"{aot0} at the start, {aot_fresh()} at the end",
                 loadavg_end=" ".join(open("/proc/loadavg").read().split()[:3]))
     write(a.out, meta)
 

@@ -4,9 +4,10 @@ writes, then exits 0. Line i is its number i on 10 digits, then 89 'x', then a n
 be checked for lost, repeated or reordered lines by comparing it with `content(LINES)`.
 
 It writes its start time (time.time()) to STAMPFILE before the first byte, and its end time on a
-second line after the last byte was handed to the kernel.
+second line after the last byte was handed to the kernel. With HOLD, it then stays up HOLD seconds
+before it exits (a manager may rotate only the logs of running apps).
 
-Usage: logwriter.py LINES STAMPFILE
+Usage: logwriter.py LINES STAMPFILE [HOLD]
 """
 import sys, time
 
@@ -44,6 +45,8 @@ def main():
     out.flush()
     with open(stamp, "a") as f:
         f.write(f"{time.time():.6f}\n")
+    if len(sys.argv) > 3:
+        time.sleep(float(sys.argv[3]))
 
 
 if __name__ == "__main__":

@@ -27,16 +27,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Heartbeat implements AutoCloseable {
     private final byte[] payload;
     private final InetSocketAddress target;
-    private final long intervalSeconds;
+    private final long intervalMillis;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private DatagramChannel channel;
     private ScheduledExecutorService timer;
 
-    private Heartbeat(String id, String secret, InetSocketAddress target, long intervalSeconds) {
+    private Heartbeat(String id, String secret, InetSocketAddress target, long intervalMillis) {
         this.payload = id == null ? null : ("PMHB1 " + id + " " + secret).getBytes(StandardCharsets.US_ASCII);
         this.target = target;
-        this.intervalSeconds = intervalSeconds;
+        this.intervalMillis = intervalMillis;
     }
 
     /** A client configured from PM_PROCESS_ID, PM_HEARTBEAT_SECRET, PM_HEARTBEAT_ADDR and PM_HEARTBEAT_INTERVAL. */
@@ -48,9 +48,9 @@ public final class Heartbeat implements AutoCloseable {
         String id = env.get("PM_PROCESS_ID");
         String secret = env.get("PM_HEARTBEAT_SECRET");
         String addr = env.get("PM_HEARTBEAT_ADDR");
-        long interval = 10;
+        long interval = 10_000;
         try {
-            interval = Math.max(1, Long.parseLong(env.getOrDefault("PM_HEARTBEAT_INTERVAL", "10")));
+            interval = Math.max(100, Math.round(Double.parseDouble(env.getOrDefault("PM_HEARTBEAT_INTERVAL", "10")) * 1000));
         } catch (NumberFormatException ignored) {
             // keep the default
         }
@@ -94,7 +94,7 @@ public final class Heartbeat implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(this::beat, 0, intervalSeconds, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(this::beat, 0, intervalMillis, TimeUnit.MILLISECONDS);
         return this;
     }
 

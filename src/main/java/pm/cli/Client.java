@@ -94,8 +94,10 @@ final class Client {
         while (System.nanoTime() < deadline) {
             Process daemon;
             try {
-                daemon = new ProcessBuilder("setsid", launcher, "daemon", "run")
-                        .directory(home.dir().toFile())
+                var pb = new ProcessBuilder("setsid", launcher, "daemon", "run").directory(home.dir().toFile());
+                // Absolute: the daemon runs in the home, where a relative PM_HOME would mean something else.
+                pb.environment().put("PM_HOME", home.dir().toString());
+                daemon = pb
                         .redirectInput(new File("/dev/null"))
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(home.daemonLog().toFile()))
                         .redirectErrorStream(true)

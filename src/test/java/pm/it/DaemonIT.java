@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,6 +73,57 @@ class DaemonIT {
         assertThat(pm.state("up")).isEqualTo("running");
         assertThat(pm.pid("up")).isNotEqualTo(before);
         assertThat(pm.state("down")).isEqualTo("stopped");
+    }
+
+    @Test
+    void pmKillAlsoStopsAnAppWaitingToRestart() throws IOException {
+        Path runs = pm.file("crashy.runs");
+        pm.ok("register", pm.fixture("exit-with.sh").toString(), "--name", "crashy", "--restart-policy", "unless-stopped",
+                "--restart-delay", "300ms", "--", "1", "0", runs.toString());
+        pm.ok("register", pm.fixture("stubborn.sh").toString(), "--name", "slow", "--kill-timeout", "1500ms");
+        pm.ok("start", "--all");
+        Pm.await("a few crashes", Pm.seconds(10), () -> lines(runs) >= 2);
+        pm.ok("kill");
+        long after = lines(runs);
+        Pm.stays("no restart after pm kill", java.time.Duration.ofSeconds(2), () -> lines(runs) == after);
+        assertThat(pm.run("daemon", "status").code()).isEqualTo(3); // and the daemon is gone
+    }
+
+    private static long lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Test
+    void anAppWhoseStopWasCutShortByADaemonCrashIsStoppedByTheNextDaemon() throws IOException {
+        pm.ok("register", pm.fixture("stubborn.sh").toString(), "--name", "slow", "--kill-timeout", "2s");
+        pm.ok("start", "slow");
+        long pid = pm.pid("slow");
+        var stopping = new Thread(() -> pm.run("stop", "slow"));
+        stopping.start();
+        Pm.await("stopping", Pm.seconds(10), () -> pm.state("slow").equals("stopping"));
+        long daemon = Long.parseLong(Files.readString(pm.home.resolve("daemon.pid")).strip());
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        Pm.await("the old daemon gone", Pm.seconds(10), () -> !Pm.alive(daemon));
+        Pm.await("stopped by the next daemon", Pm.seconds(15), () -> pm.state("slow").equals("stopped") && !Pm.alive(pid));
+    }
+
+    @Test
+    void aRelativePmHomeWorks() throws IOException {
+        Path rel = Pm.ROOT.resolve("target/rel-home-" + ProcessHandle.current().pid());
+        try {
+            var r = pm.runWith(Map.of("PM_HOME", Pm.ROOT.relativize(rel).toString()), "status");
+            assertThat(r.code()).as(r.toString()).isZero();
+            assertThat(rel.resolve("pm.sock")).exists();
+        } finally {
+            pm.runWith(Map.of("PM_HOME", rel.toString()), "kill");
+            try (var files = Files.walk(rel)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     @Test

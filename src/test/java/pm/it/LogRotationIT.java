@@ -61,6 +61,8 @@ class LogRotationIT {
         }
         assertThat(got[lines]).isEqualTo("DONE");
         for (Path f : files) assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        // The lossless path ran, not the copy-and-truncate fallback.
+        assertThat(Files.readString(pm.home.resolve("daemon.log"))).doesNotContain("copy and truncate");
     }
 
     @Test

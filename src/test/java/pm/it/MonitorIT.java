@@ -101,6 +101,25 @@ class MonitorIT {
     }
 
     @Test
+    void anEndpointThatSendsHeadersAndThenStallsAlsoTimesOut() throws IOException {
+        Path mode = healthApp("web", "never");
+        Files.writeString(mode, "stall");
+        await("unhealthy", seconds(15), () -> health("web").equals("unhealthy"));
+        assertThat(pm.status("web").get("health_detail")).asString().contains("no answer within 500ms");
+        Files.writeString(mode, "ok");
+        await("healthy again: the stalled probe did not block the next ones", seconds(15), () -> health("web").equals("healthy"));
+    }
+
+    @Test
+    void aHeartbeatTimeoutUnderASecondWorks() {
+        register("beater", "beater.py", "--heartbeat-timeout", "900ms");
+        pm.ok("start", "beater");
+        await("healthy by heartbeat", seconds(10), () -> health("beater").equals("healthy"));
+        long pid = pm.pid("beater");
+        Pm.stays("healthy, never restarted", Duration.ofSeconds(3), () -> pm.pid("beater") == pid && health("beater").equals("healthy"));
+    }
+
+    @Test
     void aTcpCheckAndACommandCheckWork() {
         int port = freePort();
         register("tcp", "health_app.py", "--port", String.valueOf(port), "--health-check", "tcp://127.0.0.1:" + port);

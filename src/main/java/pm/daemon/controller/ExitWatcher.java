@@ -32,6 +32,17 @@ final class ExitWatcher {
         int[] fds = new int[16];
         int[] ready = new int[64];
         while (true) {
+            try {
+                fds = round(watched, fds, ready);
+            } catch (Throwable t) {
+                // The only thread that sees exits must not die of one bad round.
+                LOG.severe("exit watcher: " + t);
+            }
+        }
+    }
+
+    private int[] round(Map<Integer, Controller.Run> watched, int[] fds, int[] ready) {
+        {
             for (Controller.Run r; (r = incoming.poll()) != null; ) watched.put(r.pidfd(), r);
             if (fds.length < watched.size() + 1) fds = new int[(watched.size() + 1) * 2];
             int n = 0;
@@ -48,6 +59,7 @@ final class ExitWatcher {
                 if (run != null) finish(run);
             }
         }
+        return fds;
     }
 
     private static void finish(Controller.Run run) {

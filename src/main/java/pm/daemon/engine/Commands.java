@@ -164,7 +164,7 @@ final class Commands {
     private void shutdown(boolean stopApps, CompletableFuture<Map<String, Object>> reply) {
         engine.shuttingDown = true;
         var running = new ArrayList<String>();
-        for (var p : engine.procs.values()) if (p.pid != 0) running.add(p.spec.name());
+        for (var p : engine.procs.values()) if (p.pid != 0 || p.state == State.BACKOFF) running.add(p.spec.name());
         if (!stopApps) {
             engine.finish();
             reply.complete(Map.of("running", running.size(), "stopped", 0));

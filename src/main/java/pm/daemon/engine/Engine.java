@@ -33,6 +33,8 @@ import java.util.logging.Logger;
  */
 public final class Engine {
     private static final Logger LOG = Logger.getLogger("pm.engine");
+    private static final String RUN_FILE_WARNING =
+            "cannot write runs.json (is the disk full?): a daemon restart now could start running apps twice";
 
     private sealed interface Message {}
 
@@ -62,6 +64,7 @@ public final class Engine {
     private volatile boolean looping;
     /** Heartbeats refused since the daemon started: wrong secret, unknown id, malformed. */
     long rejectedHeartbeats;
+    private long lastRejectionLog;
     /** What the monitor watches: rebuilt on the engine thread when a run starts or ends, read by the monitor. */
     private volatile List<Target> targets = List.of();
     private boolean runsChanged = true;
@@ -144,8 +147,9 @@ public final class Engine {
                 guarded(() -> {
                     if (m != null) handle(m);
                     fireTimers();
-                    settleWaiters();
+                    // The run file first: a command is answered only once the next daemon could adopt its result.
                     publish();
+                    settleWaiters();
                 });
             }
         } finally {
@@ -164,6 +168,11 @@ public final class Engine {
 
     /** After a restore: start what should run and is not adopted; an app that ended unseen gets its policy. */
     private void startRestored(Proc p) {
+        // Adopted in the middle of a stop (the last daemon died meanwhile): finish the stop.
+        if (!p.wanted && p.pid != 0) {
+            apply(p, new Event.Stop(false));
+            return;
+        }
         if (!p.wanted || p.pid != 0) return;
         if (p.lastExit instanceof ExitOutcome.Unknown u && !p.spec.restartPolicy().restartsAfter(u)) {
             p.state = State.EXITED;
@@ -207,7 +216,13 @@ public final class Engine {
                 rejectedHeartbeats++;
                 var p = procs.get(r.name());
                 if (p != null) p.rejectedBeats++;
-                LOG.warning("heartbeat rejected" + (r.name().isEmpty() ? "" : " for " + r.name()) + ": " + r.why());
+                // At most one line a minute: anyone on the machine can send datagrams to the port.
+                long now = System.nanoTime();
+                if (now - lastRejectionLog > TimeUnit.MINUTES.toNanos(1) || lastRejectionLog == 0) {
+                    lastRejectionLog = now;
+                    LOG.warning("heartbeat rejected" + (r.name().isEmpty() ? "" : " for " + r.name()) + ": " + r.why()
+                            + " (" + rejectedHeartbeats + " rejected so far; logged at most once a minute)");
+                }
             }
         }
     }
@@ -240,12 +255,17 @@ public final class Engine {
     }
 
     private void spawn(Proc p) {
+        if (shuttingDown) {
+            // No new runs while the daemon goes away: a restart due now is left to the next daemon.
+            apply(p, new Event.SpawnFailed("the daemon was shutting down"));
+            return;
+        }
         try {
             String secret = Secrets.next();
             var run = controller.spawn(p.id, p.spec, Map.of(
                     "PM_HEARTBEAT_ADDR", "127.0.0.1:" + heartbeatPort,
                     "PM_HEARTBEAT_SECRET", secret,
-                    "PM_HEARTBEAT_INTERVAL", Long.toString(heartbeatInterval(p.spec).toSeconds())));
+                    "PM_HEARTBEAT_INTERVAL", seconds(heartbeatInterval(p.spec))));
             p.run = run;
             p.secret = secret;
             watch(p.spec.name(), run);
@@ -265,8 +285,14 @@ public final class Engine {
 
     /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
     static Duration heartbeatInterval(ProcessSpec spec) {
-        long timeout = spec.heartbeatTimeout().toSeconds();
-        return Duration.ofSeconds(timeout <= 0 ? 10 : Math.max(1, timeout / 3));
+        long timeout = spec.heartbeatTimeout().toMillis();
+        return Duration.ofMillis(timeout <= 0 ? 10_000 : Math.max(100, timeout / 3));
+    }
+
+    /** Seconds as the clients read them: "10", "0.3". */
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? Long.toString(ms / 1000) : java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
     }
 
     private long untilNextDeadline() {
@@ -321,8 +347,13 @@ public final class Engine {
         targetsChanged.run();
         try {
             runFile.save(runs);
+            warnings.remove(RUN_FILE_WARNING);
         } catch (IOException e) {
-            LOG.warning("cannot write the run file (a daemon restart may not adopt running apps): " + e.getMessage());
+            runsChanged = true; // try again after the next message
+            if (!warnings.contains(RUN_FILE_WARNING)) {
+                warnings.add(RUN_FILE_WARNING);
+                LOG.warning(RUN_FILE_WARNING + ": " + e.getMessage());
+            }
         }
     }
 }

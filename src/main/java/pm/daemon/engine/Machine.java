@@ -22,7 +22,7 @@ public final class Machine {
     public static final Duration STABLE_AFTER = Duration.ofSeconds(10);
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How often a stop re-checks whether the process group is gone once the leader has exited. */
-    static final Duration GROUP_POLL = Duration.ofMillis(20);
+    static final Duration GROUP_POLL = Duration.ofMillis(50);
 
     private static final List<Effect> NONE = List.of();
 
@@ -39,7 +39,7 @@ public final class Machine {
             case Event.Sampled s -> sampled(p, s, now);
             case Event.Beat b -> beat(p, b);
             case Event.BeatLost l -> l.pid() == p.pid && p.pid != 0
-                    ? unhealthy(p, "no heartbeat for " + l.silentMillis() / 1000 + "s", now) : NONE;
+                    ? unhealthy(p, "no heartbeat for " + Units.formatDuration(Duration.ofMillis(l.silentMillis())), now) : NONE;
         };
     }
 

@@ -1,6 +1,7 @@
 package pm.daemon.logs;
 
 import pm.core.Home;
+import pm.daemon.monitor.Monitor;
 import pm.daemon.monitor.Target;
 
 import java.io.IOException;
@@ -33,7 +34,7 @@ public final class LogKeeper {
     }
 
     public void start() {
-        Thread.ofPlatform().name("pm-logs").daemon().start(this::loop);
+        Thread.ofPlatform().name("pm-logs").daemon().start(() -> Monitor.guarded(this::loop));
     }
 
     private void loop() {

@@ -14,7 +14,8 @@ import java.util.EnumSet;
  * do: the app keeps writing to the renamed file through its descriptor. Instead the file's block-aligned
  * front is copied to {@code NAME.1} (older files shift to .2, .3, ...) and then cut out of the live file
  * with {@code fallocate(FALLOC_FL_COLLAPSE_RANGE)}; the app's O_APPEND writes keep landing at the new
- * end. The last partial block stays in the live file, so a line may be split across the two files.
+ * end. The last partial block stays in the live file, so a line may be split across the two files. A
+ * daemon killed between the copy and the cut leaves the copied part in both files (duplicated, not lost).
  * File systems without the call (tmpfs, overlay) get copy-and-truncate, which can lose what is written
  * between the copy and the truncate.
  */
@@ -22,25 +23,26 @@ public final class Rotator {
     /** How a rotation went. */
     public enum Outcome { NOTHING_TO_DO, LOSSLESS, COPY_TRUNCATE }
 
-    private static final long BLOCK = 4096;
-
     private Rotator() {}
-
-    /** Rotates {@code file} if it is larger than {@code maxSize}, keeping {@code keep} old files. */
-    public static Outcome rotateIfLarger(Path file, long maxSize, int keep) throws IOException {
-        long size = Files.exists(file) ? Files.size(file) : 0;
-        if (maxSize <= 0 || size <= maxSize) return Outcome.NOTHING_TO_DO;
-        return rotate(file, keep);
-    }
 
     public static Outcome rotate(Path file, int keep) throws IOException {
         long size = Files.size(file);
-        long front = size / BLOCK * BLOCK;
-        if (front == size) front -= BLOCK; // the collapsed range must end before the end of the file
+        long block = Math.max(512, Files.getFileStore(file).getBlockSize());
+        long front = size / block * block;
+        if (front == size) front -= block; // the collapsed range must end before the end of the file
         if (front <= 0) return Outcome.NOTHING_TO_DO;
+        // Copy first, into a temp file: if the copy fails (disk full), the old files are untouched.
+        Path tmp = file.resolveSibling(file.getFileName() + ".1.tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            copyFront(file, tmp, front);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
         shift(file, keep);
         Path first = numbered(file, 1);
-        copyFront(file, first, front);
+        Files.move(tmp, first, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         int rc = FileOps.collapseFront(file, front);
         if (rc == 0) return Outcome.LOSSLESS;
         if (rc != FileOps.EOPNOTSUPP && rc != FileOps.EINVAL) throw new IOException("fallocate failed with errno " + rc);

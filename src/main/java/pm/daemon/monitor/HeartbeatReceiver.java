@@ -89,9 +89,9 @@ final class HeartbeatReceiver {
                 sink.accept(new Observation.HeartbeatRejected(t.name(), "wrong secret"));
                 return;
             }
-            long now = System.currentTimeMillis();
-            lastBeat.put(key(t), new long[]{now, 0});
-            sink.accept(new Observation.HeartbeatSeen(t.name(), t.pid(), now));
+            // Silence is measured on the monotonic clock: a suspend or a clock step must not look like one.
+            lastBeat.put(key(t), new long[]{System.nanoTime() / 1_000_000, 0});
+            sink.accept(new Observation.HeartbeatSeen(t.name(), t.pid(), System.currentTimeMillis()));
             return;
         }
         sink.accept(new Observation.HeartbeatRejected("", "no running process with id " + parts[1]));
@@ -100,7 +100,7 @@ final class HeartbeatReceiver {
     /** Reports silences that are due; returns the milliseconds until the next one could be (0: none pending). */
     private long checkSilences() {
         if (lastBeat.isEmpty()) return 0;
-        long now = System.currentTimeMillis();
+        long now = System.nanoTime() / 1_000_000;
         var live = new HashMap<String, Target>();
         for (Target t : targets.get()) live.put(key(t), t);
         lastBeat.keySet().retainAll(live.keySet());

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
  * and never starts, stops or signals anything.
  */
 public final class Monitor {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("pm.monitor");
     /** The first probe of a run, soon after its spawn. */
     private static final Duration FIRST_PROBE = Duration.ofMillis(100);
 
@@ -46,9 +47,22 @@ public final class Monitor {
     }
 
     public void start() {
-        if (!sampleInterval.isZero()) Thread.ofPlatform().name("pm-sampler").daemon().start(this::sampleLoop);
-        Thread.ofPlatform().name("pm-probes").daemon().start(this::probeLoop);
-        Thread.ofPlatform().name("pm-heartbeats").daemon().start(heartbeats::run);
+        if (!sampleInterval.isZero()) Thread.ofPlatform().name("pm-sampler").daemon().start(() -> guarded(this::sampleLoop));
+        Thread.ofPlatform().name("pm-probes").daemon().start(() -> guarded(this::probeLoop));
+        Thread.ofPlatform().name("pm-heartbeats").daemon().start(() -> guarded(heartbeats::run));
+    }
+
+    /** Runs a loop again if it ever throws: an observer that dies silently would leave pm blind. */
+    public static void guarded(Runnable loop) {
+        while (true) {
+            try {
+                loop.run();
+                return;
+            } catch (Throwable t) {
+                LOG.severe(Thread.currentThread().getName() + ": " + t + "; restarting it in 1s");
+                sleep(1000);
+            }
+        }
     }
 
     /** The engine published a new snapshot: look at it now rather than at the next due probe. */

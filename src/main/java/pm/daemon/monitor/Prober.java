@@ -45,14 +45,20 @@ final class Prober {
 
     private Result http(Probe.Http h, Duration timeout, long started) throws InterruptedException {
         var request = HttpRequest.newBuilder(h.uri()).timeout(timeout).GET().header("User-Agent", "pm-health").build();
+        // The request timeout covers only the wait for the headers; the deadline on the future covers a
+        // body that never ends too, so a probe never outlives its timeout.
+        var response = Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
-            int code = Http.CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int code = response.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).statusCode();
             // Any 2xx or 3xx is healthy, as in Kubernetes' httpGet probe.
             return new Result(code >= 200 && code < 400, "HTTP " + code + " in " + ms(started));
-        } catch (java.net.http.HttpTimeoutException e) {
+        } catch (java.util.concurrent.TimeoutException e) {
+            response.cancel(true);
             return new Result(false, "no answer within " + timeout.toMillis() + "ms");
-        } catch (IOException e) {
-            return new Result(false, describe(e));
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.HttpTimeoutException)
+                return new Result(false, "no answer within " + timeout.toMillis() + "ms");
+            return new Result(false, e.getCause() instanceof IOException io ? describe(io) : String.valueOf(e.getCause()));
         }
     }
 

@@ -19,12 +19,13 @@ import java.util.Set;
  * runs every second for every app (docs/performance.md has the measurements):
  * <ul>
  * <li>each known member's stat file stays open and is re-read with one {@code pread};
- * <li>{@code /proc} is listed to find new members only every few samples, or at once when an app has no
- *     known member yet, and a process found to belong to no app is not read again while it lives (a pid
- *     reused within one rescan period could be missed for that long);
+ * <li>{@code /proc} is listed to find new members every 10 samples, every 2 while some member is busy
+ *     (it may be forking workers), and at once when an app has no known member yet; a process found to
+ *     belong to no app is not read again while it lives (a pid reused within one rescan period could be
+ *     missed for that long);
  * <li>a member that used no CPU since its last read is read again only every {@link #QUIET_EVERY}th
- *     sample: without running it cannot use CPU, and it cannot grow its memory either, since pages are
- *     only faulted in by running.
+ *     sample: without running it uses no CPU, and its memory barely moves (pages are faulted in by
+ *     running; shared memory another process touches is the exception).
  * </ul>
  * Not thread-safe: one sampler thread owns it.
  */
@@ -66,6 +67,8 @@ final class Sampler {
     private final Map<Long, Totals> totals = new HashMap<>();
     private final ByteBuffer buf = ByteBuffer.allocate(1024);
     private int samplesSinceScan = RESCAN_EVERY;
+    /** Whether a member used CPU at the last sample. */
+    private boolean anyBusy;
     /** The groups that had a member at the last sample. */
     private final java.util.HashSet<Long> seenGroups = new java.util.HashSet<>();
 
@@ -76,12 +79,14 @@ final class Sampler {
     /** Samples every process whose group is one of {@code groups}; returns usage per group. */
     Map<Long, Usage> sample(Set<Long> groups, long nowNanos) {
         // A group with no known member (a new app) calls for a scan now; otherwise every few samples.
+        // A busy app may have forked workers: look for them at the next sample rather than 10 s later.
         boolean unseen = !seenGroups.containsAll(groups);
-        if (unseen || ++samplesSinceScan >= RESCAN_EVERY) {
+        if (unseen || ++samplesSinceScan >= RESCAN_EVERY || (anyBusy && samplesSinceScan >= 2)) {
             scan(groups);
             samplesSinceScan = 0;
         }
         seenGroups.clear();
+        anyBusy = false;
         for (var t : totals.values()) {
             t.cpu = 0;
             t.rss = 0;
@@ -108,6 +113,7 @@ final class Sampler {
                     long used = Math.max(0, s.cpuTicks() - m.ticks);
                     percent = used * 100.0 / CLOCK_TICKS / ((nowNanos - m.at) / 1e9);
                     if (used == 0) m.skip = QUIET_EVERY - 1;
+                    else anyBusy = true;
                 }
                 m.ticks = s.cpuTicks();
                 m.at = nowNanos;

@@ -35,7 +35,9 @@ public record ProcStat(char state, long pgrp, long cpuTicks, long startTime, lon
                     long v = negative ? -value : value;
                     switch (field) {
                         case 5 -> pgrp = v;
-                        case 14, 15, 16, 17 -> ticks += v; // utime, stime, and reaped children's cutime, cstime
+                        // utime and stime only: a child is counted while it runs, as a member of the group;
+                        // adding cutime and cstime would count it again once its parent reaps it.
+                        case 14, 15 -> ticks += v;
                         case 22 -> start = v;
                         case 24 -> {
                             return new ProcStat(state, pgrp, ticks, start, v);
