@@ -33,6 +33,7 @@ class DaemonIT {
         pm.ok("register", sleeper, "--name", "down");
         pm.ok("start", "up");
         long pid = pm.pid("up");
+        Object startedAt = pm.status("up").get("started_at");
 
         assertThat(pm.ok("daemon", "stop")).contains("1 app(s) keep running");
         assertThat(pm.run("daemon", "status").code()).isEqualTo(3);
@@ -42,10 +43,26 @@ class DaemonIT {
         assertThat(pm.pid("up")).isEqualTo(pid);
         assertThat(pm.state("up")).isEqualTo("running");
         assertThat(pm.status("up").get("reason")).isEqualTo("adopted from an earlier daemon");
+        assertThat(pm.status("up").get("started_at")).as("uptime carries on").isEqualTo(startedAt);
         assertThat(pm.state("down")).isEqualTo("stopped");
         // An adopted app is stopped like any other, tree and all.
         assertThat(pm.ok("stop", "up")).contains("up: stopped");
         assertThat(Pm.alive(pid)).isFalse();
+    }
+
+    @Test
+    void anAdoptedAppIsSampledAndRestartedLikeAnyOther() {
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app", "--restart-delay", "50ms");
+        pm.ok("start", "app");
+        pm.ok("daemon", "restart");
+        long pid = pm.pid("app");
+        assertThat(pm.status("app").get("reason")).isEqualTo("adopted from an earlier daemon");
+        Pm.await("sampled", Pm.seconds(10), () -> pm.status("app").get("memory_bytes") instanceof Number);
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        // Its exit status is unknown (pm is not its parent), which on-failure counts as a failure.
+        Pm.await("restarted", Pm.seconds(10), () -> pm.state("app").equals("running") && pm.pid("app") != pid);
+        assertThat(pm.status("app").get("restarts")).isEqualTo(1L);
+        assertThat(pm.ok("describe", "app")).contains("exit status unknown");
     }
 
     @Test

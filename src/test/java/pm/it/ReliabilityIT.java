@@ -141,33 +141,46 @@ class ReliabilityIT {
     void killMinusNineDuringRegisterTrafficNeverCorruptsTheRegistryOrLosesAnAcknowledgedChange() throws Exception {
         String sleeper = pm.fixture("sleeper.sh").toString();
         var acknowledged = ConcurrentHashMap.<String>newKeySet();
+        var unregistered = ConcurrentHashMap.<String>newKeySet();
         var writer = Executors.newSingleThreadExecutor();
         var traffic = writer.submit(() -> {
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < 90; i++) {
                 String name = "r" + i;
                 if (pm.run("register", sleeper, "--name", name).code() == 0) acknowledged.add(name);
-                if (i % 3 == 0 && acknowledged.contains(name) && pm.run("unregister", name).code() == 0) acknowledged.remove(name);
+                if (i % 3 == 0 && acknowledged.contains(name) && pm.run("unregister", name).code() == 0) {
+                    acknowledged.remove(name);
+                    unregistered.add(name);
+                }
             }
             return null;
         });
+        var killed = new java.util.HashSet<Long>();
         for (int k = 0; k < 3; k++) {
-            await("some traffic", seconds(30), () -> acknowledged.size() > 5);
-            await("a daemon", seconds(30), () -> Files.exists(pm.home.resolve("daemon.pid")));
-            try {
-                ProcessHandle.of(daemonPid()).ifPresent(ProcessHandle::destroyForcibly);
-            } catch (IllegalStateException raced) {
-                // the pid file was being replaced; kill the next one
-            }
-            Thread.onSpinWait();
+            await("some traffic", seconds(30), () -> acknowledged.size() > 5 * (killed.size() + 1));
+            // A SIGKILLed daemon leaves its pid file: wait for a new, live daemon before the next kill.
+            await("a new daemon", seconds(30), () -> {
+                try {
+                    long pid = daemonPid();
+                    return !killed.contains(pid) && Pm.alive(pid);
+                } catch (IllegalStateException | NumberFormatException replaced) {
+                    return false;
+                }
+            });
+            long pid = daemonPid();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            killed.add(pid);
         }
+        assertThat(killed).hasSize(3);
         traffic.get();
         writer.shutdown();
         String registry = Files.readString(pm.home.resolve("registry.json"));
         var names = new ArrayList<String>();
         for (Object o : (List<?>) Json.parseObject(registry).get("processes"))
             names.add((String) ((Map<?, ?>) ((Map<?, ?>) o).get("spec")).get("name"));
-        // Every acknowledged registration is there; an unacknowledged one (the daemon died mid-request) may be.
+        // Every acknowledged registration is there, every acknowledged unregistration is gone; a request
+        // the daemon died in the middle of may have gone either way.
         assertThat(names).containsAll(acknowledged);
+        for (String gone : unregistered) assertThat(names).doesNotContain(gone);
         for (String n : names) assertThat(n).startsWith("r");
     }
 
