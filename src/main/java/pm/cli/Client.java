@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -87,6 +88,12 @@ final class Client {
      */
     void startDaemon() {
         home.ensure();
+        try {
+            if (!Files.exists(home.daemonLog()))
+                Files.createFile(home.daemonLog(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            // created meanwhile by another pm, or unwritable: the start below reports the latter
+        }
         // The launcher owns the daemon's JVM flags, so they are written down in one place.
         String launcher = System.getProperty("pm.launcher", "");
         if (launcher.isEmpty()) throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "no daemon runs and pm was not started through its launcher script");

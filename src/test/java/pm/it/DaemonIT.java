@@ -183,6 +183,10 @@ class DaemonIT {
         pm.ok("daemon", "start");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pm.home))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pm.home.resolve("pm.sock")))).isEqualTo("rw-------");
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app");
+        pm.ok("start", "app");
+        for (String file : java.util.List.of("registry.json", "runs.json", "daemon.log"))
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pm.home.resolve(file)))).as(file).isEqualTo("rw-------");
     }
 
     @Test
