@@ -49,12 +49,33 @@ final class Client {
         }
     }
 
+    /**
+     * Refuses a socket that another user owns or that others can write: whoever made it could answer
+     * in the daemon's place. A missing socket is fine (connect fails and a daemon is started).
+     */
+    private void trustSocket() {
+        Path socket = home.socket();
+        try {
+            int uid = (Integer) Files.getAttribute(socket, "unix:uid");
+            int mode = (Integer) Files.getAttribute(socket, "unix:mode");
+            int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            if (uid != me || (mode & 0022) != 0)
+                throw new PmException(ErrorCode.INVALID, "refusing " + socket + ": it belongs to uid " + uid
+                        + " with mode " + Integer.toOctalString(mode & 0777) + "; only a socket of your own, writable by you alone, is trusted");
+        } catch (java.nio.file.NoSuchFileException missing) {
+            // no daemon yet
+        } catch (IOException e) {
+            throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "cannot check " + socket + ": " + e.getMessage());
+        }
+    }
+
     /** Sends one request to a daemon that must already run; IOException if none does. */
     Map<String, Object> callRunning(String cmd, Map<String, Object> args) throws IOException {
         return Protocol.result(exchange(connect(), Protocol.request(cmd, args)));
     }
 
     private SocketChannel connect() throws IOException {
+        trustSocket();
         var ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(home.socket()));

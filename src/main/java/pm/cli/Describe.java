@@ -35,6 +35,8 @@ final class Describe {
                     + ", up " + Units.formatAge(Duration.ofMillis(((Number) proc.get("uptime_ms")).longValue())) + ")";
         }
         line("state", state);
+        if (proc.get("pids") instanceof List<?> pids && pids.size() > 1)
+            line("pids", String.join(" ", pids.stream().map(String::valueOf).toList()) + " (its process group)");
         line("desired", proc.get("desired"));
         line("restarts", proc.get("restarts"));
         if (!"".equals(proc.get("reason"))) line("reason", proc.get("reason"));

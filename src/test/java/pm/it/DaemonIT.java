@@ -247,6 +247,18 @@ class DaemonIT {
     }
 
     @Test
+    void aSocketOthersCanWriteIsNotTrusted() throws IOException {
+        pm.ok("daemon", "start");
+        Path socket = pm.home.resolve("pm.sock");
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        var r = pm.run("status");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("refusing " + socket).contains("mode 666");
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        assertThat(pm.run("status").code()).isZero();
+    }
+
+    @Test
     void environmentValuesArePassedAsTheyAreNeverThroughAShell() throws IOException {
         Path marker = pm.home.resolve("pwned");
         pm.ok("register", pm.fixture("env-dump.sh").toString(), "--name", "envy",

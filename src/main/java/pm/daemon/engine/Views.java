@@ -50,6 +50,8 @@ final class Views {
     /** Everything about one process: its status, spec, recent history and samples, and heartbeat counters. */
     static Map<String, Object> describe(Proc p, Home home, long nowMillis) {
         var m = status(p, home, nowMillis);
+        // One /proc pass, on demand: describe is rare and wants the whole tree.
+        m.put("pids", p.pid == 0 ? java.util.List.of() : pm.daemon.procfs.ProcFs.groupMembers(p.pid));
         m.put("spec", p.spec.toJson());
         var history = new ArrayList<Object>();
         for (var t : p.history) {

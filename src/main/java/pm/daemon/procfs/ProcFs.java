@@ -43,6 +43,22 @@ public final class ProcFs {
         return false;
     }
 
+    /** The pids of the group's running members (zombies left out), in /proc order. */
+    public static java.util.List<Long> groupMembers(long pgid) {
+        var out = new java.util.ArrayList<Long>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC)) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
+                var s = read(p.resolve("stat"));
+                if (s.isPresent() && s.get().pgrp() == pgid && s.get().state() != 'Z') out.add(Long.parseLong(name));
+            }
+        } catch (IOException e) {
+            // report what was found
+        }
+        return out;
+    }
+
     private static Optional<ProcStat> read(Path stat) {
         try (var ch = FileChannel.open(stat, StandardOpenOption.READ)) {
             var buf = ByteBuffer.allocate(1024);
