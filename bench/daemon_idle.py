@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The daemon's own cost while it watches N idle processes: CPU (percent of one core, from the daemon's
-utime+stime in /proc over a window) and resident memory. Sampling runs at its default (1 s) unless
+CPU-time clock over a window) and resident memory. Sampling runs at its default (1 s) unless
 --sample-interval is given; every process has no health check and sends no heartbeat, so this is the
 floor cost of sampling, timers and the JVM itself.
 
@@ -18,15 +18,11 @@ def pm(env, *args):
 
 
 def stat(pid):
-    """CPU time in ns summed over the daemon's threads (schedstat: exact, where utime/stime count 10 ms
-    ticks), and its resident memory in bytes."""
-    ns = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                ns += int(f.read().split()[0])
-        except OSError:
-            pass  # a thread that ended meanwhile
+    """CPU time in ns used by the daemon so far, all threads including those that have ended, read from
+    its CPU-time clock (as clock_getcpuclockid(3) makes it: exact to the ns, where utime/stime count 10 ms
+    ticks, and where a sum of /proc/PID/task/*/schedstat loses the time of threads that end, so that a
+    window could even come out negative), and its resident memory in bytes."""
+    ns = time.clock_gettime_ns(((~pid) << 3) | 2)  # CPUCLOCK_SCHED of process pid
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return ns, int(fields[21]) * PAGE

@@ -10,9 +10,9 @@ Pm drives ./pm (PM_HOME), Pm2 drives pm2 (PM2_HOME, an ecosystem file), Supervis
 supervisord (its own config, socket and logs) with supervisorctl, and ShellLoop is the baseline for
 restarts: `while true; do app; done`.
 """
-import json, os, shlex, shutil, signal, subprocess, sys, tempfile, time, uuid
+import json, os, shlex, shutil, signal, subprocess, sys, tempfile, uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 import common

@@ -64,9 +64,10 @@ def nice_ceiling(v):
     return 10 * e, 2 * e
 
 
-def svg_chart(title, x_label, y_label, series):
-    """A line chart with a log x axis. series: {key: [(x, median, min, max), ...]}; min-max as bars."""
-    W, H, L, R, T, B = 640, 400, 70, 150, 40, 50
+def svg_chart(title, x_label, y_label, series, note=""):
+    """A line chart with a log x axis. series: {key: [(x, median, min, max), ...]}; min-max as bars;
+    note: a line of text under the chart (what is missing, and why)."""
+    W, H, L, R, T, B = 640, 420 if note else 400, 70, 150, 40, 70 if note else 50
     pw, ph = W - L - R, H - T - B
     xs = sorted({p[0] for pts in series.values() for p in pts})
     if not xs:
@@ -80,17 +81,19 @@ def svg_chart(title, x_label, y_label, series):
          'font-family="sans-serif" font-size="12">',
          f'<rect width="{W}" height="{H}" fill="white"/>',
          f'<text x="{L + pw / 2}" y="22" text-anchor="middle" font-size="15">{title}</text>',
-         f'<text x="{L + pw / 2}" y="{H - 10}" text-anchor="middle">{x_label}</text>',
+         f'<text x="{L + pw / 2}" y="{T + ph + 38}" text-anchor="middle">{x_label}</text>',
+         f'<text x="10" y="{H - 8}" font-size="11" fill="#555">{note}</text>',
          f'<text transform="translate(18,{T + ph / 2}) rotate(-90)" text-anchor="middle">{y_label}</text>']
     y = 0.0
     while y <= top + step / 2:
         e.append(f'<line x1="{L}" y1="{Y(y):.1f}" x2="{L + pw}" y2="{Y(y):.1f}" stroke="#ddd"/>')
-        e.append(f'<text x="{L - 6}" y="{Y(y) + 4:.1f}" text-anchor="end">{fmt(y)}</text>')
+        e.append(f'<text x="{L - 6}" y="{Y(y) + 4:.1f}" text-anchor="end">{round(y, 6):g}</text>')
         y += step
     for x in xs:
         e.append(f'<line x1="{X(x):.1f}" y1="{T}" x2="{X(x):.1f}" y2="{T + ph}" stroke="#eee"/>')
         e.append(f'<text x="{X(x):.1f}" y="{T + ph + 18}" text-anchor="middle">{x}</text>')
     e.append(f'<rect x="{L}" y="{T}" width="{pw}" height="{ph}" fill="none" stroke="#444"/>')
+    labels = {}  # x -> [(label y, key, median)]: spread apart below so that close values stay readable
     for i, (key, pts) in enumerate(series.items()):
         color = COLORS.get(key, "#555")
         pts = sorted(pts)
@@ -99,9 +102,15 @@ def svg_chart(title, x_label, y_label, series):
         for x, m, lo, hi in pts:
             e.append(f'<line x1="{X(x):.1f}" y1="{Y(lo):.1f}" x2="{X(x):.1f}" y2="{Y(hi):.1f}" stroke="{color}"/>')
             e.append(f'<circle cx="{X(x):.1f}" cy="{Y(m):.1f}" r="4" fill="{color}"/>')
-            e.append(f'<text x="{X(x) + 7:.1f}" y="{Y(m) - 6:.1f}" fill="{color}" font-size="11">{fmt(m)}</text>')
+            labels.setdefault(x, []).append([Y(m) - 6, key, m])
         ly = T + 10 + i * 20
         e.append(f'<line x1="{L + pw + 12}" y1="{ly}" x2="{L + pw + 36}" y2="{ly}" stroke="{color}" stroke-width="2"/>')
         e.append(f'<text x="{L + pw + 42}" y="{ly + 4}">{dict(COLUMNS).get(key, key)}</text>')
+    for x, row in labels.items():
+        row.sort()
+        for a, b in zip(row, row[1:]):
+            b[0] = max(b[0], a[0] + 13)
+        for y, key, m in row:
+            e.append(f'<text x="{X(x) + 7:.1f}" y="{y:.1f}" fill="{COLORS.get(key, "#555")}" font-size="11">{fmt(m)}</text>')
     e.append("</svg>")
     return "\n".join(e) + "\n"

@@ -17,7 +17,7 @@ import argparse, json, os, platform, shutil, signal, subprocess, sys, tempfile, 
 from contextlib import contextmanager
 
 import common
-from common import (ROOT, BenchError, alive, cpu_ns, rss_bytes, start_time, summary, timed_ms,
+from common import (ROOT, BenchError, alive, children, cpu_ns, rss_bytes, start_time, summary, timed_ms,
                     wait_until)
 from managers import App, Pm, Pm2, ShellLoop, Supervisord, close_all, PM2
 import report
@@ -29,10 +29,9 @@ sys.path.insert(0, os.path.join(HERE, "apps"))
 import logwriter  # noqa: E402
 
 FULL = dict(repeat=5, small=10, mid=100, large=1000, large_repeat=3, settle=20, cpu_window=60, cpu_slice=10,
-            crash_up=2, crash_gaps=5, stable_up=11, stable_gaps=3, log_lines=5_000_000, rotate=50 * 2**20)
+            crash_up=2, crash_gaps=5, crash_stagger=0, hold=5, stable_up=11, stable_gaps=3, log_lines=5_000_000, rotate=50 * 2**20)
 QUICK = dict(repeat=1, small=5, mid=10, large=20, large_repeat=1, settle=2, cpu_window=0, cpu_slice=0,
-             crash_up=2, crash_gaps=1, stable_up=0, stable_gaps=0, log_lines=50_000, rotate=2**20)
-HOLD = 5  # with rotation, the writer stays up this long after its last byte (pm rotates running apps' logs)
+             crash_up=2, crash_gaps=1, crash_stagger=0.5, hold=2.5, stable_up=0, stable_gaps=0, log_lines=50_000, rotate=2**20)
 MEASUREMENTS = ["status", "memory", "cpu", "start", "stop", "crash", "logs"]
 MIB = 2**20
 
@@ -77,6 +76,14 @@ def show(key, s, unit):
     say(f"    {key:12} {report.fmt(s['median'])} {unit} [{report.fmt(s['min'])}–{report.fmt(s['max'])}] (n={s['n']})")
 
 
+def close(m):
+    """Stops everything the manager started and removes its folder; says so if anything outlived it."""
+    if not m.closed:
+        m.close()
+        if m.leftovers:
+            R.note(f"{m.label}: still running 10 s after its shutdown, killed: {'; '.join(m.leftovers)}")
+
+
 @contextmanager
 def opened(factory, apps):
     """A manager set up with these apps; closed (everything stopped, its folder removed) on the way out."""
@@ -85,9 +92,7 @@ def opened(factory, apps):
         m.setup(apps)
         yield m
     finally:
-        m.close()
-        if m.leftovers:
-            R.note(f"{m.label}: still running 10 s after its shutdown, killed: {'; '.join(m.leftovers)}")
+        close(m)
 
 
 def sleepers(n):
@@ -190,7 +195,7 @@ def phase_start_stop(cfg, mgrs):
 def start_note(key, m):
     return {"pm": "`pm start --all`, then `pm status --json` until all are running",
             "pm2": "`pm2 start ecosystem.config.js` (apps deleted before each run), then `pm2 jlist` until all are online",
-            "supervisord": f"`supervisorctl start all` (returns once all are RUNNING), startsecs={getattr(m, 'startsecs', None) or '1 (default)'}, then `supervisorctl status`"}[key]
+            "supervisord": f"`supervisorctl start all` (returns once all are RUNNING), startsecs={'1 (default)' if getattr(m, 'startsecs', None) is None else m.startsecs}, then `supervisorctl status`"}[key]
 
 
 def stop_note(key):
@@ -213,7 +218,7 @@ def phase_idle(cfg, mgrs):
                 start_and_wait(m, 300)
             except BenchError as e:
                 R.fail("rss_mid", f"daemon RSS, {n} idle processes", "MiB", key, e)
-                m.close()
+                close(m)
         live = [(k, m) for k, m in opened_ if not m.closed]
         time.sleep(cfg["settle"])
         rss = {k: [] for k, _ in live}
@@ -230,10 +235,11 @@ def phase_idle(cfg, mgrs):
                 last = now
             for k, _ in live:
                 whole = (last[k][1] - first[k][1]) / 1e9 / (last[k][0] - first[k][0]) * 100
-                s = R.add("cpu_mid", f"daemon CPU at rest, {n} processes", "% of one core", k, cpu[k],
-                          note=f"{whole:.3f} % over the whole {win} s window "
-                               f"({(last[k][1] - first[k][1]) / 1e6:.1f} ms of CPU); cells are {slice_} s slices")
+                s = R.add("cpu_mid", f"daemon CPU at rest, {n} processes, over {win} s", "% of one core", k, [whole],
+                          note=f"{(last[k][1] - first[k][1]) / 1e6:.1f} ms of CPU in {last[k][0] - first[k][0]:.1f} s")
                 show(k + " cpu", s, "%")
+                R.add("cpu_mid_slices", f"daemon CPU at rest, {n} processes, per {slice_} s slice", "% of one core",
+                      k, cpu[k], note="slices in order: " + ", ".join(f"{x:.3f}" for x in cpu[k]) + " %")
         else:
             for k, m in live:
                 rss[k] = rss_samples(m, 3, 0.5)
@@ -248,7 +254,7 @@ def phase_idle(cfg, mgrs):
             show(k + " status", s, "ms")
     finally:
         for _, m in opened_:
-            m.close()
+            close(m)
     R.note(f"At rest ({n} processes): the managers ran side by side (each idle, each measured in its own "
            f"/proc), after {cfg['settle']} s to settle; RSS is VmRSS of the daemon process alone "
            "(pm: the JVM; PM2: the God daemon; supervisord: its Python process).")
@@ -257,26 +263,53 @@ def phase_idle(cfg, mgrs):
 def phase_large(cfg, mgrs):
     n, reps = cfg["large"], min(cfg["repeat"], cfg["large_repeat"])
     say(f"== {n} processes ({reps} runs where repeated)")
+    start_t, status_t, rss_t, stop_t = (f"start {n} processes until all are reported running",
+                                        f"`status` latency, {n} processes", f"daemon RSS, {n} idle processes",
+                                        f"`stop --all`, {n} processes, until all are gone")
     for key, factory in mgrs:
         try:
             with opened(factory, sleepers(n)) as m:
-                ms, pids = start_and_wait(m, 600)
-                show(key + " start", R.add("start_large", f"start {n} processes until all are reported running",
-                                           "ms", key, [ms]), "ms")
+                try:
+                    ms, pids = start_and_wait(m, 600)
+                    show(key + " start", R.add("start_large", start_t, "ms", key, [ms]), "ms")
+                except BenchError as e:
+                    if key != "pm":
+                        raise
+                    R.fail("start_large", start_t, "ms", key, e)
+                    pids = start_one_by_one(m, n)
                 time.sleep(cfg["settle"] / 2)
-                s = R.add("rss_large", f"daemon RSS, {n} idle processes", "MiB", key, rss_samples(m, 3, 1))
+                s = R.add("rss_large", rss_t, "MiB", key, rss_samples(m, 3, 1))
                 R.point("rss", key, n, s)
                 show(key + " rss", s, "MiB")
-                s = R.add("status_large", f"`status` latency, {n} processes", "ms", key, latency(m, 4 * reps))
-                R.point("status", key, n, s)
-                show(key + " status", s, "ms")
-                s = R.add("stop_large", f"`stop --all`, {n} processes, until all are gone", "ms", key,
-                          [stop_and_wait(m, pids, 600)])
-                show(key + " stop", s, "ms")
+                try:
+                    s = R.add("status_large", status_t, "ms", key, latency(m, 4 * reps))
+                    R.point("status", key, n, s)
+                    show(key + " status", s, "ms")
+                except BenchError as e:
+                    R.fail("status_large", status_t, "ms", key, e)
+                try:
+                    show(key + " stop", R.add("stop_large", stop_t, "ms", key, [stop_and_wait(m, pids, 600)]), "ms")
+                except BenchError as e:
+                    R.fail("stop_large", stop_t, "ms", key, e)
         except BenchError as e:
-            R.fail("rss_large", f"daemon RSS, {n} idle processes", "MiB", key, e)
+            R.fail("rss_large", rss_t, "MiB", key, e)
     R.note(f"{n} processes: one start and one stop each; status latency over {4 * reps} runs; "
            "RSS read 3 times 1 s apart.")
+
+
+def start_one_by_one(m, n):
+    """pm only, when `start --all` fails: `pm start NAME` for each app (4 at a time), then waits until the
+    daemon has n children, read from /proc, so that the measurements that do not need the failed command
+    can still be taken."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(4) as pool:
+        # check=False: `start --all` may have started some or all of them before it failed
+        list(pool.map(lambda a: common.run([common.PM, "start", a.name], env=m.env, check=False), m.apps))
+    daemon = m.daemon_pid()
+    kids = wait_until(lambda: (k := children(daemon)) and len(k) >= n and k, 120, f"{n} children of the daemon", 0.2)
+    R.note(f"pm, {n} processes: `start --all` failed, so the apps were started one by one (`pm start NAME`) "
+           "and counted in /proc, to measure the daemon's RSS all the same.")
+    return {str(p): p for p in kids}
 
 
 def gaps_of(path):
@@ -305,13 +338,13 @@ def crash_run(cfg, mgrs, work, up, gaps, rid, title, stagger=0.0):
                 if not stagger:
                     wait_until(lambda: gaps_of(stamps)[1] > gaps, (gaps + 1) * (up + 5) + 30,
                                f"{m.label}: {gaps} restarts", 0.05)
-                    m.close()
+                    close(m)
                 else:
                     time.sleep(stagger)
             except BenchError as e:
                 R.fail(rid, title, "ms", key, e)
                 failed.add(key)
-                m.close()
+                close(m)
         for key, m, stamps in todo:
             if not m.closed:
                 try:
@@ -320,10 +353,10 @@ def crash_run(cfg, mgrs, work, up, gaps, rid, title, stagger=0.0):
                 except BenchError as e:
                     R.fail(rid, title, "ms", key, e)
                     failed.add(key)
-                m.close()
+                close(m)
     finally:
         for _, m, _ in todo:
-            m.close()
+            close(m)
     for key, m, stamps in todo:
         g = gaps_of(stamps)[0][:gaps]
         if len(g) == gaps and key not in failed:
@@ -334,8 +367,10 @@ def crash_run(cfg, mgrs, work, up, gaps, rid, title, stagger=0.0):
 def phase_crash(cfg, mgrs, work):
     mgrs = [(k, f) for k, f in mgrs] + [("baseline", ShellLoop)]
     up, n = cfg["crash_up"], cfg["crash_gaps"]
-    say(f"== crash-to-restart gap: an app up {up} s that exits 1, {n} gaps each")
-    crash_run(cfg, mgrs, work, up, n, "crash_gap", f"crash-to-restart gap, app up {up} s")
+    st = cfg["crash_stagger"]
+    say(f"== crash-to-restart gap: an app up {up} s that exits 1, {n} gaps each"
+        + (f", the managers side by side, {st} s apart" if st else ""))
+    crash_run(cfg, mgrs, work, up, n, "crash_gap", f"crash-to-restart gap, app up {up} s", stagger=st)
     R.note(f"Crash gap: next start minus the previous exit, both stamped by the app itself (`date +%s.%N`). "
            f"pm: `--restart-policy always --restart-delay 0`; pm doubles the delay after each run shorter than "
            f"10 s (Machine.STABLE_AFTER), from 0 to 20 ms, 40 ms, ..., so its gaps grow with an app up {up} s. "
@@ -409,70 +444,82 @@ def check_lines(data, expected, lines):
 def phase_logs(cfg, mgrs, work):
     lines = cfg["log_lines"]
     nbytes = lines * logwriter.LINE
-    rot = cfg["rotate"]
-    reps = cfg["repeat"]
-    say(f"== log throughput: {nbytes / 1e6:.0f} MB of 100-byte lines to stdout ({reps} runs each)")
+    rot, reps, mb = cfg["rotate"], cfg["repeat"], f"{nbytes / 1e6:.0f} MB"
+    say(f"== log throughput: {mb} of 100-byte lines to stdout ({reps} rounds, each case once a round)")
     expected = logwriter.content(lines)
-    variants = [("logs_norot", f"log throughput, {nbytes / 1e6:.0f} MB, no rotation", 0, None)]
-    variants.append(("logs_rot", f"log throughput, {nbytes / 1e6:.0f} MB, rotation at {rot // MIB} MiB", rot, 20))
-    everyone = [(k, f) for k, f in mgrs] + [("baseline", None)]
-    for rid, title, rotate, keep in variants:
-        lost_rid, lost_title = rid.replace("logs", "lost"), title.replace("log throughput", "lines lost or repeated")
-        for key, factory in everyone:
-            if rotate and key == "baseline":
+    factories = dict(mgrs)
+    # (row, title, rotation size, files kept, manager): every case once per round, so that a slow spell of
+    # the shared machine (page reclaim, writeback, other jobs) falls on all of them alike.
+    cases = [("logs_norot", f"log throughput, {mb}, no rotation", 0, None, k) for k in list(factories) + ["baseline"]]
+    rot_title = f"log throughput, {mb}, rotation at {rot // MIB} MiB"
+    cases += [("logs_rot", rot_title, rot, 20, k) for k in factories if k != "pm2"]
+    if "pm2" in factories:
+        R.na("logs_rot", rot_title, "MB/s", "pm2", "no built-in rotation (the pm2-logrotate module)")
+    runs = {c: {"speeds": [], "lost": [], "details": [], "rotations": [], "error": None} for c in cases}
+    log_case(cfg, work, nbytes, expected, lines, 0, None, "baseline", None)  # warm-up, not counted
+    for _ in range(reps):
+        for case in cases:
+            rid, title, rotate, keep, key = case
+            if runs[case]["error"]:
                 continue
-            if rotate and key == "pm2":
-                R.na(rid, title, "MB/s", key, "no built-in rotation (the pm2-logrotate module)")
-                continue
-            speeds, losses, details, rotations = [], [], [], []
             try:
-                for _ in range(reps):
-                    stamp = os.path.join(work, "writer.stamp")
-                    if os.path.exists(stamp):
-                        os.remove(stamp)
-                    hold = HOLD if rotate else 0
-                    app = App("writer", [sys.executable, LOG_WRITER, str(lines), stamp] + ([str(hold)] if hold else []),
-                              restart=False, rotate=rotate, keep=keep, startsecs=0)
-                    if key == "baseline":
-                        speed, lost, detail = log_baseline(app, work, nbytes, expected, lines)
-                    else:
-                        with opened(factory, [app]) as m:
-                            m.start_all()
-                            files = lambda: m.out_logs("writer")
-                            t0, t1, tw, _ = land(files, stamp, nbytes, 600)
-                            t2, sizes = settled(files, rotate, tw + hold + 2.5)
-                            if rotate:
-                                rotations.append((max(0.0, t2 - t1), sizes))
-                            data = b"".join(open(f, "rb").read() for f in files() if os.path.exists(f))
-                            speed = nbytes / 1e6 / (t1 - t0)
-                            lost, detail = check_lines(data, expected, lines)
-                            del data
-                    speeds.append(speed)
-                    losses.append(lost)
-                    if detail:
-                        details.append(detail)
+                speed, lost, detail, rotation = log_case(cfg, work, nbytes, expected, lines, rotate, keep, key,
+                                                         factories.get(key))
             except BenchError as e:
+                runs[case]["error"] = e
                 R.fail(rid, title, "MB/s", key, e)
                 continue
-            note = {"pm": f"--max-log-size {rotate}" + (f" --log-files {keep}" if keep else ""),
-                    "pm2": "default (no rotation)",
-                    "supervisord": f"stdout_logfile_maxbytes={rotate}" + (f", backups={keep}" if keep else ""),
-                    "baseline": "the same writer with `> file`"}[key]
-            for i, (after, sizes) in enumerate(rotations):
-                note += (f"; run {i + 1}: {len(sizes) - 1} rotated files, sizes "
-                         + " ".join(f"{x / 1e6:.0f}" for x in sizes) + " MB (oldest first, live last), "
-                         + (f"the last rotation {after:.2f} s after the last byte" if len(sizes) > 1 else "")
-                         + (" (the live file was still above the size when the app exited)"
-                            if sizes and sizes[-1] > rotate else ""))
-            show(key, R.add(rid, title, "MB/s", key, speeds, note=note), "MB/s")
-            R.add(lost_rid, lost_title, f"of {lines} lines", key, losses, note="; ".join(details) or None)
-    R.note(f"Log throughput: MB/s = {nbytes / 1e6:.0f} MB / (time the last byte is in the log files - "
-           "the writer's own start stamp). The writer (bench/apps/logwriter.py) writes numbered 100-byte lines "
-           "in 1 MB writes; the log files (rotated ones oldest first, then the live one) are compared byte for "
-           "byte with what was written. pm: the app writes to the file itself; PM2 and supervisord read a pipe "
-           f"and copy. With rotation, 20 rotated files are kept so none is dropped, and the writer stays up {HOLD} s "
-           "after its last byte, since pm checks the logs of running apps only, every 2 s "
-           "(PM_LOG_CHECK_INTERVAL); the throughput still ends at the last byte.")
+            runs[case]["speeds"].append(speed)
+            runs[case]["lost"].append(lost)
+            runs[case]["details"] += [detail] if detail else []
+            runs[case]["rotations"] += [rotation] if rotation else []
+    for (rid, title, rotate, keep, key), got in runs.items():
+        if got["error"]:
+            continue
+        note = {"pm": f"--max-log-size {rotate}" + (f" --log-files {keep}" if keep else ""),
+                "pm2": "default (no rotation)",
+                "supervisord": f"stdout_logfile_maxbytes={rotate}" + (f", backups={keep}" if keep else ""),
+                "baseline": "the same writer with `> file`"}[key]
+        for i, (after, sizes) in enumerate(got["rotations"]):
+            note += (f"; run {i + 1}: {len(sizes) - 1} rotated files, sizes "
+                     + " ".join(f"{x / 1e6:.0f}" for x in sizes) + " MB (oldest first, live last)"
+                     + (f", the last rotation {after:.2f} s after the last byte" if len(sizes) > 1 else "")
+                     + (", the live file still above the size" if sizes and sizes[-1] > rotate else ""))
+        show(f"{key} {'rot' if rotate else 'no rot'}", R.add(rid, title, "MB/s", key, got["speeds"], note=note), "MB/s")
+        R.add(rid.replace("logs", "lost"), title.replace("log throughput", "lines lost or repeated"),
+              f"of {lines} lines", key, got["lost"], note="; ".join(got["details"]) or None)
+    R.note(f"Log throughput: MB/s = {mb} / (time the last byte is in the log files - the writer's own start "
+           "stamp). The writer (bench/apps/logwriter.py) writes numbered 100-byte lines in 1 MB writes; the log "
+           "files (rotated ones oldest first, then the live one) are compared byte for byte with what was written. "
+           "pm: the app writes to the file itself; PM2 and supervisord read a pipe and copy. The cases take turns "
+           "(one run of each per round, after an untimed warm-up run), each after a sync. With rotation, 20 "
+           f"rotated files are kept so none is dropped, and the writer stays up {cfg['hold']} s after its last "
+           "byte, since pm checks the logs of running apps only, every 2 s (PM_LOG_CHECK_INTERVAL); the "
+           "throughput still ends at the last byte.")
+
+
+def log_case(cfg, work, nbytes, expected, lines, rotate, keep, key, factory):
+    """One run of the writer under one manager (or `> file` for the baseline). Returns MB/s, lines lost or
+    repeated, what went wrong if anything, and for rotation (seconds from the last byte to the last
+    rotation, file sizes)."""
+    stamp = os.path.join(work, "writer.stamp")
+    if os.path.exists(stamp):
+        os.remove(stamp)
+    os.sync()  # no dirty pages left by the run before (writeback throttling would slow this one)
+    time.sleep(0.5)
+    hold = cfg["hold"] if rotate else 0  # pm rotates the logs of running apps only
+    app = App("writer", [sys.executable, LOG_WRITER, str(lines), stamp] + ([str(hold)] if hold else []),
+              restart=False, rotate=rotate, keep=keep, startsecs=0)
+    if key == "baseline":
+        return (*log_baseline(app, work, nbytes, expected, lines), None)
+    with opened(factory, [app]) as m:
+        m.start_all()
+        files = lambda: m.out_logs("writer")
+        t0, t1, tw, _ = land(files, stamp, nbytes, 600)
+        t2, sizes = settled(files, rotate, tw + hold + 2.5)
+        data = b"".join(open(f, "rb").read() for f in files() if os.path.exists(f))
+        lost, detail = check_lines(data, expected, lines)
+    return nbytes / 1e6 / (t1 - t0), lost, detail, ((max(0.0, t2 - t1), sizes) if rotate else None)
 
 
 def log_baseline(app, work, nbytes, expected, lines):
@@ -582,6 +629,7 @@ def main():
     def on_term(*_):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started with SIGINT ignored (`&`)
     work = tempfile.mkdtemp(prefix="pm-bench-work-", dir="/tmp")
     try:
         built = "in place" if a.no_snapshot else f"a copy of target/pm.jar built at {snapshot_pm(work)}"
@@ -621,8 +669,9 @@ def main():
             say(f"   ({name}: {took[name]} s)")
     finally:
         close_all()
+        aot1 = aot_fresh()
         shutil.rmtree(work, ignore_errors=True)
-    meta.update(duration_s=time.time() - t_start, phase_s=took, aot_cache_fresh=f"{aot0} at the start, {aot_fresh()} at the end",
+    meta.update(duration_s=time.time() - t_start, phase_s=took, aot_cache_fresh=f"{aot0} at the start, {aot1} at the end",
                 loadavg_end=" ".join(open("/proc/loadavg").read().split()[:3]))
     write(a.out, meta)
 
@@ -633,13 +682,17 @@ def write(out, meta):
     for curve, fname, title, ylabel in (("rss", "memory.svg", "Daemon RSS against processes managed", "MiB"),
                                         ("status", "status.svg", "`status` latency against processes", "ms")):
         series = R.curves.get(curve, {})
-        svg = report.svg_chart(title.replace("`", ""), "processes (log scale)", ylabel, series) if series else None
+        rows = {"rss": ("rss_small", "rss_mid", "rss_large"), "status": ("status_small", "status_mid", "status_large")}
+        missing = [f"{k} at {R.rows[rid]['title'].split(', ')[-1].split()[0]}" for rid in rows[curve] if rid in R.rows
+                   for k, c in R.rows[rid]["cells"].items() if "error" in c]
+        note = f"Not shown (failed, see results.md): {', '.join(missing)}." if missing else ""
+        svg = report.svg_chart(title.replace("`", ""), "processes (log scale)", ylabel, series, note) if series else None
         if svg:
             with open(os.path.join(out, fname), "w") as f:
                 f.write(svg)
             charts.append((fname, title.replace("`", "")))
     order = ["status_small", "status_json_small", "floor", "status_mid", "status_large", "rss_small", "rss_mid",
-             "rss_large", "cpu_mid", "start_mid", "start_mid_startsecs0", "start_large", "stop_mid", "stop_large",
+             "rss_large", "cpu_mid", "cpu_mid_slices", "start_mid", "start_mid_startsecs0", "start_large", "stop_mid", "stop_large",
              "crash_gap", "crash_gap_stable", "logs_norot", "lost_norot", "logs_rot", "lost_rot"]
     rows = sorted(R.rows.values(), key=lambda r: order.index(r["id"]) if r["id"] in order else 99)
     res = {"meta": meta, "measurements": rows, "curves": R.curves, "notes": R.notes, "charts": charts}
@@ -654,4 +707,8 @@ def write(out, meta):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("\ninterrupted: everything the bench started was stopped and its folders removed", file=sys.stderr)
+        sys.exit(130)

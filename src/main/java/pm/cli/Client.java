@@ -88,7 +88,8 @@ final class Client {
 
     private static String exchange(SocketChannel channel, String request) throws IOException {
         try (var ch = channel) {
-            ch.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
+            var req = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
+            while (req.hasRemaining()) ch.write(req);
             var buf = ByteBuffer.allocate(64 * 1024);
             var out = new ByteArrayOutputStream();
             while (ch.read(buf) >= 0) {

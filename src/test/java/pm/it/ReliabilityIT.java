@@ -185,6 +185,38 @@ class ReliabilityIT {
     }
 
     @Test
+    void aThousandProcessesFitInOneStatusReply() throws IOException {
+        pm.ok("daemon", "start");
+        String script = pm.fixture("sleeper.sh").toString();
+        // Registered straight over the socket: a thousand JVM starts would take a minute.
+        for (int i = 0; i < 1000; i++) {
+            String spec = "{\"name\":\"p" + i + "\",\"type\":\"shell\",\"script\":\"" + script + "\",\"cwd\":\"/tmp\"}";
+            String reply = send("{\"v\":1,\"cmd\":\"register\",\"args\":{\"spec\":" + spec + "}}\n");
+            assertThat(reply).contains("\"ok\":true");
+        }
+        var status = Json.parseObject(pm.ok("status", "--json"));
+        assertThat((List<?>) status.get("processes")).hasSize(1000);
+        assertThat(pm.ok("list")).contains("p999");
+    }
+
+    private String send(String request) throws IOException {
+        try (var ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(pm.home.resolve("pm.sock")));
+            var out = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
+            while (out.hasRemaining()) ch.write(out);
+            var in = ByteBuffer.allocate(64 * 1024);
+            var text = new StringBuilder();
+            while (ch.read(in) > 0) {
+                in.flip();
+                text.append(StandardCharsets.UTF_8.decode(in));
+                in.clear();
+                if (text.toString().endsWith("\n")) break;
+            }
+            return text.toString();
+        }
+    }
+
+    @Test
     void garbageOnTheSocketIsAnsweredOrDroppedAndTheDaemonKeepsServing() throws IOException {
         pm.ok("daemon", "start");
         var random = new Random(42);

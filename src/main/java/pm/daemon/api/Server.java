@@ -141,7 +141,9 @@ public final class Server {
             } catch (InterruptedException e) {
                 return;
             }
-            client.write(ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8)));
+            // A large reply (status of 1000 apps) takes several writes: one write may send only part of it.
+            var out = ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8));
+            while (out.hasRemaining()) client.write(out);
         } catch (IOException e) {
             // The client went away; nothing to answer.
         }
