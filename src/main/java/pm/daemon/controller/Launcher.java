@@ -35,7 +35,6 @@ public final class Launcher {
         this.clients = clients;
     }
 
-    /** Starts the app; returns its {@link Process}, whose pid is also its process group id. */
     /** Starts the app in its own session and process group; returns its pid, which is also its group id. */
     public long spawn(int id, ProcessSpec spec, Map<String, String> pmEnv) throws SpawnFailure {
         var command = commandFor(spec);

@@ -7,8 +7,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The two libc calls the JDK does not offer: {@code kill} with a negative pid (a whole process group,
- * any signal) and {@code getuid}. Through the Foreign Function &amp; Memory API, so no JNI library to ship.
+ * The libc call the JDK does not offer: {@code kill} with a negative pid (a whole process group, any
+ * signal). Through the Foreign Function &amp; Memory API, so no JNI library to ship.
  */
 public final class Libc {
     private Libc() {}
@@ -23,8 +23,6 @@ public final class Libc {
     private static final MethodHandle KILL = LINKER.downcallHandle(
             LINKER.defaultLookup().find("kill").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO);
-    private static final MethodHandle GETUID = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("getuid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
     /** Sends a signal; returns 0 on success or the errno (ESRCH: no such process or group). */
     public static int kill(long pid, int signal) {
@@ -45,13 +43,5 @@ public final class Libc {
     /** Whether any process, zombies included, is still in the group. */
     public static boolean groupAlive(long pgid) {
         return pgid > 0 && killGroup(pgid, 0) != ESRCH;
-    }
-
-    public static int getuid() {
-        try {
-            return (int) GETUID.invokeExact();
-        } catch (Throwable t) {
-            throw new IllegalStateException("getuid failed", t);
-        }
     }
 }
