@@ -19,7 +19,7 @@ public final class Machine {
     private Machine() {}
 
     /** A run this long resets the crash streak, so a backoff only grows for a real crash loop. */
-    public static final Duration STABLE_AFTER = Duration.ofSeconds(10);
+    public static final Duration STABLE_AFTER = Duration.ofSeconds(1);
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How often a stop re-checks whether the process group is gone once the leader has exited. */
     static final Duration GROUP_POLL = Duration.ofMillis(50);

@@ -222,7 +222,7 @@ class MachineTest {
         assertThat(p.state).isEqualTo(State.STOPPED);
 
         run(PID);
-        crashAfter(1000, 0);
+        crashAfter(500, 0);
         assertThat(p.state).isEqualTo(State.EXITED);
         assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(State.STOPPED);
@@ -358,10 +358,10 @@ class MachineTest {
         newProc(policy, 3);
         run(PID);
         for (int i = 1; i <= 3; i++) {
-            crashAfter(1000, 1);
+            crashAfter(500, 1);
             restartFromBackoff(PID + i);
         }
-        crashAfter(1000, 1);
+        crashAfter(500, 1);
         assertThat(p.state).isEqualTo(State.FATAL);
         assertThat(p.reason).contains("crash loop").contains("after 3 restarts in a row");
         assertThat(p.restarts).isEqualTo(3);
@@ -375,7 +375,7 @@ class MachineTest {
     void maxRestartsZeroGivesUpAtTheFirstCrash() {
         newProc(RestartPolicy.ALWAYS, 0);
         run(PID);
-        crashAfter(1000, 0);
+        crashAfter(500, 0);
         assertThat(p.state).isEqualTo(State.FATAL);
         assertThat(p.reason).contains("crash loop");
     }
@@ -399,9 +399,9 @@ class MachineTest {
     void aStableRunResetsTheCrashStreak() {
         newProc(RestartPolicy.ALWAYS, 2);
         run(PID);
-        crashAfter(1000, 1);
+        crashAfter(500, 1);
         restartFromBackoff(PID + 1);
-        crashAfter(1000, 1);
+        crashAfter(500, 1);
         assertThat(p.streak).isEqualTo(2);
         restartFromBackoff(PID + 2);
 
@@ -415,7 +415,7 @@ class MachineTest {
     void aRunJustShortOfStableStillCountsAsACrash() {
         newProc(RestartPolicy.ALWAYS, 1);
         run(PID);
-        crashAfter(1000, 1);
+        crashAfter(500, 1);
         restartFromBackoff(PID + 1);
         crashAfter(Machine.STABLE_AFTER.toMillis() - 1, 1);
         assertThat(p.state).isEqualTo(State.FATAL);
