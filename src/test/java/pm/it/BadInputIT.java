@@ -4,6 +4,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +56,37 @@ class BadInputIT {
     @Test
     void missingScript() {
         rejected(2, "script not found", "register", "no/such/app.py", "--name", "ghost");
+    }
+
+    /** Checked only once a spawn has failed (they cost more than the spawn); each names what to fix. */
+    @Test
+    void aStartThatCannotHappenSaysWhy() throws Exception {
+        Path dir = Files.createDirectories(pm.file("spawn-failures"));
+        Path app = Files.copy(pm.fixture("sleeper.sh"), dir.resolve("app"));
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        Path gone = Files.copy(app, dir.resolve("gone"));
+        pm.ok("register", app.toString(), "--name", "interp", "--interpreter", "no-such-interpreter");
+        pm.ok("register", app.toString(), "--name", "cwd", "--cwd", cwd.toString());
+        pm.ok("register", gone.toString(), "--name", "gone");
+        pm.ok("register", app.toString(), "--name", "noexec", "--type", "binary");
+        Files.delete(cwd);
+        Files.delete(gone);
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rw-------"));
+        try {
+            failsToStart("interp", "no-such-interpreter is not on PATH; install it or pass --interpreter");
+            failsToStart("cwd", "working directory " + cwd + " does not exist");
+            failsToStart("gone", "cannot read " + gone);
+            failsToStart("noexec", app + " is not executable");
+        } finally {
+            for (String name : List.of("interp", "cwd", "gone", "noexec")) pm.ok("unregister", name);
+        }
+    }
+
+    private static void failsToStart(String name, String why) {
+        var r = pm.run("start", name);
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).as(r.toString()).contains(name + ": fatal: failed to start: " + why);
+        assertThat(pm.status(name).get("reason")).asString().contains(why);
     }
 
     @Test

@@ -3,10 +3,10 @@ package pm.daemon.controller;
 import pm.core.ProcessSpec;
 import pm.daemon.procfs.ProcFs;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts, adopts, signals and watches apps (DESIGN.md principle 4); it never edits an app or its files.
@@ -14,23 +14,27 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Controller {
     /**
-     * One run of an app: its pid (also its group id), its start time from {@code /proc} (to tell it from a
-     * later process that reuses the pid), a pidfd on it, and its end: the exit status for a child of this
-     * daemon ({@code code}, or {@code -signal} when killed), no status for an adopted one.
+     * One run of an app: the app's name, its pid (also its group id), its start time from {@code /proc} (to
+     * tell it from a later process that reuses the pid), a pidfd on it, and whether this daemon is its parent.
      */
     public static final class Run {
+        private final String name;
         private final long pid;
         private final long startTime;
         private final int pidfd;
         private final boolean child;
-        private final CompletableFuture<OptionalInt> exit = new CompletableFuture<>();
         private boolean closed;
 
-        Run(long pid, long startTime, int pidfd, boolean child) {
+        Run(String name, long pid, long startTime, int pidfd, boolean child) {
+            this.name = name;
             this.pid = pid;
             this.startTime = startTime;
             this.pidfd = pidfd;
             this.child = child;
+        }
+
+        public String name() {
+            return name;
         }
 
         public long pid() {
@@ -39,10 +43,6 @@ public final class Controller {
 
         public long startTime() {
             return startTime;
-        }
-
-        public CompletableFuture<OptionalInt> exit() {
-            return exit;
         }
 
         int pidfd() {
@@ -65,6 +65,12 @@ public final class Controller {
         }
     }
 
+    /**
+     * A run that ended: the exit status for a child of this daemon ({@code code}, or {@code -signal} when
+     * killed), none for an adopted one (only a parent can know it).
+     */
+    public record Exit(Run run, OptionalInt status) {}
+
     private final Launcher launcher;
     private final ExitWatcher exits = new ExitWatcher();
 
@@ -77,7 +83,7 @@ public final class Controller {
         int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
         long startTime = ProcFs.stat(pid).map(s -> s.startTime()).orElse(0L);
-        var run = new Run(pid, startTime, pidfd, true);
+        var run = new Run(spec.name(), pid, startTime, pidfd, true);
         exits.watch(run);
         return run;
     }
@@ -86,7 +92,7 @@ public final class Controller {
      * Takes over an app an earlier daemon started, if the pid still belongs to it (same start time, not a
      * zombie). Its exit is noticed through a pidfd, but its status cannot be known: only a parent reaps.
      */
-    public Optional<Run> adopt(long pid, long startTime) {
+    public Optional<Run> adopt(String name, long pid, long startTime) {
         if (!ProcFs.isSameLiveProcess(pid, startTime)) return Optional.empty();
         int pidfd = Posix.pidfdOpen(pid);
         if (pidfd < 0) return Optional.empty();
@@ -95,9 +101,22 @@ public final class Controller {
             Posix.close(pidfd);
             return Optional.empty();
         }
-        var run = new Run(pid, startTime, pidfd, false);
+        var run = new Run(name, pid, startTime, pidfd, false);
         exits.watch(run);
         return Optional.of(run);
+    }
+
+    /**
+     * Sleeps until a watched run ends, {@link #wake} is called, or the timeout passes; returns the runs that
+     * ended, reaped. For the engine thread only: it sleeps here instead of on a queue.
+     */
+    public List<Exit> awaitExits(long timeoutNanos) {
+        return exits.await(timeoutNanos);
+    }
+
+    /** Any thread: the engine thread's current or next {@link #awaitExits} returns at once. */
+    public void wake() {
+        exits.wake();
     }
 
     /** Signals the group; right after a spawn, before the group exists, the leader alone. */

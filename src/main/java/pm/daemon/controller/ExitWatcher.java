@@ -1,68 +1,62 @@
 package pm.daemon.controller;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * One thread that notices every app's exit: it polls the apps' pidfds (and an eventfd that says "a new
- * app to watch"), reaps the children among them with {@code waitid(P_PIDFD)} for their exact status,
- * and completes each run's exit future. It sleeps in {@code poll} while nothing ends: no thread per app,
- * no polling timer.
+ * Notices every app's exit without a thread of its own: the engine thread sleeps in {@code epoll_wait}
+ * on the apps' pidfds and on an eventfd that other threads write to wake it, then reaps the children
+ * among the ended ones with {@code waitid(P_PIDFD)} for their exact status. So a crashed app is restarted
+ * by the thread that saw it end, with no hand-over between threads (docs/performance.md, crash gap).
  */
 final class ExitWatcher {
     private static final Logger LOG = Logger.getLogger("pm.exits");
 
     private final int wake = Posix.eventfd();
-    private final ConcurrentLinkedQueue<Controller.Run> incoming = new ConcurrentLinkedQueue<>();
+    private final Epoll epoll = new Epoll();
+    /** By pidfd; touched by the engine thread only. */
+    private final Map<Integer, Controller.Run> watched = new HashMap<>();
+    private final int[] ready = new int[64];
 
     ExitWatcher() {
-        Thread.ofPlatform().name("pm-exits").daemon().start(this::run);
+        epoll.add(wake);
     }
 
+    /** Engine thread. */
     void watch(Controller.Run run) {
-        incoming.add(run);
+        epoll.add(run.pidfd());
+        watched.put(run.pidfd(), run);
+    }
+
+    /** Any thread: the engine's current or next {@link #await} returns at once. */
+    void wake() {
         Posix.eventfdSignal(wake, false);
     }
 
-    private void run() {
-        Map<Integer, Controller.Run> watched = new HashMap<>();
-        int[] fds = new int[16];
-        int[] ready = new int[64];
-        while (true) {
-            try {
-                fds = round(watched, fds, ready);
-            } catch (Throwable t) {
-                // The only thread that sees exits must not die of one bad round.
-                LOG.severe("exit watcher: " + t);
+    /** Engine thread: sleeps until an app ends, {@link #wake} is called or the timeout passes; returns the ends. */
+    List<Controller.Exit> await(long timeoutNanos) {
+        // Rounded up, so a deadline is never missed by a wait that returns a little early.
+        long millis = timeoutNanos <= 0 ? 0 : Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+        int got = epoll.await(ready, (int) millis);
+        var exits = new ArrayList<Controller.Exit>(got);
+        for (int i = 0; i < got; i++) {
+            int fd = ready[i];
+            if (fd == wake) {
+                Posix.eventfdSignal(wake, true);
+                continue;
             }
+            var run = watched.remove(fd);
+            if (run != null) exits.add(finish(run));
         }
+        return exits;
     }
 
-    private int[] round(Map<Integer, Controller.Run> watched, int[] fds, int[] ready) {
-        {
-            for (Controller.Run r; (r = incoming.poll()) != null; ) watched.put(r.pidfd(), r);
-            if (fds.length < watched.size() + 1) fds = new int[(watched.size() + 1) * 2];
-            int n = 0;
-            fds[n++] = wake;
-            for (int fd : watched.keySet()) fds[n++] = fd;
-            int got = Posix.poll(fds, n, ready);
-            for (int i = 0; i < got; i++) {
-                int fd = ready[i];
-                if (fd == wake) {
-                    Posix.eventfdSignal(wake, true);
-                    continue;
-                }
-                var run = watched.remove(fd);
-                if (run != null) finish(run);
-            }
-        }
-        return fds;
-    }
-
-    private static void finish(Controller.Run run) {
+    private static Controller.Exit finish(Controller.Run run) {
         OptionalInt status = OptionalInt.empty();
         if (run.child()) {
             try {
@@ -72,6 +66,6 @@ final class ExitWatcher {
             }
         }
         run.close();
-        run.exit().complete(status);
+        return new Controller.Exit(run, status);
     }
 }

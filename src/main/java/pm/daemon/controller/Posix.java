@@ -22,7 +22,6 @@ final class Posix {
 
     static final int EINTR = 4;
     static final int ECHILD = 10;
-    static final int POLLIN = 1;
     static final int CLD_EXITED = 1;
     private static final int POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final int POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -35,12 +34,12 @@ final class Posix {
     private static final int WEXITED = 4;
     private static final int EFD_CLOEXEC_NONBLOCK = 0x80000 | 0x800;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
+    static final Linker LINKER = Linker.nativeLinker();
+    static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
             .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final java.lang.foreign.AddressLayout ADDR = ValueLayout.ADDRESS;
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    static final java.lang.foreign.AddressLayout ADDR = ValueLayout.ADDRESS;
 
     private static final MethodHandle SPAWN = fn("posix_spawn", FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
     private static final MethodHandle FA_INIT = fn("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, ADDR));
@@ -65,8 +64,6 @@ final class Posix {
             ERRNO, Linker.Option.firstVariadicArg(1));
     private static final MethodHandle WAITID = LINKER.downcallHandle(find("waitid"),
             FunctionDescriptor.of(INT, INT, INT, ADDR, INT), ERRNO);
-    private static final MethodHandle POLL = LINKER.downcallHandle(find("poll"),
-            FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_LONG, INT), ERRNO);
     private static final MethodHandle CLOSE = LINKER.downcallHandle(find("close"), FunctionDescriptor.of(INT, INT));
     private static final MethodHandle EVENTFD = LINKER.downcallHandle(find("eventfd"), FunctionDescriptor.of(INT, INT, INT), ERRNO);
     private static final MethodHandle READ = LINKER.downcallHandle(find("read"),
@@ -75,7 +72,7 @@ final class Posix {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(ADDR, INT));
 
-    private static MemorySegment find(String name) {
+    static MemorySegment find(String name) {
         return LINKER.defaultLookup().find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
     }
 
@@ -102,8 +99,8 @@ final class Posix {
     }
 
     /**
-     * Starts {@code program} (an absolute path) in a new session, in {@code cwd}, with stdin from
-     * /dev/null and stdout and stderr appended to the two files; returns its pid.
+     * Starts {@code program} (a path) in a new session, in {@code cwd}, with stdin from /dev/null and
+     * stdout and stderr appended to the two files; returns its pid.
      */
     static long spawn(String program, List<String> argv, List<String> env, String cwd, String out, String err) throws Failure {
         try (var arena = Arena.ofConfined()) {
@@ -198,27 +195,6 @@ final class Posix {
             throw f;
         } catch (Throwable t) {
             throw new IllegalStateException("waitid failed", t);
-        }
-    }
-
-    /** Waits until one of the descriptors is readable; fills {@code ready} with them and returns how many. */
-    static int poll(int[] fds, int count, int[] ready) {
-        try (var arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            MemorySegment pfds = arena.allocate(8L * count, 8);
-            for (int i = 0; i < count; i++) {
-                pfds.set(INT, i * 8L, fds[i]);
-                pfds.set(ValueLayout.JAVA_SHORT, i * 8L + 4, (short) POLLIN);
-            }
-            int rc = (int) POLL.invokeExact(state, pfds, (long) count, -1);
-            if (rc < 0) return 0; // EINTR: the caller polls again
-            int n = 0;
-            for (int i = 0; i < count && n < ready.length; i++) {
-                if (pfds.get(ValueLayout.JAVA_SHORT, i * 8L + 6) != 0) ready[n++] = fds[i];
-            }
-            return n;
-        } catch (Throwable t) {
-            throw new IllegalStateException("poll failed", t);
         }
     }
 

@@ -18,18 +18,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
- * The single writer (DESIGN.md principle 6): one thread drains a queue of messages (requests, child
- * exits, what the monitor saw) and fires the processes' timers; all process state, the registry and the
- * run file belong to it. Other threads only {@link #submit} requests, {@link #observe}, or read the
- * published {@link #targets} snapshot.
+ * The single writer (DESIGN.md principle 6): one thread sleeps until an app exits or a message comes
+ * (requests, what the monitor saw), handles it, and fires the processes' timers; all process state, the
+ * registry and the run file belong to it. Other threads only {@link #submit} requests, {@link #observe},
+ * or read the published {@link #targets} snapshot.
  */
 public final class Engine {
     private static final Logger LOG = Logger.getLogger("pm.engine");
@@ -40,8 +39,6 @@ public final class Engine {
 
     private record Request(String cmd, Map<String, Object> args, CompletableFuture<Map<String, Object>> reply)
             implements Message {}
-
-    private record ChildExit(String name, long pid, OptionalInt status) implements Message {}
 
     private record Observed(Observation observation) implements Message {}
 
@@ -55,7 +52,7 @@ public final class Engine {
     final Map<String, Proc> procs = new LinkedHashMap<>();
     final List<String> warnings = new ArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>();
-    private final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
     private final Commands commands = new Commands(this);
     int nextId;
     /** Set by a shutdown: from then on only read-only requests are served. */
@@ -92,10 +89,9 @@ public final class Engine {
             nextId = Math.max(nextId, e.id() + 1);
             var run = saved.get(e.spec().name());
             if (run == null) continue;
-            var adopted = controller.adopt(run.pid(), run.startTime());
+            var adopted = controller.adopt(e.spec().name(), run.pid(), run.startTime());
             if (adopted.isPresent()) {
                 p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), System.nanoTime());
-                watch(p.spec.name(), adopted.get());
             } else {
                 // It ended while no daemon ran: its policy decides, as for any exit, in run().
                 p.lastExit = new ExitOutcome.Unknown();
@@ -118,11 +114,13 @@ public final class Engine {
     /** Posts what the monitor saw; the engine decides what it means. Any thread. */
     public void observe(Observation observation) {
         queue.add(new Observed(observation));
+        controller.wake();
     }
 
     public CompletableFuture<Map<String, Object>> submit(String cmd, Map<String, Object> args) {
         var reply = new CompletableFuture<Map<String, Object>>();
         queue.add(new Request(cmd, args, reply));
+        controller.wake();
         return reply;
     }
 
@@ -137,24 +135,44 @@ public final class Engine {
         try {
             for (var p : List.copyOf(procs.values())) guarded(() -> startRestored(p));
             while (!finished) {
-                Message m;
-                try {
-                    m = queue.poll(untilNextDeadline(), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                // Exits are waited for on this thread: a crashed app's restart is not handed between threads.
+                var exits = awaitExits(queue.isEmpty() ? untilNextDeadline() : 0);
+                for (var x : exits) step(() -> exited(x));
+                boolean any = !exits.isEmpty();
+                for (Message m; !finished && (m = queue.poll()) != null; any = true) {
+                    var message = m;
+                    step(() -> handle(message));
                 }
-                guarded(() -> {
-                    if (m != null) handle(m);
-                    fireTimers();
-                    // The run file first: a command is answered only once the next daemon could adopt its result.
-                    publish();
-                    settleWaiters();
-                });
+                if (!any) step(() -> { });
             }
         } finally {
             looping = false;
         }
+    }
+
+    /** Handles one thing, then fires the timers due and answers what can be answered. */
+    private void step(Runnable handle) {
+        guarded(() -> {
+            handle.run();
+            fireTimers();
+            // The run file first: a command is answered only once the next daemon could adopt its result.
+            publish();
+            settleWaiters();
+        });
+    }
+
+    private List<Controller.Exit> awaitExits(long timeoutNanos) {
+        try {
+            return controller.awaitExits(timeoutNanos);
+        } catch (RuntimeException e) {
+            LOG.severe("engine: waiting for exits: " + e); // the messages are still served
+            return List.of();
+        }
+    }
+
+    private void exited(Controller.Exit x) {
+        long pid = x.run().pid();
+        on(x.run().name(), new Event.Exited(pid, x.status(), controller.groupAlive(pid)));
     }
 
     /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
@@ -194,7 +212,6 @@ public final class Engine {
                     r.reply().completeExceptionally(new PmException(ErrorCode.INTERNAL, r.cmd() + " failed: " + e));
                 }
             }
-            case ChildExit x -> on(x.name(), new Event.Exited(x.pid(), x.status(), controller.groupAlive(x.pid())));
             case Observed o -> observed(o.observation());
         }
     }
@@ -268,7 +285,6 @@ public final class Engine {
                     "PM_HEARTBEAT_INTERVAL", seconds(heartbeatInterval(p.spec))));
             p.run = run;
             p.secret = secret;
-            watch(p.spec.name(), run);
             apply(p, new Event.Spawned(run.pid(), System.currentTimeMillis()));
         } catch (Launcher.SpawnFailure e) {
             apply(p, new Event.SpawnFailed(e.getMessage()));
@@ -276,11 +292,6 @@ public final class Engine {
             // Whatever went wrong, the process must not stay "starting" with no pid.
             apply(p, new Event.SpawnFailed(String.valueOf(e.getMessage())));
         }
-    }
-
-    private void watch(String name, Controller.Run run) {
-        run.exit().whenComplete((status, err) ->
-                queue.add(new ChildExit(name, run.pid(), status == null ? OptionalInt.empty() : status)));
     }
 
     /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
