@@ -29,9 +29,9 @@ sys.path.insert(0, os.path.join(HERE, "apps"))
 import logwriter  # noqa: E402
 
 FULL = dict(repeat=5, small=10, mid=100, large=1000, large_repeat=3, settle=20, cpu_window=60, cpu_slice=10,
-            crash_up=2, crash_gaps=5, crash_stagger=0, hold=5, stable_up=11, stable_gaps=3, log_lines=5_000_000, rotate=50 * 2**20)
+            crash_up=2, crash_gaps=10, crash_stagger=0, hold=5, log_lines=5_000_000, rotate=50 * 2**20)
 QUICK = dict(repeat=1, small=5, mid=10, large=20, large_repeat=1, settle=2, cpu_window=0, cpu_slice=0,
-             crash_up=2, crash_gaps=1, crash_stagger=0.5, hold=2.5, stable_up=0, stable_gaps=0, log_lines=50_000, rotate=2**20)
+             crash_up=2, crash_gaps=1, crash_stagger=0.5, hold=2.5, log_lines=50_000, rotate=2**20)
 MEASUREMENTS = ["status", "memory", "cpu", "start", "stop", "crash", "logs"]
 MIB = 2**20
 
@@ -372,19 +372,11 @@ def phase_crash(cfg, mgrs, work):
         + (f", the managers side by side, {st} s apart" if st else ""))
     crash_run(cfg, mgrs, work, up, n, "crash_gap", f"crash-to-restart gap, app up {up} s", stagger=st)
     R.note(f"Crash gap: next start minus the previous exit, both stamped by the app itself (`date +%s.%N`). "
-           f"pm: `--restart-policy always --restart-delay 0`; pm doubles the delay after each run shorter than "
-           f"10 s (Machine.STABLE_AFTER), from 0 to 20 ms, 40 ms, ..., so its gaps grow with an app up {up} s. "
-           "PM2: autorestart, restart_delay 0 (min_uptime 1 s: a 2 s run is stable). supervisord: autorestart=true "
+           "pm: `--restart-policy always --restart-delay 0` (a run of 1 s or more is stable, Machine.STABLE_AFTER, "
+           "so each restart is the first in a row: no backoff). PM2: autorestart, restart_delay 0 (min_uptime 1 s: a 2 s run is stable). supervisord: autorestart=true "
            "(startsecs 1: a 2 s run is RUNNING); it restarts an exited program on the pass of its main loop after "
            "the one that reaps it, and between passes it polls with a 1 s timeout (supervisord.py runforever: "
            "transition() runs before reap()), hence about 1 s. baseline: `while true; do app; done` in /bin/sh.")
-    if cfg["stable_gaps"]:
-        up, n = cfg["stable_up"], cfg["stable_gaps"]
-        say(f"== crash-to-restart gap: an app up {up} s (a stable run for every manager), {n} gaps each, "
-            "the managers side by side, 2.5 s apart")
-        crash_run(cfg, mgrs, work, up, n, "crash_gap_stable", f"crash-to-restart gap, app up {up} s", stagger=2.5)
-        R.note(f"Crash gap with the app up {up} s: every run is stable for pm too, so each restart is its first "
-               "in a row (delay 0); the four ran side by side, started 2.5 s apart so that no two exits coincide.")
 
 
 def land(files, stamp, nbytes, timeout):
@@ -693,7 +685,7 @@ def write(out, meta):
             charts.append((fname, title.replace("`", "")))
     order = ["status_small", "status_json_small", "floor", "status_mid", "status_large", "rss_small", "rss_mid",
              "rss_large", "cpu_mid", "cpu_mid_slices", "start_mid", "start_mid_startsecs0", "start_large", "stop_mid", "stop_large",
-             "crash_gap", "crash_gap_stable", "logs_norot", "lost_norot", "logs_rot", "lost_rot"]
+             "crash_gap", "logs_norot", "lost_norot", "logs_rot", "lost_rot"]
     rows = sorted(R.rows.values(), key=lambda r: order.index(r["id"]) if r["id"] in order else 99)
     res = {"meta": meta, "measurements": rows, "curves": R.curves, "notes": R.notes, "charts": charts}
     with open(os.path.join(out, "results.json"), "w") as f:
