@@ -286,6 +286,7 @@ public final class Engine {
             p.run = run;
             p.secret = secret;
             apply(p, new Event.Spawned(run.pid(), System.currentTimeMillis()));
+            Secrets.prepare(); // for the next spawn, now that this one is on its way
         } catch (Launcher.SpawnFailure e) {
             apply(p, new Event.SpawnFailed(e.getMessage()));
         } catch (RuntimeException e) {
