@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Whole-process benchmarks of pm, with PM2 and supervisord measured the same way in the same run.
 
-Usage: bench/run.py [--quick] [--only NAME,...] [--repeat N] [--out bench/results]
+Usage: bench/run.py [--quick | --smoke] [--only NAME,...] [--repeat N] [--out bench/results]
 
   --quick    one run of each measurement at small sizes (a smoke test of the whole bench); no CPU window
+  --smoke    as --quick, at tiny sizes (about 20 s for pm alone): what the test suite runs so the bench never rots
   --only     managers (pm, pm2, supervisord) and/or measurements (status, memory, cpu, start, stop,
              crash, logs) to run; default: everything present
   --repeat   runs per measurement (default 5; 1 with --quick); the 1000-process cases use at most 3
@@ -32,6 +33,7 @@ FULL = dict(repeat=5, small=10, mid=100, large=1000, large_repeat=3, settle=20, 
             crash_up=2, crash_gaps=10, crash_stagger=0, hold=5, log_lines=5_000_000, rotate=50 * 2**20)
 QUICK = dict(repeat=1, small=5, mid=10, large=20, large_repeat=1, settle=2, cpu_window=0, cpu_slice=0,
              crash_up=2, crash_gaps=1, crash_stagger=0.5, hold=2.5, log_lines=50_000, rotate=2**20)
+SMOKE = dict(QUICK, small=2, mid=3, large=4, settle=0.5, crash_up=1.2, hold=2.5, log_lines=20_000, rotate=2**20)
 MEASUREMENTS = ["status", "memory", "cpu", "start", "stop", "crash", "logs"]
 MIB = 2**20
 
@@ -591,13 +593,15 @@ def aot_fresh():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--only", default="")
     ap.add_argument("--repeat", type=int, default=0)
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--no-snapshot", action="store_true",
                     help="run ./pm in place instead of a copy of the launcher and jar taken at the start")
     a = ap.parse_args()
-    cfg = dict(QUICK if a.quick else FULL)
+    a.quick = a.quick or a.smoke
+    cfg = dict(SMOKE if a.smoke else QUICK if a.quick else FULL)
     if a.repeat:
         cfg["repeat"] = a.repeat
     only = {x.strip() for x in a.only.split(",") if x.strip()}
