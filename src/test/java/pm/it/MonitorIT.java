@@ -190,11 +190,37 @@ class MonitorIT {
     }
 
     @Test
-    void aCpuBurnerReadsNearOneHundredPercent() {
+    void aCpuBurnerReadsWhatTheKernelCounts() {
         register("burn", "burn.py");
         pm.ok("start", "burn");
-        await("cpu near 100%", seconds(15), () -> pm.status("burn").get("cpu_percent") instanceof Number n && n.doubleValue() > 75);
+        long pid = pm.pid("burn");
+        // Near 100 % of a core on an idle machine; on a busy one the burner gets less, and pm must say so:
+        // its reading is compared with the burner's CPU time counted by the kernel over the last second.
+        await("cpu as the kernel counts it", seconds(20), () -> {
+            double truth = cpuPercentOverOneSecond(pid);
+            return truth > 20 && pm.status("burn").get("cpu_percent") instanceof Number n
+                    && Math.abs(n.doubleValue() - truth) < 25;
+        });
         assertThat(((Number) pm.status("burn").get("cpu_percent")).doubleValue()).isLessThan(130);
+    }
+
+    /** utime + stime of the process over one second, from /proc/PID/stat, as a percentage of one core. */
+    private static double cpuPercentOverOneSecond(long pid) {
+        try {
+            long before = cpuTicks(pid);
+            long start = System.nanoTime();
+            Thread.sleep(1000);
+            long ticks = cpuTicks(pid) - before;
+            return ticks * 100.0 / 100 / ((System.nanoTime() - start) / 1e9); // USER_HZ is 100 on Linux
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15: utime, stime
     }
 
     @Test
