@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -103,19 +104,37 @@ final class Posix {
      * stdout and stderr appended to the two files; returns its pid.
      */
     static long spawn(String program, List<String> argv, List<String> env, String cwd, String out, String err) throws Failure {
+        var texts = new ArrayList<String>(argv.size() + env.size() + 4);
+        texts.addAll(List.of(program, out, err, cwd));
+        texts.addAll(argv);
+        texts.addAll(env);
+        var strings = CStrings.of(texts);
+        int argc = argv.size();
+        long pointersAt = ACTIONS_SIZE + 8; // after the file actions and the pid
+        long stringsAt = pointersAt + 8L * (argc + 1 + env.size() + 1);
         try (var arena = Arena.ofConfined()) {
-            MemorySegment actions = arena.allocate(1024, 16);
+            // Everything in one allocation, written in two copies: this code runs seldom, so it runs
+            // interpreted and cold, and each native string or pointer stored apart cost 0.1-0.3 ms in all.
+            MemorySegment memory = arena.allocate(stringsAt + strings.bytes().length, 16);
+            MemorySegment.copy(strings.bytes(), 0, memory, ValueLayout.JAVA_BYTE, stringsAt, strings.bytes().length);
+            long base = memory.address() + stringsAt;
+            // Pointers are 64 bits on the platforms pm runs on (Linux on x86-64 and aarch64); 0 is NULL.
+            long[] pointers = new long[argc + 1 + env.size() + 1];
+            for (int i = 0; i < argc; i++) pointers[i] = base + strings.offsets()[4 + i];
+            for (int i = 0; i < env.size(); i++) pointers[argc + 1 + i] = base + strings.offsets()[4 + argc + i];
+            MemorySegment.copy(pointers, 0, memory, ValueLayout.JAVA_LONG, pointersAt, pointers.length);
+            MemorySegment actions = memory.asSlice(0, ACTIONS_SIZE);
             check("posix_spawn_file_actions_init", (int) FA_INIT.invokeExact(actions));
             try {
                 check("addopen", (int) FA_OPEN.invokeExact(actions, 0, DEV_NULL, O_RDONLY, 0));
-                check("addopen", (int) FA_OPEN.invokeExact(actions, 1, arena.allocateFrom(out), O_WRONLY_CREAT_APPEND, 0600));
-                check("addopen", (int) FA_OPEN.invokeExact(actions, 2, arena.allocateFrom(err), O_WRONLY_CREAT_APPEND, 0600));
-                check("addchdir", (int) FA_CHDIR.invokeExact(actions, arena.allocateFrom(cwd)));
+                check("addopen", (int) FA_OPEN.invokeExact(actions, 1, memory.asSlice(stringsAt + strings.offsets()[1]), O_WRONLY_CREAT_APPEND, 0600));
+                check("addopen", (int) FA_OPEN.invokeExact(actions, 2, memory.asSlice(stringsAt + strings.offsets()[2]), O_WRONLY_CREAT_APPEND, 0600));
+                check("addchdir", (int) FA_CHDIR.invokeExact(actions, memory.asSlice(stringsAt + strings.offsets()[3])));
                 // The daemon's own descriptors (socket, registry, /proc files) are none of the app's business.
                 check("addclosefrom", (int) FA_CLOSEFROM.invokeExact(actions, 3));
-                MemorySegment pid = arena.allocate(INT);
-                int rc = (int) SPAWN.invokeExact(pid, arena.allocateFrom(program), actions, ATTRIBUTES,
-                        strings(arena, argv), strings(arena, env));
+                MemorySegment pid = memory.asSlice(ACTIONS_SIZE, 8);
+                int rc = (int) SPAWN.invokeExact(pid, memory.asSlice(stringsAt), actions, ATTRIBUTES,
+                        memory.asSlice(pointersAt), memory.asSlice(pointersAt + 8L * (argc + 1)));
                 if (rc != 0) throw new Failure("cannot start " + program, rc);
                 return pid.get(INT, 0);
             } finally {
@@ -125,6 +144,28 @@ final class Posix {
             throw f;
         } catch (Throwable t) {
             throw new IllegalStateException("posix_spawn failed", t);
+        }
+    }
+
+    /** Room for a posix_spawn_file_actions_t (80 bytes in glibc), with plenty to spare. */
+    private static final long ACTIONS_SIZE = 1024;
+
+    /** C strings laid end to end, each ending in NUL, and where each starts. */
+    private record CStrings(byte[] bytes, long[] offsets) {
+        static CStrings of(List<String> texts) {
+            byte[][] encoded = new byte[texts.size()][];
+            int total = 0;
+            for (int i = 0; i < encoded.length; i++) {
+                encoded[i] = texts.get(i).getBytes(StandardCharsets.UTF_8);
+                total += encoded[i].length + 1;
+            }
+            byte[] bytes = new byte[total]; // zero-filled: the NULs are there already
+            long[] offsets = new long[encoded.length];
+            for (int i = 0, at = 0; i < encoded.length; at += encoded[i].length + 1, i++) {
+                System.arraycopy(encoded[i], 0, bytes, at, encoded[i].length);
+                offsets[i] = at;
+            }
+            return new CStrings(bytes, offsets);
         }
     }
 
@@ -155,34 +196,6 @@ final class Posix {
 
     private static void check(String call, int rc) throws Failure {
         if (rc != 0) throw new Failure(call, rc);
-    }
-
-    /**
-     * A NULL-terminated array of C strings. Written by hand as one block of bytes and one array of
-     * pointers, each copied in one go: a native string and a pointer store per variable cost 0.1-0.3 ms
-     * on a restart's path, where this code is seldom run and so not compiled.
-     */
-    private static MemorySegment strings(Arena arena, List<String> values) {
-        int n = values.size();
-        byte[][] encoded = new byte[n][];
-        int total = 0;
-        for (int i = 0; i < n; i++) {
-            encoded[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
-            total += encoded[i].length + 1;
-        }
-        byte[] block = new byte[total]; // zero-filled: each string ends in NUL
-        long[] offsets = new long[n + 1];
-        for (int i = 0, at = 0; i < n; at += encoded[i].length + 1, i++) {
-            System.arraycopy(encoded[i], 0, block, at, encoded[i].length);
-            offsets[i] = at;
-        }
-        MemorySegment bytes = arena.allocate(Math.max(1, total));
-        MemorySegment.copy(block, 0, bytes, ValueLayout.JAVA_BYTE, 0, total);
-        for (int i = 0; i < n; i++) offsets[i] += bytes.address();
-        // Pointers are 64 bits on the platforms pm runs on (Linux on x86-64 and aarch64); offsets[n] stays 0: NULL.
-        MemorySegment array = arena.allocate(ValueLayout.JAVA_LONG, n + 1L);
-        MemorySegment.copy(offsets, 0, array, ValueLayout.JAVA_LONG, 0, n + 1);
-        return array;
     }
 
     /** A pidfd for the process, or -errno. Close-on-exec by default. */
