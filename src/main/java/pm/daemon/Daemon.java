@@ -56,6 +56,7 @@ public final class Daemon {
         engine.watchedBy(monitor::targetsChanged, monitor.heartbeatPort());
         monitor.start();
         new LogKeeper(home, engine::targets, interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2))).start();
+        Footprint.start();
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
