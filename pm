@@ -86,9 +86,10 @@ if [ "${1:-}" = daemon ] && [ "${2:-}" = run ]; then
     jar=$home/daemon.jar
     # The daemon's flags: a small, steady footprint (docs/performance.md says why each is here, with
     # the RSS each one saved). -XX:-ShrinkHeapInSteps: the collection pm.daemon.Footprint asks for after
-    # a burst shrinks the heap at once, not by 0, 10, 40 % over several.
+    # a burst shrinks the heap at once, not by 0, 10, 40 % over several. -XX:TrimNativeHeapInterval: the
+    # compiler's arenas and other freed malloc memory go back to the system (glibc keeps them otherwise).
     exec "$java" -XX:+UseSerialGC -Xms8m -Xmx64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps \
-        -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders \
+        -XX:TrimNativeHeapInterval=5000 -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders \
         -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=5000 -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning:stderr \
         -Dpm.root="$root" -cp "$jar" pm.daemon.Daemon
 fi
