@@ -56,13 +56,15 @@ public final class Daemon {
         engine.watchedBy(monitor::targetsChanged, monitor.heartbeatPort());
         monitor.start();
         new LogKeeper(home, engine::targets, interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2))).start();
+        Footprint.start();
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
         // SIGTERM or Ctrl-C ends the daemon alone, as pm daemon stop does: the apps keep running and the run
         // file, written after every change, lets the next daemon adopt them.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> cleanup(home, server)));
-        System.err.printf("pm daemon %d serving %s%n", ProcessHandle.current().pid(), home.dir());
+        // Not printf: java.util.Formatter loads the locale data, about 100 classes the daemon needs nowhere else.
+        System.err.println("pm daemon " + ProcessHandle.current().pid() + " serving " + home.dir());
         engine.run();
         replied.await(2, TimeUnit.SECONDS);
         cleanup(home, server);

@@ -2,7 +2,7 @@ package pm.daemon.engine;
 
 import pm.core.Home;
 
-import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,7 +86,24 @@ final class Views {
         return m;
     }
 
-    private static String instant(long millis) {
-        return Instant.ofEpochMilli(millis).toString();
+    /**
+     * The same text as {@code Instant.ofEpochMilli(millis).toString()} ("2026-11-26T07:05:50.123Z", no
+     * fraction for a whole second), written by hand: Instant's formatter loads about 100 classes of
+     * java.time.format and java.util.regex that the daemon would keep in metaspace for good.
+     */
+    static String instant(long millis) {
+        long day = Math.floorDiv(millis, 86_400_000L);
+        int ms = (int) Math.floorMod(millis, 86_400_000L);
+        var out = new StringBuilder(24).append(LocalDate.ofEpochDay(day)).append('T');
+        two(out, ms / 3_600_000).append(':');
+        two(out, ms / 60_000 % 60).append(':');
+        two(out, ms / 1000 % 60);
+        if (ms % 1000 != 0) out.append('.').append((char) ('0' + ms % 1000 / 100)).append((char) ('0' + ms % 100 / 10))
+                .append((char) ('0' + ms % 10));
+        return out.append('Z').toString();
+    }
+
+    private static StringBuilder two(StringBuilder out, int value) {
+        return out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 }
