@@ -109,7 +109,7 @@ final class Verbs {
                     Table.Cell.of(proc.get("pid")),
                     Table.Cell.of(proc.get("uptime_ms") instanceof Long ms ? Units.formatAge(Duration.ofMillis(ms)) : null),
                     Table.Cell.of(proc.get("restarts")),
-                    Table.Cell.of(proc.get("cpu_percent") instanceof Number n ? String.format("%.1f%%", n.doubleValue()) : null),
+                    Table.Cell.of(proc.get("cpu_percent") instanceof Number n ? Units.oneDecimal(n.doubleValue()) + "%" : null),
                     Table.Cell.of(proc.get("memory_bytes") instanceof Number n ? Units.formatSize(n.longValue()) : null),
                     Table.Cell.of(proc.get("health").equals("none") ? null : proc.get("health")),
                     Table.Cell.of(proc.get("port"))));
