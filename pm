@@ -108,6 +108,9 @@ if [ ! "$aot" -nt "$jar" ]; then
 fi
 aot_flag=
 [ "$aot" -nt "$jar" ] && aot_flag=-XX:AOTCache=$aot
+# Whether tables may be coloured: the shell's test is free, System.console() costs the JVM about 1 ms.
+terminal=false
+[ -t 0 ] && [ -t 1 ] && terminal=true
 
 exec "$java" $client_flags -Xlog:disable -Xlog:all=warning:stderr \
-    ${aot_flag:+"$aot_flag"} -Dpm.launcher="$self" -Dpm.root="$root" -cp "$jar" pm.cli.Main "$@"
+    ${aot_flag:+"$aot_flag"} -Dpm.launcher="$self" -Dpm.root="$root" -Dpm.terminal=$terminal -cp "$jar" pm.cli.Main "$@"

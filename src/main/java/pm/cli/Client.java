@@ -56,8 +56,9 @@ final class Client {
     private void trustSocket() {
         Path socket = home.socket();
         try {
-            int uid = (Integer) Files.getAttribute(socket, "unix:uid");
-            int mode = (Integer) Files.getAttribute(socket, "unix:mode");
+            var attributes = Files.readAttributes(socket, "unix:uid,mode");
+            int uid = (Integer) attributes.get("uid");
+            int mode = (Integer) attributes.get("mode");
             int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             if (uid != me || (mode & 0022) != 0)
                 throw new PmException(ErrorCode.INVALID, "refusing " + socket + ": it belongs to uid " + uid
