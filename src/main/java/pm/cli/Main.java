@@ -6,7 +6,6 @@ import pm.core.Names;
 import pm.core.PmException;
 
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.List;
 
 import static pm.cli.CommandLine.Command;
@@ -84,7 +83,8 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
-        int status = new Main(Home.fromEnvironment(), System.out).dispatch(Arrays.asList(argv));
+        // List.of, as in the training run (pm.cli.Train): its sublists are then in the AOT cache.
+        int status = new Main(Home.fromEnvironment(), System.out).dispatch(List.of(argv));
         System.out.flush();
         System.err.flush();
         // halt, not exit: the CLI has no shutdown hooks, and exit() starts the JDK's logging machinery
