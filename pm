@@ -93,7 +93,10 @@ fi
 # The client's flags, for the training run too: the AOT cache's compiled adapters are only used by a JVM
 # with the training run's GC. useNativeAccessorOnly: the first Unix socket makes the JDK instantiate a
 # security provider by reflection, which otherwise spins method-handle classes (about 4 ms of every command).
-client_flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Djdk.reflect.useNativeAccessorOnly=true"
+# CompileThresholdScaling=3: fewer methods compiled in a run this short; the compiler thread's CPU time
+# competes with the command on a busy machine (pm status: about 3 ms less CPU, 10% faster under load,
+# no slower at 1000 apps; docs/performance.md).
+client_flags="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3 -XX:+UseSerialGC -XX:-UsePerfData -Djdk.reflect.useNativeAccessorOnly=true"
 
 # The AOT cache makes the client start about twice as fast. JDK 25.0.3 silently runs stale classes
 # from a cache built for another jar (JDK-8377932), so only a cache newer than the jar is used.
