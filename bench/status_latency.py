@@ -15,13 +15,19 @@ def pm(env, *args):
     subprocess.run([PM, *args], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def time_runs(env, runs, *args):
-    samples = []
+def timed(env, *args):
+    t0 = time.perf_counter()
+    pm(env, *args)
+    return (time.perf_counter() - t0) * 1000
+
+
+def time_pairs(env, runs):
+    """status and the floor alternately, so that a burst of load elsewhere on the machine hits both alike."""
+    status, floor = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
-        pm(env, *args)
-        samples.append((time.perf_counter() - t0) * 1000)
-    return samples
+        status.append(timed(env, "status"))
+        floor.append(timed(env, "--version"))
+    return status, floor
 
 
 def summary(name, samples):
@@ -45,9 +51,10 @@ def main():
         pm(env, "start", "--all")
         for _ in range(3):  # warm the page cache and the AOT cache
             pm(env, "status")
-        rows = [summary(f"pm status, {a.processes} processes running", time_runs(env, a.runs, "status")),
-                # The floor in the same run: the same launcher and JVM, no socket, no daemon.
-                summary("pm --version (launcher + JVM floor)", time_runs(env, a.runs, "--version"))]
+        # The floor in the same run: the same launcher and JVM, no socket, no daemon.
+        status, floor = time_pairs(env, a.runs)
+        rows = [summary(f"pm status, {a.processes} processes running", status),
+                summary("pm --version (launcher + JVM floor)", floor)]
         result = {
             "results": rows,
             "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
@@ -63,6 +70,7 @@ def main():
     print(f"{'measurement':40} {'median':>8} {'min':>8} {'max':>8}")
     for r in rows:
         print(f"{r['measurement']:40} {r['median_ms']:>6}ms {r['min_ms']:>6}ms {r['max_ms']:>6}ms")
+    print(f"status above the floor: {rows[0]['median_ms'] - rows[1]['median_ms']:.1f} ms (medians)")
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ final class Describe {
         line("health", health);
         line("heartbeat", heartbeatLine(proc));
         if (proc.get("cpu_percent") instanceof Number cpu) {
-            line("cpu", String.format("%.1f%%  recent: %s", cpu.doubleValue(), join(proc.get("recent_cpu_percent"), false)));
+            line("cpu", Units.oneDecimal(cpu.doubleValue()) + "%  recent: " + join(proc.get("recent_cpu_percent"), false));
             line("memory", Units.formatSize(((Number) proc.get("memory_bytes")).longValue())
                     + "  recent: " + join(proc.get("recent_memory_bytes"), true));
         }

@@ -6,7 +6,6 @@ import pm.core.Names;
 import pm.core.PmException;
 
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.List;
 
 import static pm.cli.CommandLine.Command;
@@ -84,12 +83,21 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
-        int status = new Main(Home.fromEnvironment(), System.out).dispatch(Arrays.asList(argv));
+        // List.of, as in the training run (pm.cli.Train): its sublists are then in the AOT cache.
+        int status = new Main(Home.fromEnvironment(), System.out).dispatch(List.of(argv));
         System.out.flush();
         System.err.flush();
         // halt, not exit: the CLI has no shutdown hooks, and exit() starts the JDK's logging machinery
         // to log the exit, a few milliseconds of every command.
         Runtime.getRuntime().halt(status);
+    }
+
+    // A loop, not a stream: the stream pipeline costs every command about half a millisecond.
+    private Command command(String verb) {
+        for (var c : commands) if (c.name().equals(verb)) return c;
+        String near = Names.nearest(verb, commands.stream().map(Command::name).toList());
+        throw new PmException(ErrorCode.USAGE, "unknown command '" + verb + "'"
+                + (near.isEmpty() ? "; run pm --help to see them all" : "; did you mean pm " + near + "?"));
     }
 
     int dispatch(List<String> argv) {
@@ -104,11 +112,7 @@ public final class Main {
                 return 0;
             }
             String verb = argv.getFirst();
-            Command command = commands.stream().filter(c -> c.name().equals(verb)).findFirst().orElseThrow(() -> {
-                String near = Names.nearest(verb, commands.stream().map(Command::name).toList());
-                return new PmException(ErrorCode.USAGE, "unknown command '" + verb + "'"
-                        + (near.isEmpty() ? "; run pm --help to see them all" : "; did you mean pm " + near + "?"));
-            });
+            Command command = command(verb);
             var parsed = CommandLine.parse(command, argv.subList(1, argv.size()));
             if (parsed.has("help")) {
                 System.out.print(CommandLine.help(command));

@@ -54,10 +54,16 @@ final class Table {
         out.append(sb.toString().stripTrailing()).append('\n');
     }
 
-    /** Colour only on a terminal, and never when NO_COLOR is set (no-color.org). */
+    /**
+     * Colour only on a terminal, and never when NO_COLOR is set (no-color.org). The launcher says whether
+     * stdin and stdout are a terminal ({@code pm.terminal}): the shell knows for free, and asking
+     * {@code System.console()} costs about a millisecond.
+     */
     static boolean colorWanted() {
         String noColor = System.getenv("NO_COLOR");
         if (noColor != null && !noColor.isEmpty()) return false;
+        String terminal = System.getProperty("pm.terminal");
+        if (terminal != null) return terminal.equals("true");
         var console = System.console();
         return console != null && console.isTerminal();
     }

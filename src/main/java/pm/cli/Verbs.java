@@ -85,9 +85,14 @@ final class Verbs {
         return status;
     }
 
+    /** What the status table shows; the daemon sends only these (a daemon that predates this sends all). */
+    private static final List<String> TABLE_FIELDS = List.of("name", "type", "state", "pid", "uptime_ms", "restarts",
+            "cpu_percent", "memory_bytes", "health", "port", "reason");
+
     int status(CommandLine.Parsed p) {
         var args = new LinkedHashMap<String, Object>();
         if (!p.args().isEmpty()) args.put("name", p.arg(0));
+        if (!p.has("json")) args.put("fields", TABLE_FIELDS);
         var result = client.call("status", args);
         if (p.has("json")) {
             out.println(Json.write(result));
@@ -109,13 +114,12 @@ final class Verbs {
                     Table.Cell.of(proc.get("pid")),
                     Table.Cell.of(proc.get("uptime_ms") instanceof Long ms ? Units.formatAge(Duration.ofMillis(ms)) : null),
                     Table.Cell.of(proc.get("restarts")),
-                    Table.Cell.of(proc.get("cpu_percent") instanceof Number n ? String.format("%.1f%%", n.doubleValue()) : null),
+                    Table.Cell.of(proc.get("cpu_percent") instanceof Number n ? Units.oneDecimal(n.doubleValue()) + "%" : null),
                     Table.Cell.of(proc.get("memory_bytes") instanceof Number n ? Units.formatSize(n.longValue()) : null),
                     Table.Cell.of(proc.get("health").equals("none") ? null : proc.get("health")),
                     Table.Cell.of(proc.get("port"))));
         }
-        boolean color = Table.colorWanted();
-        out.print(table.render(color));
+        print(table.render(Table.colorWanted()));
         for (var proc : procs) {
             String state = String.valueOf(proc.get("state"));
             if (state.equals("fatal") || state.equals("exited") || state.equals("backoff"))
@@ -147,8 +151,17 @@ final class Verbs {
                     Table.Cell.of("".equals(proc.get("health_check")) ? null : proc.get("health_check")),
                     Table.Cell.of(proc.get("desired"))));
         }
-        out.print(table.render(Table.colorWanted()));
+        print(table.render(Table.colorWanted()));
         return 0;
+    }
+
+    /**
+     * Writes text as bytes in the stream's charset, which is what {@code print} sends too, in one go:
+     * {@code print} encodes through a writer in small chunks, about 3 ms for a table of 1000 processes.
+     */
+    private void print(String text) {
+        byte[] bytes = text.getBytes(out.charset());
+        out.write(bytes, 0, bytes.length);
     }
 
     static String stateColor(String state) {

@@ -8,10 +8,13 @@ import java.util.regex.Pattern;
 public final class Units {
     private Units() {}
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)(ms|s|m|h)?");
+    /** In a holder: compiling it costs about half a millisecond that pm status, which only formats, need not pay. */
+    private static final class Syntax {
+        static final Pattern DURATION = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)(ms|s|m|h)?");
+    }
 
     public static Duration parseDuration(String text) {
-        var m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        var m = Syntax.DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) throw PmException.invalid("bad duration '" + text + "': write it like 500ms, 5s, 2m or 1h");
         double amount = Double.parseDouble(m.group(1));
         double millis = switch (m.group(2) == null ? "s" : m.group(2)) {
@@ -56,8 +59,24 @@ public final class Units {
     public static String formatSize(long bytes) {
         if (bytes < 1024) return bytes + "B";
         if (bytes < 1L << 20) return bytes / 1024 + "K";
-        if (bytes < 1L << 30) return String.format(Locale.ROOT, "%.1fM", bytes / (double) (1L << 20));
-        return String.format(Locale.ROOT, "%.1fG", bytes / (double) (1L << 30));
+        if (bytes < 1L << 30) return oneDecimal(bytes / (double) (1L << 20)) + "M";
+        return oneDecimal(bytes / (double) (1L << 30)) + "G";
+    }
+
+    /**
+     * {@code v} with one decimal, exactly as {@code String.format(Locale.ROOT, "%.1f", v)} prints it: both
+     * round the shortest decimal form of {@code v} half up. Written out because the first use of
+     * {@link java.util.Formatter} costs {@code pm status} about 5 ms (locale data, the format parser).
+     */
+    public static String oneDecimal(double v) {
+        String s = Double.toString(v);
+        int dot = s.indexOf('.');
+        // Negative, not finite or in E notation (below 0.001 or from 10^7 on): rare here, let the Formatter do it.
+        if (!(v >= 0) || dot < 0 || s.indexOf('E') >= 0) return String.format(Locale.ROOT, "%.1f", v);
+        if (s.length() == dot + 2) return s;
+        long tenths = Long.parseLong(s, 0, dot, 10) * 10 + (s.charAt(dot + 1) - '0');
+        if (s.charAt(dot + 2) >= '5') tenths++;
+        return tenths / 10 + "." + tenths % 10;
     }
 
     /** A compact uptime: 45s, 12m, 3h, 2d. */

@@ -55,6 +55,18 @@ class JsonTest {
     }
 
     @Test
+    void wholeNumbersOfEveryLengthReadAsBefore() {
+        for (String digits : List.of("0", "1", "12", "123456789012345678", "1234567890123456789", "9223372036854775807")) {
+            assertThat(Json.parse(digits)).isEqualTo(Long.parseLong(digits));
+            assertThat(Json.parse("-" + digits)).isEqualTo(Long.parseLong("-" + digits));
+            assertThat(Json.parse("[" + digits + ",-" + digits + "]")).isEqualTo(List.of(Long.parseLong(digits), Long.parseLong("-" + digits)));
+        }
+        assertThat(Json.parse("-9223372036854775808")).isEqualTo(Long.MIN_VALUE);
+        assertThat(Json.parse("92233720368547758070")).isEqualTo(9.223372036854775807E19);
+        assertThat(Json.parse("{\"a\":12,\"b\":3.25}")).isEqualTo(Map.of("a", 12L, "b", 3.25d));
+    }
+
+    @Test
     void writesNumbersAndMapsNonFiniteDoublesToNull() {
         assertThat(Json.write(List.of(1, 2L, 1.25d, Double.NaN, Double.POSITIVE_INFINITY)))
                 .isEqualTo("[1,2,1.25,null,null]");

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -98,5 +99,19 @@ class UnitsTest {
     @CsvSource({"-5, 0s", "0, 0s", "45, 45s", "59, 59s", "60, 1m", "754, 12m", "3600, 1h", "11000, 3h", "86400, 1d", "200000, 2d"})
     void formatsAgesInOneUnit(long seconds, String text) {
         assertThat(Units.formatAge(Duration.ofSeconds(seconds))).isEqualTo(text);
+    }
+
+    @Test
+    void oneDecimalPrintsWhatTheFormatterPrints() {
+        var random = new java.util.Random(42);
+        var values = new java.util.ArrayList<Double>(List.of(0.0, -0.0, 0.05, 0.15, 0.25, 0.95, 9.95, 99.95, 0.001, 0.0009,
+                1.0E-5, 123.45, 1234567.85, 9999999.95, 1.0E7, 3.0E12, -1.5, Double.NaN, Double.POSITIVE_INFINITY));
+        for (int i = 0; i < 20_000; i++) {
+            values.add(random.nextInt(2001) / 10.0);            // what the daemon sends: already tenths
+            values.add(random.nextDouble() * 400);              // any CPU percentage
+            values.add(random.nextLong(1L << 40) / (double) (1L << 20)); // a size in MiB
+        }
+        for (double v : values)
+            assertThat(Units.oneDecimal(v)).as("%s", v).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f", v));
     }
 }

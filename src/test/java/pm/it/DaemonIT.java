@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.nio.file.attribute.PosixFilePermissions;
 
@@ -267,6 +268,23 @@ class DaemonIT {
         Pm.await("its output", Pm.seconds(10), () -> pm.ok("logs", "envy", "--out").contains("GREETING="));
         assertThat(pm.ok("logs", "envy", "--out")).contains("GREETING=$(touch " + marker + ")");
         assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theStatusTableAsksOnlyForItsColumnsWhileJsonGetsEveryField() throws IOException {
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "web", "--port", "5099");
+        pm.ok("start", "web");
+        long pid = pm.pid("web");
+        assertThat(pm.status("web").keySet()).as("docs/status-json.md").containsExactly("id", "name", "type", "state",
+                "desired", "pid", "started_at", "uptime_ms", "restarts", "cpu_percent", "memory_bytes", "processes", "health",
+                "health_detail", "port", "health_check", "heartbeat_at", "restart_policy", "reason", "last_exit", "out_log", "err_log");
+        var reply = Json.parseObject(send("{\"v\":1,\"cmd\":\"status\",\"args\":{\"fields\":[\"state\",\"name\"]}}\n"));
+        var procs = (List<Map<String, Object>>) ((Map<String, Object>) reply.get("result")).get("processes");
+        assertThat(procs.getFirst()).containsExactly(Map.entry("name", "web"), Map.entry("state", "running"));
+        assertThat(pm.ok("status"))
+                .containsPattern("(?m)^NAME +TYPE +STATE +PID +UPTIME +RESTARTS +CPU +MEM +HEALTH +PORT$")
+                .containsPattern("(?m)^web +shell +running +" + pid + " +\\d+s +0 +(-|\\d+\\.\\d%) +(-|\\d+(\\.\\d)?[BKMG]) +- +5099$");
     }
 
     @Test

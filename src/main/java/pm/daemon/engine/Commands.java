@@ -8,6 +8,7 @@ import pm.daemon.logs.Rotator;
 import pm.daemon.registry.Registry;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,8 +129,14 @@ final class Commands {
 
     private Map<String, Object> status(Map<String, Object> args) {
         var names = args.containsKey("name") ? targets(args) : List.copyOf(engine.procs.keySet());
+        var views = views(names);
+        // The table asks for its columns only: a third of the bytes to write, send and parse.
+        if (args.get("fields") instanceof List<?> fields) {
+            var keep = new HashSet<Object>(fields);
+            for (Object v : views) ((Map<?, ?>) v).keySet().retainAll(keep);
+        }
         var result = new LinkedHashMap<String, Object>();
-        result.put("processes", views(names));
+        result.put("processes", views);
         result.put("warnings", List.copyOf(engine.warnings));
         result.put("rejected_heartbeats", engine.rejectedHeartbeats);
         return result;
