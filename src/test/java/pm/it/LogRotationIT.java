@@ -34,6 +34,26 @@ class LogRotationIT {
         return files;
     }
 
+    /** The generations' names and sizes. */
+    private List<String> snapshot(String name) {
+        try {
+            var out = new ArrayList<String>();
+            for (Path f : generations(name)) out.add(f.getFileName() + " " + Files.size(f));
+            return out;
+        } catch (IOException renamedMeanwhile) {
+            return List.of(renamedMeanwhile.toString());
+        }
+    }
+
+    private List<String> snapshotAfter(String name, long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return snapshot(name);
+    }
+
     @Test
     void rotationWhileAnAppWritesAtFullSpeedLosesAndRepeatsNoLine() throws IOException {
         int lines = 2_000_000; // 20 MB
@@ -49,6 +69,10 @@ class LogRotationIT {
                 return false;
             }
         });
+        // A rotation may be under way when DONE lands: stop the app (the keeper rotates running apps' logs
+        // only), then read the files once they have stopped changing.
+        pm.ok("stop", "numbers");
+        await("the files settle", seconds(10), () -> snapshot("numbers").equals(snapshotAfter("numbers", 200)));
         var files = generations("numbers");
         assertThat(files.size()).as("rotations").isGreaterThan(5);
         // Concatenated oldest first, the files hold every line exactly once, in order.

@@ -19,7 +19,7 @@ final class Epoll {
     private static final int EPOLL_CLOEXEC = 0x80000;
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLLIN = 1;
-    private static final int MAX_EVENTS = 64;
+    private static final int MAX_EVENTS = 256;
     // struct epoll_event {uint32_t events; uint64_t data;} is packed on x86-64 (12 bytes), aligned elsewhere.
     private static final boolean PACKED = System.getProperty("os.arch").equals("amd64");
     private static final long EVENT_SIZE = PACKED ? 12 : 16;

@@ -21,7 +21,7 @@ final class ExitWatcher {
     private final Epoll epoll = new Epoll();
     /** By pidfd; touched by the engine thread only. */
     private final Map<Integer, Controller.Run> watched = new HashMap<>();
-    private final int[] ready = new int[64];
+    private final int[] ready = new int[256];
 
     ExitWatcher() {
         epoll.add(wake);

@@ -137,7 +137,9 @@ public final class Engine {
             while (!finished) {
                 // Exits are waited for on this thread: a crashed app's restart is not handed between threads.
                 var exits = awaitExits(queue.isEmpty() ? untilNextDeadline() : 0);
-                for (var x : exits) step(() -> exited(x));
+                // All the exits seen at once in one step: one run file written for a whole `stop --all`
+                // batch, not one per app (1000 apps: 1000 rewrites of a 150 KB file).
+                if (!exits.isEmpty()) step(() -> exits.forEach(x -> guarded(() -> exited(x))));
                 boolean any = !exits.isEmpty();
                 for (Message m; !finished && (m = queue.poll()) != null; any = true) {
                     var message = m;

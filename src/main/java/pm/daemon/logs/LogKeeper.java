@@ -41,10 +41,8 @@ public final class LogKeeper {
         List<Target> seen = List.of();
         while (true) {
             List<Target> current = targets.get();
-            for (Target t : current) {
-                if (t.logs().maxSize() <= 0) continue;
-                for (Path file : paths(t.name())) check(file, t);
-            }
+            // A method per app, not a loop body here: this loop runs once a period and stays interpreted.
+            for (Target t : current) check(t);
             // The engine publishes a new list when runs change: only then forget the files of stopped apps.
             if (current != seen) {
                 forgetAllBut(current);
@@ -56,6 +54,11 @@ public final class LogKeeper {
                 return;
             }
         }
+    }
+
+    private void check(Target t) {
+        if (t.logs().maxSize() <= 0) return;
+        for (Path file : paths(t.name())) check(file, t);
     }
 
     private Path[] paths(String name) {

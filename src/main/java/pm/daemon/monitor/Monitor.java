@@ -92,10 +92,8 @@ public final class Monitor {
                 var usage = sampler.sample(groups, System.nanoTime());
                 var out = new ArrayList<Observation.Usage>();
                 for (Target t : current) {
-                    var u = usage.get(t.pid());
-                    if (u == null || u.processes() == 0 || u.equals(reported.get(t.pid()))) continue;
-                    reported.put(t.pid(), u);
-                    out.add(new Observation.Usage(t.name(), t.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
+                    var changed = changed(t, usage, reported); // a method, so it is compiled soon (Sampler.sample)
+                    if (changed != null) out.add(changed);
                 }
                 if (!out.isEmpty()) sink.accept(new Observation.Samples(out));
             } else {
@@ -103,6 +101,14 @@ public final class Monitor {
             }
             sleep(sampleInterval.toMillis());
         }
+    }
+
+    /** The target's usage if it changed since it was last reported, else null. */
+    private static Observation.Usage changed(Target t, Map<Long, Sampler.Usage> usage, Map<Long, Sampler.Usage> reported) {
+        var u = usage.get(t.pid());
+        if (u == null || u.processes() == 0 || u.equals(reported.get(t.pid()))) return null;
+        reported.put(t.pid(), u);
+        return new Observation.Usage(t.name(), t.pid(), u.cpuPercent(), u.rssBytes(), u.processes());
     }
 
     /**
