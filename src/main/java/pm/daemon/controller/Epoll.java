@@ -18,6 +18,7 @@ import static pm.daemon.controller.Posix.INT;
 final class Epoll {
     private static final int EPOLL_CLOEXEC = 0x80000;
     private static final int EPOLL_CTL_ADD = 1;
+    private static final int EPOLL_CTL_DEL = 2;
     private static final int EPOLLIN = 1;
     private static final int MAX_EVENTS = 256;
     // struct epoll_event {uint32_t events; uint64_t data;} is packed on x86-64 (12 bytes), aligned elsewhere.
@@ -49,11 +50,24 @@ final class Epoll {
 
     /** Watches {@code fd} for readability; the waiting thread only. */
     void add(int fd) {
+        control(EPOLL_CTL_ADD, fd);
+    }
+
+    /**
+     * Stops watching {@code fd}; call it before closing the descriptor. Closing alone is not enough: the
+     * set keeps a file as long as any copy of the descriptor lives (a child between fork and exec holds
+     * one), and would report the old file under a number that a new pidfd then reuses.
+     */
+    void remove(int fd) {
+        control(EPOLL_CTL_DEL, fd);
+    }
+
+    private void control(int op, int fd) {
         events.set(INT, 0, EPOLLIN);
         events.set(INT, DATA_OFFSET, fd);
         int rc;
         try {
-            rc = (int) CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, events);
+            rc = (int) CTL.invokeExact(state, epfd, op, fd, events);
         } catch (Throwable t) {
             throw new IllegalStateException("epoll_ctl failed", t);
         }
@@ -68,7 +82,11 @@ final class Epoll {
         } catch (Throwable t) {
             throw new IllegalStateException("epoll_wait failed", t);
         }
-        if (n < 0) return 0; // EINTR: the caller waits again
+        if (n < 0) {
+            int errno = state.get(INT, ERRNO_OFFSET);
+            if (errno == Posix.EINTR) return 0; // the caller waits again
+            throw new IllegalStateException("epoll_wait: " + Posix.strerror(errno));
+        }
         for (int i = 0; i < n; i++) ready[i] = events.get(INT, i * EVENT_SIZE + DATA_OFFSET);
         return n;
     }

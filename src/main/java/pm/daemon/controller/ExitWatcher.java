@@ -56,7 +56,7 @@ final class ExitWatcher {
         return exits;
     }
 
-    private static Controller.Exit finish(Controller.Run run) {
+    private Controller.Exit finish(Controller.Run run) {
         OptionalInt status = OptionalInt.empty();
         if (run.child()) {
             try {
@@ -64,6 +64,11 @@ final class ExitWatcher {
             } catch (Posix.Failure e) {
                 LOG.warning("cannot reap pid " + run.pid() + ": " + e.getMessage());
             }
+        }
+        try {
+            epoll.remove(run.pidfd());
+        } catch (IllegalStateException e) {
+            LOG.warning("pid " + run.pid() + ": " + e.getMessage());
         }
         run.close();
         return new Controller.Exit(run, status);

@@ -74,14 +74,15 @@ public final class Launcher {
     /**
      * A bare program name (bash, python3, node) as found on the daemon's PATH, remembered: letting the
      * child search PATH cost a failed execve per folder before the right one (0.4 ms for bash here), on
-     * the path of every restart. A name not found is passed on as is, and the spawn says why it failed.
+     * the path of every restart. A path remembered is looked up again after a spawn that failed; an
+     * interpreter installed meanwhile earlier on PATH is found by the next daemon.
      */
-    private String resolve(String program) {
+    private String resolve(String program) throws SpawnFailure {
         if (program.contains("/")) return program;
         String found = resolved.get(program);
         if (found == null) {
             found = onPath(program, System.getenv("PATH"));
-            if (found.isEmpty()) return program;
+            if (found.isEmpty()) throw new SpawnFailure(program + " is not on PATH; install it or pass --interpreter");
             resolved.put(program, found);
         }
         return found;

@@ -167,7 +167,12 @@ public final class Engine {
         try {
             return controller.awaitExits(timeoutNanos);
         } catch (RuntimeException e) {
-            LOG.severe("engine: waiting for exits: " + e); // the messages are still served
+            LOG.severe("engine: waiting for exits: " + e); // the messages are still served, once a second
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+            }
             return List.of();
         }
     }
