@@ -20,9 +20,10 @@ import java.util.Set;
  * <ul>
  * <li>each known member's stat file stays open and is re-read with one {@code pread};
  * <li>{@code /proc} is listed to find new members every 10 samples, every 2 while some member is busy
- *     (it may be forking workers), and at once when an app has no known member yet; a process found to
- *     belong to no app is not read again while it lives (a pid reused within one rescan period could be
- *     missed for that long);
+ *     (it may be forking workers: a process must run to fork), and at once when an app has no known
+ *     member yet; while listings find nothing new and nothing runs, the period doubles up to 40 samples
+ *     (listing /proc was a third of the sampler's CPU at rest). A process found to belong to no app is
+ *     not read again while it lives (a pid reused within one rescan period could be missed for that long);
  * <li>a member that used no CPU since its last read is read again only every {@link #QUIET_EVERY}th
  *     sample: without running it uses no CPU, and its memory barely moves (pages are faulted in by
  *     running; shared memory another process touches is the exception).
@@ -33,6 +34,7 @@ final class Sampler {
     static final int CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture pm runs on
     static final long PAGE_SIZE = 4096;
     private static final int RESCAN_EVERY = 10;
+    private static final int RESCAN_AT_MOST_EVERY = 40;
     static final int QUIET_EVERY = 5;
 
     /** What a group used over the last interval. */
@@ -67,6 +69,7 @@ final class Sampler {
     private final Map<Long, Totals> totals = new HashMap<>();
     private final ByteBuffer buf = ByteBuffer.allocate(1024);
     private int samplesSinceScan = RESCAN_EVERY;
+    private int rescanEvery = RESCAN_EVERY;
     /** Whether a member used CPU at the last sample. */
     private boolean anyBusy;
     /** The groups that had a member at the last sample. */
@@ -81,9 +84,10 @@ final class Sampler {
         // A group with no known member (a new app) calls for a scan now; otherwise every few samples.
         // A busy app may have forked workers: look for them at the next sample rather than 10 s later.
         boolean unseen = !seenGroups.containsAll(groups);
-        if (unseen || ++samplesSinceScan >= RESCAN_EVERY || (anyBusy && samplesSinceScan >= 2)) {
-            scan(groups);
+        if (unseen || ++samplesSinceScan >= rescanEvery || (anyBusy && samplesSinceScan >= 2)) {
+            boolean found = scan(groups);
             samplesSinceScan = 0;
+            rescanEvery = found || unseen || anyBusy ? RESCAN_EVERY : Math.min(2 * rescanEvery, RESCAN_AT_MOST_EVERY);
         }
         seenGroups.clear();
         anyBusy = false;
@@ -140,8 +144,9 @@ final class Sampler {
         return t == null ? new Usage(0, 0, 0) : new Usage(t.cpu, t.rss, t.count);
     }
 
-    /** Lists /proc and starts tracking every process in one of the groups that is not tracked yet. */
-    private void scan(Set<Long> groups) {
+    /** Lists /proc and starts tracking every process in one of the groups that is not tracked yet; true if any. */
+    private boolean scan(Set<Long> groups) {
+        int before = members.size();
         var listed = new java.util.HashSet<Long>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(proc)) {
             for (Path p : dir) consider(p, groups, listed); // a method, so it is compiled soon (see sample)
@@ -149,6 +154,7 @@ final class Sampler {
             // /proc unreadable: report nothing rather than fail
         }
         foreign.retainAll(listed);
+        return members.size() > before;
     }
 
     /** One entry of /proc: a process not seen before is read once, and tracked if it is in a group. */
