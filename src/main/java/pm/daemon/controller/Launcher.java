@@ -82,10 +82,14 @@ public final class Launcher {
         String found = resolved.get(program);
         if (found == null) {
             found = onPath(program, System.getenv("PATH"));
-            if (found.isEmpty()) throw new SpawnFailure(program + " is not on PATH; install it or pass --interpreter");
+            if (found.isEmpty()) throw new SpawnFailure(notOnPath(program));
             resolved.put(program, found);
         }
         return found;
+    }
+
+    private static String notOnPath(String program) {
+        return program + " is not on PATH; install it or pass --interpreter";
     }
 
     /** What stops the app from starting, in words a user can act on, if a check finds it. */
@@ -93,7 +97,7 @@ public final class Launcher {
         if (!Files.isDirectory(Path.of(spec.cwd()))) return Optional.of("working directory " + spec.cwd() + " does not exist");
         if (!program.contains("/")) {
             if (onPath(program, System.getenv("PATH")).isEmpty())
-                return Optional.of(program + " is not on PATH; install it or pass --interpreter");
+                return Optional.of(notOnPath(program));
         } else if (!Files.isExecutable(Path.of(program))) {
             return Optional.of(program + " is not executable (chmod +x it, or pass --type or --interpreter)");
         }

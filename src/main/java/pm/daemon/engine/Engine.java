@@ -113,15 +113,19 @@ public final class Engine {
 
     /** Posts what the monitor saw; the engine decides what it means. Any thread. */
     public void observe(Observation observation) {
-        queue.add(new Observed(observation));
-        controller.wake();
+        post(new Observed(observation));
     }
 
     public CompletableFuture<Map<String, Object>> submit(String cmd, Map<String, Object> args) {
         var reply = new CompletableFuture<Map<String, Object>>();
-        queue.add(new Request(cmd, args, reply));
-        controller.wake();
+        post(new Request(cmd, args, reply));
         return reply;
+    }
+
+    /** Queued first, then the wake: the engine drains the wake before the queue, so nothing waits unseen. */
+    private void post(Message message) {
+        queue.add(message);
+        controller.wake();
     }
 
     /** Whether the loop is running; a request to an engine that is not would never be answered. */
