@@ -3,8 +3,10 @@ package pm.daemon.controller;
 import pm.core.ProcessSpec;
 import pm.daemon.procfs.ProcFs;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -73,19 +75,27 @@ public final class Controller {
 
     private final Launcher launcher;
     private final ExitWatcher exits = new ExitWatcher();
+    /** Where the engine thread's calls leave errno, reused: an arena per call showed on a restart's path. */
+    private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
 
     public Controller(Launcher launcher) {
         this.launcher = launcher;
     }
 
-    public Run spawn(int id, ProcessSpec spec, Map<String, String> pmEnv) throws Launcher.SpawnFailure {
-        long pid = launcher.spawn(id, spec, pmEnv);
+    /** Starts a run of the app; {@code keepReady}: see {@link Launcher#spawn}. */
+    public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean keepReady) throws Launcher.SpawnFailure {
+        long pid = launcher.spawn(id, spec, heartbeat, keepReady);
         int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
         long startTime = ProcFs.stat(pid).map(s -> s.startTime()).orElse(0L);
         var run = new Run(spec.name(), pid, startTime, pidfd, true);
         exits.watch(run);
         return run;
+    }
+
+    /** Frees what was kept ready for an app that is gone. */
+    public void forget(int id) {
+        launcher.forget(id);
     }
 
     /**
@@ -121,12 +131,12 @@ public final class Controller {
 
     /** Signals the group; right after a spawn, before the group exists, the leader alone. */
     public void signal(Run run, int signal) {
-        if (Libc.killGroup(run.pid(), signal) == Libc.ESRCH) run.signalLeader(signal);
+        if (Libc.kill(-run.pid(), signal, callState) == Libc.ESRCH) run.signalLeader(signal);
     }
 
     /** Whether any process of the run's group still runs (zombies do not count). */
     public boolean groupAlive(long pgid) {
         // kill(-pgid, 0) answers the common case, an empty group, without reading /proc.
-        return pgid > 0 && Libc.groupAlive(pgid) && ProcFs.groupHasLiveMember(pgid);
+        return pgid > 0 && Libc.kill(-pgid, 0, callState) != Libc.ESRCH && ProcFs.groupHasLiveMember(pgid);
     }
 }

@@ -22,6 +22,9 @@ final class ExitWatcher {
     /** By pidfd; touched by the engine thread only. */
     private final Map<Integer, Controller.Run> watched = new HashMap<>();
     private final int[] ready = new int[256];
+    private final java.lang.foreign.MemorySegment scratch = Posix.reapScratch();
+    /** Runs reaped by the last {@link #await}, to let go of after their restarts, in the next one. */
+    private final List<Controller.Run> reaped = new ArrayList<>();
 
     ExitWatcher() {
         epoll.add(wake);
@@ -42,6 +45,7 @@ final class ExitWatcher {
     List<Controller.Exit> await(long timeoutNanos) {
         // Rounded up, so a deadline is never missed by a wait that returns a little early.
         long millis = timeoutNanos <= 0 ? 0 : Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+        if (!reaped.isEmpty()) release();
         int got = epoll.await(ready, (int) millis);
         var exits = new ArrayList<Controller.Exit>(got);
         for (int i = 0; i < got; i++) {
@@ -60,17 +64,27 @@ final class ExitWatcher {
         OptionalInt status = OptionalInt.empty();
         if (run.child()) {
             try {
-                status = OptionalInt.of(Posix.reap(run.pidfd()));
+                status = OptionalInt.of(Posix.reap(run.pidfd(), scratch));
             } catch (Posix.Failure e) {
                 LOG.warning("cannot reap pid " + run.pid() + ": " + e.getMessage());
             }
         }
-        try {
-            epoll.remove(run.pidfd());
-        } catch (IllegalStateException e) {
-            LOG.warning("pid " + run.pid() + ": " + e.getMessage());
-        }
-        run.close();
+        // Its pidfd is let go of in the next await, after the engine has restarted the app: two calls less
+        // on a restart's path. Until then it stays in the set, readable, and is not waited on.
+        reaped.add(run);
         return new Controller.Exit(run, status);
+    }
+
+    /** Takes the reaped runs' pidfds out of the set, then closes them (in that order: see Epoll#remove). */
+    private void release() {
+        for (var run : reaped) {
+            try {
+                epoll.remove(run.pidfd());
+            } catch (IllegalStateException e) {
+                LOG.warning("pid " + run.pid() + ": " + e.getMessage());
+            }
+            run.close();
+        }
+        reaped.clear();
     }
 }

@@ -5,8 +5,10 @@ import pm.core.ProcessSpec;
 import pm.core.ProcessType;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,9 +29,30 @@ public final class Launcher {
         }
     }
 
+    /**
+     * What an app is told about heartbeats (clients/README.md): where to send them, how often, and this
+     * run's secret. The secret is new for every run and always {@link #SECRET_LENGTH} characters long.
+     */
+    public record Heartbeat(String address, Duration interval, String secret) {}
+
+    public static final int SECRET_LENGTH = 32;
+    private static final String SECRET_VARIABLE = "PM_HEARTBEAT_SECRET";
+
+    /**
+     * A spawn kept ready for an app that restarts, with the secret's place in it: it serves while the app
+     * has the same spec (the same object) and the same heartbeat address and interval.
+     */
+    private record Kept(ProcessSpec spec, String address, Duration interval, Posix.Prepared prepared, int secretEntry) {
+        boolean serves(ProcessSpec spec, Heartbeat heartbeat) {
+            return this.spec == spec && address.equals(heartbeat.address()) && interval.equals(heartbeat.interval());
+        }
+    }
+
     private final Home home;
     /** Programs found on PATH, by name; the engine thread's only. */
     private final Map<String, String> resolved = new HashMap<>();
+    /** Spawns kept ready, by app id; the engine thread's only. */
+    private final Map<Integer, Kept> kept = new HashMap<>();
     /** pm's heartbeat client libraries, put on Python's and Node.js's module path so apps can import them. */
     private final Path clients;
 
@@ -38,17 +61,60 @@ public final class Launcher {
         this.clients = clients;
     }
 
-    /** Starts the app in its own session and process group; returns its pid, which is also its group id. */
-    public long spawn(int id, ProcessSpec spec, Map<String, String> pmEnv) throws SpawnFailure {
-        var command = commandFor(spec);
+    /**
+     * Starts the app in its own session and process group; returns its pid, which is also its group id.
+     * With {@code keepReady}, the spawn's native set-up (file actions, argv, environment) is kept for the
+     * app's next start, which then only writes its new secret and calls {@code posix_spawn}: on a crashed
+     * app's restart that set-up was most of the daemon's work, about 0.4 ms run cold. Engine thread only.
+     */
+    public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, boolean keepReady) throws SpawnFailure {
+        if (heartbeat.secret().length() != SECRET_LENGTH) throw new IllegalArgumentException("a secret has 32 characters");
         // An interpreter given a script it cannot read would start and fail at once; say why instead.
         if (!new File(spec.script()).canRead()) throw new SpawnFailure("cannot read " + spec.script());
+        var ready = kept.remove(id);
+        if (ready != null && !ready.serves(spec, heartbeat)) {
+            ready.prepared().close();
+            ready = null;
+        }
+        boolean keep = false;
+        try {
+            if (ready == null) {
+                ready = prepare(spec, heartbeat, id);
+            } else {
+                // Its entry is "PM_HEARTBEAT_SECRET=<secret>", as long for every run.
+                ready.prepared().overwriteEnv(ready.secretEntry(), SECRET_VARIABLE.length() + 1,
+                        heartbeat.secret().getBytes(StandardCharsets.US_ASCII));
+            }
+            long pid = ready.prepared().run();
+            keep = keepReady;
+            return pid;
+        } catch (Posix.Failure e) {
+            String command = commandFor(spec).getFirst();
+            resolved.remove(command);
+            // Checked only after a failure: on a restart's path these checks took longer than the spawn.
+            throw new SpawnFailure(whyNot(spec, command).orElse(e.getMessage()));
+        } finally {
+            if (ready != null && keep) kept.put(id, ready);
+            else if (ready != null) ready.prepared().close();
+        }
+    }
+
+    /** Frees what is kept for an app that is gone. */
+    public void forget(int id) {
+        var ready = kept.remove(id);
+        if (ready != null) ready.prepared().close();
+    }
+
+    private Kept prepare(ProcessSpec spec, Heartbeat heartbeat, int id) throws SpawnFailure, Posix.Failure {
+        var command = commandFor(spec);
         var env = new LinkedHashMap<>(System.getenv());
         env.putAll(spec.env());
         env.put("PM_PROCESS_ID", Integer.toString(id));
         env.put("PM_NAME", spec.name());
         if (spec.port() != 0) env.put("PORT", Integer.toString(spec.port()));
-        env.putAll(pmEnv);
+        env.put("PM_HEARTBEAT_ADDR", heartbeat.address());
+        env.put(SECRET_VARIABLE, heartbeat.secret());
+        env.put("PM_HEARTBEAT_INTERVAL", seconds(heartbeat.interval()));
         switch (spec.type()) {
             case PYTHON -> {
                 env.put("PYTHONUNBUFFERED", "1");
@@ -58,17 +124,22 @@ public final class Launcher {
             case SHELL, JAVA, BINARY -> { }
         }
         var envList = new ArrayList<String>(env.size());
-        env.forEach((k, v) -> envList.add(k + "=" + v));
-        String program = resolve(command.getFirst());
-        try {
-            // The spawn itself creates the log files, owner-only (0600): logs often hold what no one else should read.
-            return Posix.spawn(program, command, envList, spec.cwd(),
-                    home.outLog(spec.name()).toString(), home.errLog(spec.name()).toString());
-        } catch (Posix.Failure e) {
-            resolved.remove(command.getFirst());
-            // Checked only after a failure: on a restart's path these checks took longer than the spawn.
-            throw new SpawnFailure(whyNot(spec, command.getFirst()).orElse(e.getMessage()));
+        int secretEntry = -1;
+        for (var e : env.entrySet()) {
+            if (e.getKey().equals(SECRET_VARIABLE)) secretEntry = envList.size();
+            envList.add(e.getKey() + "=" + e.getValue());
         }
+        String program = resolve(command.getFirst());
+        // The spawn itself creates the log files, owner-only (0600): logs often hold what no one else should read.
+        var prepared = Posix.prepare(program, command, envList, spec.cwd(),
+                home.outLog(spec.name()).toString(), home.errLog(spec.name()).toString());
+        return new Kept(spec, heartbeat.address(), heartbeat.interval(), prepared, secretEntry);
+    }
+
+    /** Seconds as the heartbeat clients read them: "10", "0.3". */
+    static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? Long.toString(ms / 1000) : java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
     }
 
     /**

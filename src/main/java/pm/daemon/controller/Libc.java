@@ -24,24 +24,16 @@ public final class Libc {
             LINKER.defaultLookup().find("kill").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO);
 
-    /** Sends a signal; returns 0 on success or the errno (ESRCH: no such process or group). */
-    public static int kill(long pid, int signal) {
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+    /**
+     * Sends a signal (a negative pid: to a whole group); returns 0 on success or the errno (ESRCH: no
+     * such process or group). {@code state} is where the call leaves errno, the caller's to reuse.
+     */
+    public static int kill(long pid, int signal, MemorySegment state) {
+        try {
             int rc = (int) KILL.invokeExact(state, (int) pid, signal);
             return rc == 0 ? 0 : state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
         } catch (Throwable t) {
             throw new IllegalStateException("kill(" + pid + ", " + signal + ") failed", t);
         }
-    }
-
-    /** Signals a whole process group; 0 on success or the errno. */
-    public static int killGroup(long pgid, int signal) {
-        return kill(-pgid, signal);
-    }
-
-    /** Whether any process, zombies included, is still in the group. */
-    public static boolean groupAlive(long pgid) {
-        return pgid > 0 && killGroup(pgid, 0) != ESRCH;
     }
 }

@@ -104,6 +104,13 @@ final class Posix {
      * stdout and stderr appended to the two files; returns its pid.
      */
     static long spawn(String program, List<String> argv, List<String> env, String cwd, String out, String err) throws Failure {
+        try (var ready = prepare(program, argv, env, cwd, out, err)) {
+            return ready.run();
+        }
+    }
+
+    /** Makes a spawn ready to {@link Prepared#run}, as often as asked; see {@link #spawn} for what it does. */
+    static Prepared prepare(String program, List<String> argv, List<String> env, String cwd, String out, String err) throws Failure {
         var texts = new ArrayList<String>(argv.size() + env.size() + 4);
         texts.addAll(List.of(program, out, err, cwd));
         texts.addAll(argv);
@@ -112,7 +119,9 @@ final class Posix {
         int argc = argv.size();
         long pointersAt = ACTIONS_SIZE + 8; // after the file actions and the pid
         long stringsAt = pointersAt + 8L * (argc + 1 + env.size() + 1);
-        try (var arena = Arena.ofConfined()) {
+        var arena = Arena.ofConfined();
+        Prepared ready = null;
+        try {
             // Everything in one allocation, written in two copies: this code runs seldom, so it runs
             // interpreted and cold, and each native string or pointer stored apart cost 0.1-0.3 ms in all.
             MemorySegment memory = arena.allocate(stringsAt + strings.bytes().length, 16);
@@ -125,25 +134,88 @@ final class Posix {
             MemorySegment.copy(pointers, 0, memory, ValueLayout.JAVA_LONG, pointersAt, pointers.length);
             MemorySegment actions = memory.asSlice(0, ACTIONS_SIZE);
             check("posix_spawn_file_actions_init", (int) FA_INIT.invokeExact(actions));
-            try {
-                check("addopen", (int) FA_OPEN.invokeExact(actions, 0, DEV_NULL, O_RDONLY, 0));
-                check("addopen", (int) FA_OPEN.invokeExact(actions, 1, memory.asSlice(stringsAt + strings.offsets()[1]), O_WRONLY_CREAT_APPEND, 0600));
-                check("addopen", (int) FA_OPEN.invokeExact(actions, 2, memory.asSlice(stringsAt + strings.offsets()[2]), O_WRONLY_CREAT_APPEND, 0600));
-                check("addchdir", (int) FA_CHDIR.invokeExact(actions, memory.asSlice(stringsAt + strings.offsets()[3])));
-                // The daemon's own descriptors (socket, registry, /proc files) are none of the app's business.
-                check("addclosefrom", (int) FA_CLOSEFROM.invokeExact(actions, 3));
-                MemorySegment pid = memory.asSlice(ACTIONS_SIZE, 8);
-                int rc = (int) SPAWN.invokeExact(pid, memory.asSlice(stringsAt), actions, ATTRIBUTES,
-                        memory.asSlice(pointersAt), memory.asSlice(pointersAt + 8L * (argc + 1)));
-                if (rc != 0) throw new Failure("cannot start " + program, rc);
-                return pid.get(INT, 0);
-            } finally {
-                int a = (int) FA_DESTROY.invokeExact(actions);
-            }
-        } catch (Failure f) {
-            throw f;
+            ready = new Prepared(arena, memory, program, argc, pointersAt, stringsAt, strings.offsets());
+            check("addopen", (int) FA_OPEN.invokeExact(actions, 0, DEV_NULL, O_RDONLY, 0));
+            check("addopen", (int) FA_OPEN.invokeExact(actions, 1, memory.asSlice(stringsAt + strings.offsets()[1]), O_WRONLY_CREAT_APPEND, 0600));
+            check("addopen", (int) FA_OPEN.invokeExact(actions, 2, memory.asSlice(stringsAt + strings.offsets()[2]), O_WRONLY_CREAT_APPEND, 0600));
+            check("addchdir", (int) FA_CHDIR.invokeExact(actions, memory.asSlice(stringsAt + strings.offsets()[3])));
+            // The daemon's own descriptors (socket, registry, /proc files) are none of the app's business.
+            check("addclosefrom", (int) FA_CLOSEFROM.invokeExact(actions, 3));
+            return ready;
         } catch (Throwable t) {
-            throw new IllegalStateException("posix_spawn failed", t);
+            if (ready != null) ready.close();
+            else arena.close();
+            if (t instanceof Failure f) throw f;
+            throw new IllegalStateException("posix_spawn set-up failed", t);
+        }
+    }
+
+    /**
+     * A spawn made ready in native memory (file actions, argv, environment): an app that restarts keeps
+     * one, because making it was most of the daemon's work on a restart's path (Launcher). Confined to the
+     * thread that made it; {@link #close} frees it.
+     */
+    static final class Prepared implements AutoCloseable {
+        private final Arena arena;
+        private final MemorySegment memory;
+        private final String program;
+        private final int argc;
+        private final long stringsAt;
+        private final long[] offsets;
+        // The call's arguments, sliced once: each slice is a step more on every restart.
+        private final MemorySegment pid;
+        private final MemorySegment path;
+        private final MemorySegment actions;
+        private final MemorySegment argv;
+        private final MemorySegment envp;
+
+        private Prepared(Arena arena, MemorySegment memory, String program, int argc, long pointersAt, long stringsAt, long[] offsets) {
+            this.arena = arena;
+            this.memory = memory;
+            this.program = program;
+            this.argc = argc;
+            this.stringsAt = stringsAt;
+            this.offsets = offsets;
+            pid = memory.asSlice(ACTIONS_SIZE, 8);
+            path = memory.asSlice(stringsAt);
+            actions = memory.asSlice(0, ACTIONS_SIZE);
+            argv = memory.asSlice(pointersAt);
+            envp = memory.asSlice(pointersAt + 8L * (argc + 1));
+        }
+
+        /** Starts the process; returns its pid. */
+        long run() throws Failure {
+            int rc;
+            try {
+                rc = (int) SPAWN.invokeExact(pid, path, actions, ATTRIBUTES, argv, envp);
+            } catch (Throwable t) {
+                throw new IllegalStateException("posix_spawn failed", t);
+            }
+            if (rc != 0) throw new Failure("cannot start " + program, rc);
+            return pid.get(INT, 0);
+        }
+
+        /**
+         * Overwrites the bytes from {@code at} in environment entry {@code index} ("NAME=value") with as
+         * many bytes; the entry keeps its length, so nothing else moves.
+         */
+        void overwriteEnv(int index, int at, byte[] bytes) {
+            int entry = 4 + argc + index;
+            long length = (entry + 1 < offsets.length ? offsets[entry + 1] : memory.byteSize() - stringsAt) - 1 - offsets[entry];
+            if (at < 0 || at + bytes.length > length) throw new IllegalArgumentException("overwrite past the entry's end");
+            MemorySegment.copy(bytes, 0, memory, ValueLayout.JAVA_BYTE, stringsAt + offsets[entry] + at, bytes.length);
+        }
+
+        @Override
+        public void close() {
+            if (!arena.scope().isAlive()) return;
+            try {
+                int ignored = (int) FA_DESTROY.invokeExact(actions);
+            } catch (Throwable t) {
+                throw new IllegalStateException("posix_spawn_file_actions_destroy failed", t);
+            } finally {
+                arena.close();
+            }
         }
     }
 
@@ -224,18 +296,18 @@ final class Posix {
      * Reaps the child the pidfd refers to. Returns its status as {@code code} (exited) or
      * {@code -signal} (killed), or throws Failure with ECHILD when it is not our child (adopted).
      */
-    static int reap(int pidfd) throws Failure {
-        try (var arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            MemorySegment info = arena.allocate(128, 8);
+    static int reap(int pidfd, MemorySegment scratch) throws Failure {
+        // The caller's scratch memory: an arena per call was a measurable part of a restart's path.
+        MemorySegment info = scratch.asSlice(SIGINFO_AT, 128);
+        try {
             while (true) {
-                int rc = (int) WAITID.invokeExact(state, P_PIDFD, pidfd, info, WEXITED);
+                int rc = (int) WAITID.invokeExact(scratch, P_PIDFD, pidfd, info, WEXITED);
                 if (rc == 0) {
                     int code = info.get(INT, 8);
                     int status = info.get(INT, 24);
                     return code == CLD_EXITED ? status : -status;
                 }
-                int errno = state.get(INT, ERRNO_OFFSET);
+                int errno = scratch.get(INT, ERRNO_OFFSET);
                 if (errno != EINTR) throw new Failure("waitid", errno);
             }
         } catch (Failure f) {
@@ -243,6 +315,14 @@ final class Posix {
         } catch (Throwable t) {
             throw new IllegalStateException("waitid failed", t);
         }
+    }
+
+    /** Where {@link #reap} puts the siginfo_t in its scratch memory, after the captured errno. */
+    private static final long SIGINFO_AT = 64;
+
+    /** Scratch memory for {@link #reap}: one per thread that reaps, reused from call to call. */
+    static MemorySegment reapScratch() {
+        return Arena.ofAuto().allocate(SIGINFO_AT + 128, 8);
     }
 
     static int eventfd() {

@@ -84,7 +84,7 @@ final class Commands {
             }
             var removed = new ArrayList<Object>();
             for (String n : names) {
-                var p = engine.procs.remove(n);
+                var p = engine.remove(n);
                 if (p != null) removed.add(Views.status(p, engine.home, System.currentTimeMillis()));
             }
             reply.complete(Map.of("processes", removed));

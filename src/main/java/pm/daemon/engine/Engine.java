@@ -66,7 +66,8 @@ public final class Engine {
     private volatile List<Target> targets = List.of();
     private boolean runsChanged = true;
     private Runnable targetsChanged = () -> { };
-    private int heartbeatPort;
+    /** Where apps send heartbeats, as they are told it. */
+    private String heartbeatAddress = "127.0.0.1:0";
 
     public Engine(Home home, Registry registry, RunFile runFile, Controller controller) {
         this.home = home;
@@ -103,7 +104,7 @@ public final class Engine {
     /** Connects the monitor: it is told when the snapshot changes, and apps are told where to send heartbeats. */
     public void watchedBy(Runnable targetsChanged, int heartbeatPort) {
         this.targetsChanged = targetsChanged;
-        this.heartbeatPort = heartbeatPort;
+        this.heartbeatAddress = "127.0.0.1:" + heartbeatPort;
     }
 
     /** The running processes, for the monitor; an immutable snapshot. */
@@ -290,10 +291,9 @@ public final class Engine {
         }
         try {
             String secret = Secrets.next();
-            var run = controller.spawn(p.id, p.spec, Map.of(
-                    "PM_HEARTBEAT_ADDR", "127.0.0.1:" + heartbeatPort,
-                    "PM_HEARTBEAT_SECRET", secret,
-                    "PM_HEARTBEAT_INTERVAL", seconds(heartbeatInterval(p.spec))));
+            // An app that has restarted once likely will again: its spawn's set-up is kept ready for that.
+            var run = controller.spawn(p.id, p.spec, new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
+                    p.restarts > 0);
             p.run = run;
             p.secret = secret;
             apply(p, new Event.Spawned(run.pid(), System.currentTimeMillis()));
@@ -306,16 +306,17 @@ public final class Engine {
         }
     }
 
+    /** Forgets a deleted process, and what was kept ready to start it. */
+    Proc remove(String name) {
+        var p = procs.remove(name);
+        if (p != null) controller.forget(p.id);
+        return p;
+    }
+
     /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
     static Duration heartbeatInterval(ProcessSpec spec) {
         long timeout = spec.heartbeatTimeout().toMillis();
         return Duration.ofMillis(timeout <= 0 ? 10_000 : Math.max(100, timeout / 3));
-    }
-
-    /** Seconds as the clients read them: "10", "0.3". */
-    private static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? Long.toString(ms / 1000) : java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
     }
 
     private long untilNextDeadline() {

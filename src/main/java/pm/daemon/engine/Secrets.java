@@ -1,5 +1,7 @@
 package pm.daemon.engine;
 
+import pm.daemon.controller.Launcher;
+
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -28,7 +30,7 @@ final class Secrets {
     }
 
     private static String make() {
-        byte[] bytes = new byte[16];
+        byte[] bytes = new byte[Launcher.SECRET_LENGTH / 2]; // two hex digits a byte
         try (var urandom = new FileInputStream("/dev/urandom")) {
             if (urandom.readNBytes(bytes, 0, bytes.length) != bytes.length) throw new IOException("short read");
         } catch (IOException e) {
