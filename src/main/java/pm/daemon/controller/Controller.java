@@ -82,9 +82,15 @@ public final class Controller {
         this.launcher = launcher;
     }
 
-    /** Starts a run of the app; {@code keepReady}: see {@link Launcher#spawn}. */
-    public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean keepReady) throws Launcher.SpawnFailure {
-        long pid = launcher.spawn(id, spec, heartbeat, keepReady);
+    /**
+     * Starts a run of the app. {@code again}: it has restarted before and likely will again, so its spawn
+     * is kept ready ({@link Launcher#spawn}), and it is given the CPU before the daemon's bookkeeping. The
+     * child starts on this thread's CPU, and this thread, resumed at the child's exec, kept it waiting
+     * 0.9-1.4 ms while the other CPU sat idle (perf sched, docs/performance.md on the crash gap).
+     */
+    public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
+        long pid = launcher.spawn(id, spec, heartbeat, again);
+        if (again) Posix.yieldCpu();
         int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
         long startTime = ProcFs.stat(pid).map(s -> s.startTime()).orElse(0L);

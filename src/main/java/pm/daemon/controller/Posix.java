@@ -71,6 +71,7 @@ final class Posix {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG));
     private static final MethodHandle WRITE = LINKER.downcallHandle(find("write"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG));
+    private static final MethodHandle SCHED_YIELD = LINKER.downcallHandle(find("sched_yield"), FunctionDescriptor.of(INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(ADDR, INT));
 
     static MemorySegment find(String name) {
@@ -346,6 +347,15 @@ final class Posix {
             long n = drain ? (long) READ.invokeExact(fd, value, 8L) : (long) WRITE.invokeExact(fd, value, 8L);
         } catch (Throwable t) {
             throw new IllegalStateException("eventfd I/O failed", t);
+        }
+    }
+
+    /** Lets a thread or process that is ready to run on this CPU have it first. */
+    static void yieldCpu() {
+        try {
+            int ignored = (int) SCHED_YIELD.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("sched_yield failed", t);
         }
     }
 

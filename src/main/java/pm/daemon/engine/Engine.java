@@ -291,7 +291,7 @@ public final class Engine {
         }
         try {
             String secret = Secrets.next();
-            // An app that has restarted once likely will again: its spawn's set-up is kept ready for that.
+            // An app that has restarted once likely will again: its spawn is kept ready, and it gets the CPU first.
             var run = controller.spawn(p.id, p.spec, new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
                     p.restarts > 0);
             p.run = run;
