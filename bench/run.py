@@ -381,6 +381,18 @@ def phase_crash(cfg, mgrs, work):
            "transition() runs before reap()), hence about 1 s. baseline: `while true; do app; done` in /bin/sh.")
 
 
+def file_sizes(paths):
+    """(path, size) of each file that exists: a manager's rotation may remove one between the listing
+    and the look (supervisord, with its backups full)."""
+    out = []
+    for f in paths:
+        try:
+            out.append((f, os.path.getsize(f)))
+        except FileNotFoundError:
+            pass
+    return out
+
+
 def land(files, stamp, nbytes, timeout):
     """Waits until the writer is done and its nbytes all are in the log files. Returns (start, landed,
     writer_end, total) in time.time() seconds; landed is when the last byte was seen (or the last
@@ -388,7 +400,7 @@ def land(files, stamp, nbytes, timeout):
     deadline = time.monotonic() + timeout
     last_total, last_change = -1, time.time()
     while True:
-        total = sum(os.path.getsize(f) for f in files() if os.path.exists(f))
+        total = sum(size for _, size in file_sizes(files()))
         now = time.time()
         if total != last_total:
             last_total, last_change = total, now
@@ -412,7 +424,7 @@ def settled(files, rotate, give_up_at, timeout=60):
     (time.time()) the files last changed and their sizes, oldest first."""
     deadline, prev, since, changed = time.monotonic() + timeout, None, time.monotonic(), time.time()
     while time.monotonic() < deadline:
-        cur = [(f, os.path.getsize(f)) for f in files() if os.path.exists(f)]
+        cur = file_sizes(files())
         if cur != prev:
             prev, since, changed = cur, time.monotonic(), time.time()
         elif time.monotonic() - since > 1.5 and (not rotate or not cur or cur[-1][1] <= rotate

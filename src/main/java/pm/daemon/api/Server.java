@@ -28,7 +28,10 @@ import java.util.logging.Logger;
 
 /**
  * The control socket: one request line in, one reply line out, per connection. Each connection gets
- * a virtual thread, so an idle or slow client costs almost nothing and never blocks the engine.
+ * a thread of its own, which ends with it, so a slow client never blocks the engine; at most
+ * {@link #MAX_CONNECTIONS} at once, and one that sends nothing is cut off after the deadline. Platform
+ * threads, not virtual ones: a command lives a few milliseconds, and virtual threads kept their
+ * scheduler's four threads and classes for good (0.6 MiB of a daemon at rest, docs/performance.md).
  * Whatever a client sends, the daemon answers or drops it and keeps serving.
  */
 public final class Server {
@@ -70,7 +73,7 @@ public final class Server {
         while (channel.isOpen()) {
             try {
                 SocketChannel client = channel.accept();
-                Thread.ofVirtual().name("pm-client").start(() -> {
+                Thread.ofPlatform().daemon().name("pm-client").start(() -> {
                     if (!slots.tryAcquire()) {
                         refuse(client);
                         return;
