@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  * a thread of its own, which ends with it, so a slow client never blocks the engine; at most
  * {@link #MAX_CONNECTIONS} at once, and one that sends nothing is cut off after the deadline. Platform
  * threads, not virtual ones: a command lives a few milliseconds, and virtual threads kept their
- * scheduler's four threads and classes for good (0.6 MiB of a daemon at rest, docs/performance.md).
+ * scheduler's four threads and classes for good (0.4-0.8 MiB of a daemon at rest, docs/performance.md;
+ * health probes still run on virtual threads, so a daemon with health checks pays that anyway).
  * Whatever a client sends, the daemon answers or drops it and keeps serving.
  */
 public final class Server {
@@ -73,27 +74,42 @@ public final class Server {
         while (channel.isOpen()) {
             try {
                 SocketChannel client = channel.accept();
-                Thread.ofPlatform().daemon().name("pm-client").start(() -> {
-                    if (!slots.tryAcquire()) {
-                        refuse(client);
-                        return;
-                    }
-                    try {
-                        handle(client);
-                    } finally {
-                        slots.release();
-                    }
-                });
+                // Refused here, before a thread is made for it: a flood of clients costs no threads.
+                if (!slots.tryAcquire()) {
+                    refuse(client);
+                    continue;
+                }
+                try {
+                    Thread.ofPlatform().daemon().name("pm-client").start(() -> {
+                        try {
+                            handle(client);
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                } catch (Throwable e) {
+                    // No thread to be had (the user's process limit, which the apps count against too):
+                    // drop this client and keep accepting, rather than let this loop end.
+                    slots.release();
+                    close(client);
+                    LOG.warning("cannot start a thread for a client: " + e);
+                    pause();
+                }
             } catch (IOException e) {
                 if (!channel.isOpen()) return;
                 // Out of file descriptors, say: back off instead of spinning.
                 LOG.warning("accept: " + e.getMessage());
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    return;
-                }
+                pause();
             }
+        }
+    }
+
+    /** Backs off a little instead of spinning on an error that repeats. */
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -55,7 +55,7 @@ public final class Controller {
             return child;
         }
 
-        /** Signals the leader through its pidfd, unless it has been reaped (then its pid may belong to another). */
+        /** Signals the leader through its pidfd, unless the pidfd is closed (its number may belong to another file by then). */
         synchronized void signalLeader(int signal) {
             if (!closed) Posix.pidfdSignal(pidfd, signal);
         }
@@ -99,7 +99,7 @@ public final class Controller {
         return run;
     }
 
-    /** Frees what was kept ready for an app that is gone. */
+    /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */
     public void forget(int id) {
         launcher.forget(id);
     }

@@ -99,7 +99,7 @@ public final class Launcher {
         }
     }
 
-    /** Frees what is kept for an app that is gone. */
+    /** Frees what is kept for an app that is gone or settled; its next spawn is made afresh. */
     public void forget(int id) {
         var ready = kept.remove(id);
         if (ready != null) ready.prepared().close();

@@ -197,13 +197,14 @@ final class Posix {
         }
 
         /**
-         * Overwrites the bytes from {@code at} in environment entry {@code index} ("NAME=value") with as
-         * many bytes; the entry keeps its length, so nothing else moves.
+         * Overwrites environment entry {@code index} ("NAME=value") from byte {@code at} to its end with
+         * {@code bytes}, which must be exactly that long: the entry keeps its length, so nothing else moves.
          */
         void overwriteEnv(int index, int at, byte[] bytes) {
             int entry = 4 + argc + index;
+            if (index < 0 || entry >= offsets.length) throw new IllegalArgumentException("no environment entry " + index);
             long length = (entry + 1 < offsets.length ? offsets[entry + 1] : memory.byteSize() - stringsAt) - 1 - offsets[entry];
-            if (at < 0 || at + bytes.length > length) throw new IllegalArgumentException("overwrite past the entry's end");
+            if (at < 0 || at + bytes.length != length) throw new IllegalArgumentException("not the rest of the entry");
             MemorySegment.copy(bytes, 0, memory, ValueLayout.JAVA_BYTE, stringsAt + offsets[entry] + at, bytes.length);
         }
 
@@ -220,8 +221,8 @@ final class Posix {
         }
     }
 
-    /** Room for a posix_spawn_file_actions_t (80 bytes in glibc), with plenty to spare. */
-    private static final long ACTIONS_SIZE = 1024;
+    /** Room for a posix_spawn_file_actions_t (80 bytes in glibc; its actions live in glibc's own memory). */
+    private static final long ACTIONS_SIZE = 128;
 
     /** C strings laid end to end, each ending in NUL, and where each starts. */
     private record CStrings(byte[] bytes, long[] offsets) {

@@ -269,7 +269,11 @@ public final class Engine {
         int restartsBefore = p.restarts;
         var effects = Machine.apply(p, event, System.nanoTime());
         if (p.state != before || p.pid != pidBefore || p.restarts != restartsBefore) runsChanged = true;
-        if (p.state != before) p.recordTransition(System.currentTimeMillis(), before, p.state, p.reason);
+        if (p.state != before) {
+            p.recordTransition(System.currentTimeMillis(), before, p.state, p.reason);
+            // Settled with no restart pending: a spawn kept ready for its restarts is not needed now.
+            if (p.state == State.STOPPED || p.state == State.EXITED || p.state == State.FATAL) controller.forget(p.id);
+        }
         if (p.pid == 0) p.run = null;
         for (var effect : effects) {
             switch (effect) {

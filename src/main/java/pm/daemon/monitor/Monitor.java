@@ -77,6 +77,11 @@ public final class Monitor {
         if (wake.availablePermits() == 0) wake.release();
     }
 
+    public void stop() {
+        running = false;
+        heartbeats.close();
+    }
+
     private static boolean anyProbe(List<Target> current) {
         for (Target t : current) if (t.probe().isPresent()) return true;
         return false;

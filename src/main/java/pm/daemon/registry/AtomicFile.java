@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
@@ -27,7 +25,12 @@ final class AtomicFile {
     private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
-    /** With {@code durable}, the data and the rename are fsynced before this returns. */
+    /**
+     * With {@code durable}, the data and the rename are fsynced before this returns. Without, a power cut
+     * soon after may leave the file empty (ext4 writes a swapped-in file's data later than its name);
+     * the run file is written so, and its readers take an empty file as no runs: after a power cut
+     * its pids would mean nothing anyway.
+     */
     static void write(Path file, byte[] bytes, boolean durable) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
@@ -55,39 +58,30 @@ final class AtomicFile {
 
     private static final int AT_FDCWD = -100;
     private static final int RENAME_EXCHANGE = 2;
-    private static final int ENOENT = 2;
-    private static final int EINVAL = 22;
-    private static final int ENOSYS = 38;
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
-            .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle RENAMEAT2 = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("renameat2").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-            Linker.Option.captureCallState("errno"));
+    /** Null where libc has no renameat2 (glibc before 2.28): then every write renames. */
+    private static final MethodHandle RENAMEAT2 = LINKER.defaultLookup().find("renameat2")
+            .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT)))
+            .orElse(null);
 
     /**
      * Swaps the two names ({@code renameat2} with RENAME_EXCHANGE), so the old content stays behind under
-     * {@code tmp}; false where there is nothing to swap with yet or the filesystem cannot swap. Written by
+     * {@code tmp}; false where it did not happen, for whatever reason (nothing to swap with yet, a
+     * filesystem or a seccomp filter that refuses it): the caller's plain rename then reports any real
+     * problem. Written by
      * hand because a rename over an existing file makes ext4 start writing the new file out at once (its
      * guard against empty files after a crash, auto_da_alloc): 0.3 ms of kernel time per run file, which
      * is written right after each restart, while the app starts. A swap replaces nothing, so ext4 leaves
      * the data to the usual writeback.
      */
-    private static boolean swap(Path tmp, Path file) throws IOException {
+    private static boolean swap(Path tmp, Path file) {
+        if (RENAMEAT2 == null) return false;
         try (var arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) RENAMEAT2.invokeExact(state, AT_FDCWD, arena.allocateFrom(tmp.toString()),
-                    AT_FDCWD, arena.allocateFrom(file.toString()), RENAME_EXCHANGE);
-            if (rc == 0) return true;
-            int errno = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
-            if (errno == ENOENT || errno == EINVAL || errno == ENOSYS) return false;
-            throw new IOException("cannot replace " + file + ": renameat2 failed with errno " + errno);
-        } catch (IOException e) {
-            throw e;
+            return (int) RENAMEAT2.invokeExact(AT_FDCWD, arena.allocateFrom(tmp.toString()),
+                    AT_FDCWD, arena.allocateFrom(file.toString()), RENAME_EXCHANGE) == 0;
         } catch (Throwable t) {
-            throw new IllegalStateException("renameat2 failed", t);
+            return false;
         }
     }
 }

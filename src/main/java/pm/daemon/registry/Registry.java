@@ -20,8 +20,8 @@ import java.util.Map;
 
 /**
  * The durable registry: every process's spec and whether it should run. It only stores (DESIGN.md
- * principle 2). Each save writes a temp file, fsyncs it, renames it over the old one and fsyncs the
- * folder, so a crash at any instant leaves either the old or the new file, never a torn one.
+ * principle 2). Each save writes a temp file, fsyncs it, puts it in place of the old one (AtomicFile)
+ * and fsyncs the folder, so a crash at any instant leaves either the old or the new file, never a torn one.
  */
 public final class Registry {
     private static final int FORMAT = 1;
