@@ -137,7 +137,7 @@ public final class Launcher {
     }
 
     /** Seconds as the heartbeat clients read them: "10", "0.3". */
-    static String seconds(Duration d) {
+    private static String seconds(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? Long.toString(ms / 1000) : java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
     }

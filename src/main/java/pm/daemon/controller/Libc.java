@@ -14,7 +14,6 @@ public final class Libc {
     private Libc() {}
 
     public static final int ESRCH = 3;
-    public static final int EPERM = 1;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");

@@ -101,16 +101,9 @@ final class Posix {
     }
 
     /**
-     * Starts {@code program} (a path) in a new session, in {@code cwd}, with stdin from /dev/null and
-     * stdout and stderr appended to the two files; returns its pid.
+     * Makes ready a spawn of {@code program} (a path) in a new session, in {@code cwd}, with stdin from
+     * /dev/null and stdout and stderr appended to the two files, to {@link Prepared#run} as often as asked.
      */
-    static long spawn(String program, List<String> argv, List<String> env, String cwd, String out, String err) throws Failure {
-        try (var ready = prepare(program, argv, env, cwd, out, err)) {
-            return ready.run();
-        }
-    }
-
-    /** Makes a spawn ready to {@link Prepared#run}, as often as asked; see {@link #spawn} for what it does. */
     static Prepared prepare(String program, List<String> argv, List<String> env, String cwd, String out, String err) throws Failure {
         var texts = new ArrayList<String>(argv.size() + env.size() + 4);
         texts.addAll(List.of(program, out, err, cwd));
