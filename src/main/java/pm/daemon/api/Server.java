@@ -19,9 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -41,32 +42,41 @@ public final class Server {
     /** More connections at once than this are answered with an error and closed. */
     static final int MAX_CONNECTIONS = 256;
     /** A client gets this long to send its request line; waiting for the reply has no limit. */
-    static final long REQUEST_DEADLINE_SECONDS = 10;
+    static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
 
     private final Engine engine;
     private final ServerSocketChannel channel;
     private final Runnable onShutdown;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
-    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-        var t = new Thread(r, "pm-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Cuts off clients that send nothing: the daemon's timer, shared with its periodic chores. */
+    private final ScheduledExecutorService timer;
+    private final Duration deadline;
 
-    private Server(Engine engine, ServerSocketChannel channel, Runnable onShutdown) {
+    private Server(Engine engine, ServerSocketChannel channel, ScheduledExecutorService timer, Duration deadline,
+                   Runnable onShutdown) {
         this.engine = engine;
         this.channel = channel;
+        this.timer = timer;
+        this.deadline = deadline;
         this.onShutdown = onShutdown;
-        deadlines.setRemoveOnCancelPolicy(true);
     }
 
-    /** Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600. */
-    public static Server bind(Path socket, Engine engine, Runnable onShutdown) throws IOException {
+    /**
+     * Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600.
+     * {@code timer} should remove cancelled tasks: nearly every deadline is cancelled.
+     */
+    public static Server bind(Path socket, Engine engine, ScheduledExecutorService timer, Runnable onShutdown)
+            throws IOException {
+        return bind(socket, engine, timer, REQUEST_DEADLINE, onShutdown);
+    }
+
+    static Server bind(Path socket, Engine engine, ScheduledExecutorService timer, Duration deadline,
+                       Runnable onShutdown) throws IOException {
         Files.deleteIfExists(socket);
         var ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         ch.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        return new Server(engine, ch, onShutdown);
+        return new Server(engine, ch, timer, deadline, onShutdown);
     }
 
     /** Accepts connections until the channel is closed. */
@@ -132,12 +142,12 @@ public final class Server {
             String reply;
             try {
                 // A client that connects and never sends is cut off after the deadline.
-                var deadline = deadlines.schedule(() -> close(client), REQUEST_DEADLINE_SECONDS, TimeUnit.SECONDS);
+                var cutOff = timer.schedule(() -> close(client), deadline.toMillis(), TimeUnit.MILLISECONDS);
                 String line;
                 try {
                     line = readLine(Channels.newInputStream(client));
                 } finally {
-                    deadline.cancel(false);
+                    cutOff.cancel(false);
                 }
                 var request = Json.parseObject(line);
                 if (!(request.get("v") instanceof Long v) || v != Protocol.VERSION)

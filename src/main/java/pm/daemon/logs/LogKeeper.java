@@ -1,7 +1,6 @@
 package pm.daemon.logs;
 
 import pm.core.Home;
-import pm.daemon.monitor.Monitor;
 import pm.daemon.monitor.Target;
 
 import java.io.IOException;
@@ -9,50 +8,41 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
-/** Checks the running apps' log files once a period and rotates those past their size limit. */
+/**
+ * Rotates the running apps' log files past their size limit; {@link #check} runs once a period on the
+ * daemon's timer thread, which alone touches this object's maps.
+ */
 public final class LogKeeper {
     private static final Logger LOG = Logger.getLogger("pm.logs");
 
     private final Home home;
     private final Supplier<List<Target>> targets;
-    private final Duration period;
-    /** The two log paths of each app, built once. Log thread only. */
+    /** The two log paths of each app, built once. */
     private final java.util.Map<String, Path[]> paths = new java.util.HashMap<>();
-    /** Open read descriptors of the live log files, by path. Log thread only. */
+    /** Open read descriptors of the live log files, by path. */
     private final java.util.Map<Path, Watched> open = new java.util.HashMap<>();
     static final int QUIET_EVERY = 5;
+    /** The list of runs at the last check. */
+    private List<Target> seen = List.of();
 
-    public LogKeeper(Home home, Supplier<List<Target>> targets, Duration period) {
+    public LogKeeper(Home home, Supplier<List<Target>> targets) {
         this.home = home;
         this.targets = targets;
-        this.period = period;
     }
 
-    public void start() {
-        Thread.ofPlatform().name("pm-logs").daemon().start(() -> Monitor.guarded(this::loop));
-    }
-
-    private void loop() {
-        List<Target> seen = List.of();
-        while (true) {
-            List<Target> current = targets.get();
-            // A method per app, not a loop body here: this loop runs once a period and stays interpreted.
-            for (Target t : current) check(t);
-            // The engine publishes a new list when runs change: only then forget the files of stopped apps.
-            if (current != seen) {
-                forgetAllBut(current);
-                seen = current;
-            }
-            try {
-                Thread.sleep(period.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
+    /** Checks every running app's logs once. */
+    public void check() {
+        List<Target> current = targets.get();
+        // A method per app, not a loop body here: this runs once a period and stays interpreted.
+        for (Target t : current) check(t);
+        // The engine publishes a new list when runs change: only then forget the files of stopped apps.
+        if (current != seen) {
+            forgetAllBut(current);
+            seen = current;
         }
     }
 

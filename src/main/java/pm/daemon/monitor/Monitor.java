@@ -34,6 +34,8 @@ public final class Monitor {
     /** Whether the probe loop has probes planned, which a new snapshot may cancel. */
     private volatile boolean probing;
     private volatile boolean running = true;
+    /** The probe loop's thread, made when the first health check appears. Guarded by this. */
+    private Thread probes;
 
     public Monitor(Supplier<List<Target>> targets, Consumer<Observation> sink, Duration sampleInterval, int heartbeatPort)
             throws IOException {
@@ -50,8 +52,13 @@ public final class Monitor {
 
     public void start() {
         if (!sampleInterval.isZero()) Thread.ofPlatform().name("pm-sampler").daemon().start(() -> guarded(this::sampleLoop));
-        Thread.ofPlatform().name("pm-probes").daemon().start(() -> guarded(this::probeLoop));
         Thread.ofPlatform().name("pm-heartbeats").daemon().start(() -> guarded(heartbeats::run));
+        if (anyProbe(targets.get())) startProbes();
+    }
+
+    /** Starts the probe loop once: a daemon whose apps have no health check keeps no thread for it. */
+    private synchronized void startProbes() {
+        if (probes == null) probes = Thread.ofPlatform().name("pm-probes").daemon().start(() -> guarded(this::probeLoop));
     }
 
     /** Runs a loop again if it ever throws: an observer that dies silently would leave pm blind. */
@@ -74,6 +81,7 @@ public final class Monitor {
      */
     public void targetsChanged() {
         if (!probing && !anyProbe(targets.get())) return;
+        startProbes();
         if (wake.availablePermits() == 0) wake.release();
     }
 
