@@ -67,6 +67,33 @@ class DaemonIT {
     }
 
     @Test
+    void aRestartReachesTheRunFileWithNoCommandToPromptIt() throws IOException {
+        // No sampling: its reports would wake the engine, and this is about the engine waking by itself.
+        pm.runWith(Map.of("PM_SAMPLE_INTERVAL", "0"), "daemon", "start");
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app", "--restart-delay", "0");
+        pm.ok("start", "app");
+        long pid = pm.pid("app");
+        Path runs = pm.home.resolve("runs.json");
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        // The engine puts the run file off for a moment after a restart (Engine.AFTER_RESTART); it must
+        // still come, with no command to trigger it, so a daemon killed now would adopt the new run.
+        Pm.await("the new run in runs.json", Pm.seconds(10), () -> {
+            var next = pidIn(runs);
+            return next != 0 && next != pid && Pm.alive(next);
+        });
+        assertThat(pm.pid("app")).isEqualTo(pidIn(runs));
+    }
+
+    private static long pidIn(Path runs) {
+        try {
+            var m = java.util.regex.Pattern.compile("\"pid\":(\\d+)").matcher(Files.readString(runs));
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Test
     void killMinusNineOfTheDaemonTouchesNoAppAndTheNextDaemonAdoptsThem() throws IOException {
         pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app");
         pm.ok("start", "app");

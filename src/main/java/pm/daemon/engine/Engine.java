@@ -32,6 +32,11 @@ import java.util.logging.Logger;
  */
 public final class Engine {
     private static final Logger LOG = Logger.getLogger("pm.engine");
+    /**
+     * How long the run file and the monitor's snapshot may wait after an automatic restart. A daemon killed
+     * in that window leaves the new run unknown to the next one, as it would in the ~1 ms a write takes.
+     */
+    static final Duration AFTER_RESTART = Duration.ofMillis(5);
     private static final String RUN_FILE_WARNING =
             "cannot write runs.json (is the disk full?): a daemon restart now could start running apps twice";
 
@@ -65,6 +70,10 @@ public final class Engine {
     /** What the monitor watches: rebuilt on the engine thread when a run starts or ends, read by the monitor. */
     private volatile List<Target> targets = List.of();
     private boolean runsChanged = true;
+    /** Set by an automatic restart's spawn in the current step. */
+    private boolean restarted;
+    /** When a publish put off by a restart is due (nanoTime), or 0. */
+    private long publishAt;
     private Runnable targetsChanged = () -> { };
     /** Where apps send heartbeats, as they are told it. */
     private String heartbeatAddress = "127.0.0.1:0";
@@ -162,8 +171,17 @@ public final class Engine {
         guarded(() -> {
             handle.run();
             fireTimers();
-            // The run file first: a command is answered only once the next daemon could adopt its result.
-            publish();
+            if (restarted && waiters.isEmpty()) {
+                // An app restarted by itself, and no one waits for an answer: it gets the CPUs while it starts,
+                // and the bookkeeping follows at the next step, AFTER_RESTART later at most (never put off
+                // further, however many restarts follow). This took 0.4 ms of CPU as the app started.
+                if (publishAt == 0) publishAt = System.nanoTime() + AFTER_RESTART.toNanos();
+            } else {
+                // The run file first: a command is answered only once the next daemon could adopt its result.
+                publish();
+                Secrets.prepare(); // the next run's secret, made ahead while no app is starting
+            }
+            restarted = false;
             settleWaiters();
         });
     }
@@ -184,7 +202,8 @@ public final class Engine {
 
     private void exited(Controller.Exit x) {
         long pid = x.run().pid();
-        on(x.run().name(), new Event.Exited(pid, x.status(), controller.groupAlive(pid)));
+        boolean ga = controller.groupAlive(pid); 
+        on(x.run().name(), new Event.Exited(pid, x.status(), ga));
     }
 
     /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
@@ -293,15 +312,14 @@ public final class Engine {
             apply(p, new Event.SpawnFailed("the daemon was shutting down"));
             return;
         }
-        try {
-            String secret = Secrets.next();
+        try {            String secret = Secrets.next();
             // An app that has restarted once likely will again: its spawn is kept ready, and it gets the CPU first.
             var run = controller.spawn(p.id, p.spec, new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
                     p.restarts > 0);
             p.run = run;
             p.secret = secret;
+            restarted = p.restarts > 0;
             apply(p, new Event.Spawned(run.pid(), System.currentTimeMillis()));
-            Secrets.prepare(); // for the next spawn, now that this one is on its way
         } catch (Launcher.SpawnFailure e) {
             apply(p, new Event.SpawnFailed(e.getMessage()));
         } catch (RuntimeException e) {
@@ -326,6 +344,7 @@ public final class Engine {
     private long untilNextDeadline() {
         long next = Long.MAX_VALUE;
         for (var p : procs.values()) if (p.deadline != 0) next = Math.min(next, p.deadline);
+        if (publishAt != 0) next = Math.min(next, publishAt);
         if (next == Long.MAX_VALUE) return TimeUnit.SECONDS.toNanos(60);
         return Math.max(0, next - System.nanoTime());
     }
@@ -359,6 +378,7 @@ public final class Engine {
 
     /** After runs start or end: a new snapshot for the monitor, and the run file for the next daemon. */
     private void publish() {
+        publishAt = 0;
         if (!runsChanged) return;
         runsChanged = false;
         var list = new ArrayList<Target>();
