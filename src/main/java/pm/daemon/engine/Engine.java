@@ -202,8 +202,7 @@ public final class Engine {
 
     private void exited(Controller.Exit x) {
         long pid = x.run().pid();
-        boolean ga = controller.groupAlive(pid); 
-        on(x.run().name(), new Event.Exited(pid, x.status(), ga));
+        on(x.run().name(), new Event.Exited(pid, x.status(), controller.groupAlive(pid)));
     }
 
     /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
