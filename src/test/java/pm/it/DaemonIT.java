@@ -73,15 +73,51 @@ class DaemonIT {
         pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app", "--restart-delay", "0");
         pm.ok("start", "app");
         long pid = pm.pid("app");
-        Path runs = pm.home.resolve("runs.json");
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         // The engine puts the run file off for a moment after a restart (Engine.AFTER_RESTART); it must
         // still come, with no command to trigger it, so a daemon killed now would adopt the new run.
-        Pm.await("the new run in runs.json", Pm.seconds(10), () -> {
+        long next = awaitNewRunInRunFile(pid);
+        assertThat(pm.pid("app")).isEqualTo(next);
+    }
+
+    @Test
+    void anAppTheNextDaemonStartsAgainIsInTheRunFileWithNoCommandToPromptIt() throws IOException {
+        long pid = appLeftRunningByAStoppedDaemon();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        Pm.await("the app gone", Pm.seconds(10), () -> !Pm.alive(pid));
+        // The next daemon finds it gone and starts it again (on-failure: its exit status is unknown). Started
+        // as a service manager would, with no command sent to it and no sampling: only the engine's own
+        // step writes the new run down.
+        var pb = new ProcessBuilder(Pm.ROOT.resolve("pm").toString(), "daemon", "run").directory(Pm.ROOT.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PM_HOME", pm.home.toString());
+        pb.environment().put("PM_SAMPLE_INTERVAL", "0");
+        var daemon = pb.start();
+        try {
+            awaitNewRunInRunFile(pid);
+        } finally {
+            pm.run("kill");
+            daemon.destroyForcibly();
+        }
+    }
+
+    /** Registers and starts a sleeper named app, stops the daemon, and returns the app's pid. */
+    private long appLeftRunningByAStoppedDaemon() {
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app");
+        pm.ok("start", "app");
+        long pid = pm.pid("app");
+        pm.ok("daemon", "stop");
+        return pid;
+    }
+
+    /** Waits, reading runs.json alone (no command), until it names a live run other than {@code old}. */
+    private long awaitNewRunInRunFile(long old) {
+        Path runs = pm.home.resolve("runs.json");
+        Pm.await("a new run in runs.json", Pm.seconds(10), () -> {
             var next = pidIn(runs);
-            return next != 0 && next != pid && Pm.alive(next);
+            return next != 0 && next != old && Pm.alive(next);
         });
-        assertThat(pm.pid("app")).isEqualTo(pidIn(runs));
+        return pidIn(runs);
     }
 
     private static long pidIn(Path runs) {
@@ -194,10 +230,7 @@ class DaemonIT {
 
     @Test
     void aPidThatNowBelongsToAnotherProcessIsNeverAdopted() throws IOException {
-        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app");
-        pm.ok("start", "app");
-        long pid = pm.pid("app");
-        pm.ok("daemon", "stop");
+        long pid = appLeftRunningByAStoppedDaemon();
         // Make the record point at the right pid with another start time, as a reused pid would look.
         Path runs = pm.home.resolve("runs.json");
         Files.writeString(runs, Files.readString(runs).replaceAll("\"start_time\":\\d+", "\"start_time\":1"));

@@ -147,7 +147,8 @@ public final class Engine {
     public void run() {
         looping = true;
         try {
-            for (var p : List.copyOf(procs.values())) guarded(() -> startRestored(p));
+            // In a step of its own, so the run file names what was started before the loop first sleeps.
+            step(() -> List.copyOf(procs.values()).forEach(p -> guarded(() -> startRestored(p))));
             while (!finished) {
                 // Exits are waited for on this thread: a crashed app's restart is not handed between threads.
                 var exits = awaitExits(queue.isEmpty() ? untilNextDeadline() : 0);
