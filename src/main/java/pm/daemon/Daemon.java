@@ -70,8 +70,11 @@ public final class Daemon {
         var server = Server.bind(home.socket(), engine, timer, replied::countDown);
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
         // SIGTERM or Ctrl-C ends the daemon alone, as pm daemon stop does: the apps keep running and the run
-        // file, written after every change, lets the next daemon adopt them.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> cleanup(home, server)));
+        // file, written after every change (after a restart, within a few ms), lets the next daemon adopt them.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.flush(Duration.ofSeconds(1)); // a run file put off after a restart
+            cleanup(home, server);
+        }));
         // Not printf: java.util.Formatter loads the locale data, about 100 classes the daemon needs nowhere else.
         System.err.println("pm daemon " + ProcessHandle.current().pid() + " serving " + home.dir());
         engine.run();

@@ -30,7 +30,8 @@ import java.util.logging.Logger;
 /**
  * The control socket: one request line in, one reply line out, per connection. Each connection gets
  * a thread of its own, which ends with it, so a slow client never blocks the engine; at most
- * {@link #MAX_CONNECTIONS} at once, and one that sends nothing is cut off after the deadline. Platform
+ * {@link #MAX_CONNECTIONS} at once, and one that sends nothing is cut off after the deadline (by the
+ * daemon's timer thread, which also checks the logs: a long log rotation delays the cut-off). Platform
  * threads, not virtual ones: a command lives a few milliseconds, and virtual threads kept their
  * scheduler's four threads and classes for good (0.4-0.8 MiB of a daemon at rest, docs/performance.md;
  * health probes still run on virtual threads, so a daemon with health checks pays that anyway).

@@ -49,8 +49,9 @@ public final class Controller {
          * CPU from the starting app (0.2 ms). The pid cannot be reused before then: only the engine reaps it.
          */
         public long startTime() {
-            if (startTime < 0) startTime = ProcFs.stat(pid).map(s -> s.startTime()).orElse(0L);
-            return startTime;
+            // Unknown (unreadable /proc) is 0, which no process matches, and is asked again next time.
+            if (startTime < 0) startTime = ProcFs.stat(pid).map(s -> s.startTime()).orElse(-1L);
+            return Math.max(startTime, 0);
         }
 
         int pidfd() {
@@ -96,7 +97,8 @@ public final class Controller {
      */
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
         long pid = launcher.spawn(id, spec, heartbeat, again);
-        if (again) Posix.yieldCpu();        int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
+        if (again) Posix.yieldCpu();
+        int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
         var run = new Run(spec.name(), pid, -1, pidfd, true);
         exits.watch(run);

@@ -33,8 +33,9 @@ import java.util.logging.Logger;
 public final class Engine {
     private static final Logger LOG = Logger.getLogger("pm.engine");
     /**
-     * How long the run file and the monitor's snapshot may wait after an automatic restart. A daemon killed
-     * in that window leaves the new run unknown to the next one, as it would in the ~1 ms a write takes.
+     * How long the run file may wait after an automatic restart. A daemon killed with SIGKILL in that
+     * window leaves the new run unknown to the next one (which would start the app again beside it), as
+     * it would in the ~1 ms a write takes; SIGTERM writes it first ({@link #flush}).
      */
     static final Duration AFTER_RESTART = Duration.ofMillis(5);
     private static final String RUN_FILE_WARNING =
@@ -69,10 +70,11 @@ public final class Engine {
     private long lastRejectionLog;
     /** What the monitor watches: rebuilt on the engine thread when a run starts or ends, read by the monitor. */
     private volatile List<Target> targets = List.of();
-    private boolean runsChanged = true;
-    /** Set by an automatic restart's spawn in the current step. */
+    /** Runs started or ended since the snapshot, and since the run file, were last written. */
+    private boolean targetsStale = true, runsStale = true;
+    /** Set in the current step by a spawn of an app that has restarted before (by itself, or started after that). */
     private boolean restarted;
-    /** When a publish put off by a restart is due (nanoTime), or 0. */
+    /** When a run file put off by a restart is due (nanoTime), or 0. */
     private long publishAt;
     private Runnable targetsChanged = () -> { };
     /** Where apps send heartbeats, as they are told it. */
@@ -169,20 +171,24 @@ public final class Engine {
 
     /** Handles one thing, then fires the timers due and answers what can be answered. */
     private void step(Runnable handle) {
+        restarted = false;
         guarded(() -> {
             handle.run();
             fireTimers();
-            if (restarted && waiters.isEmpty()) {
-                // An app restarted by itself, and no one waits for an answer: it gets the CPUs while it starts,
-                // and the bookkeeping follows at the next step, AFTER_RESTART later at most (never put off
-                // further, however many restarts follow). This took 0.4 ms of CPU as the app started.
-                if (publishAt == 0) publishAt = System.nanoTime() + AFTER_RESTART.toNanos();
+            long now = System.nanoTime();
+            if (restarted && waiters.isEmpty() && !finished && !shuttingDown && (publishAt == 0 || now < publishAt)) {
+                // An app restarted by itself, and no one waits for an answer: the run file waits while it starts,
+                // until the next step and AFTER_RESTART at most, however many restarts follow (the write
+                // and the start time it reads took 0.4 ms of CPU as the app started).
+                if (publishAt == 0) publishAt = now + AFTER_RESTART.toNanos();
             } else {
                 // The run file first: a command is answered only once the next daemon could adopt its result.
-                publish();
+                saveRuns();
                 Secrets.prepare(); // the next run's secret, made ahead while no app is starting
             }
-            restarted = false;
+            // The snapshot at once: the monitor and the heartbeat receiver need the new run's pid and secret
+            // (a client library sends its first beat as it starts).
+            publishTargets();
             settleWaiters();
         });
     }
@@ -287,7 +293,7 @@ public final class Engine {
         var runBefore = p.run;
         int restartsBefore = p.restarts;
         var effects = Machine.apply(p, event, System.nanoTime());
-        if (p.state != before || p.pid != pidBefore || p.restarts != restartsBefore) runsChanged = true;
+        if (p.state != before || p.pid != pidBefore || p.restarts != restartsBefore) targetsStale = runsStale = true;
         if (p.state != before) {
             p.recordTransition(System.currentTimeMillis(), before, p.state, p.reason);
             // Settled with no restart pending: a spawn kept ready for its restarts is not needed now.
@@ -312,13 +318,14 @@ public final class Engine {
             apply(p, new Event.SpawnFailed("the daemon was shutting down"));
             return;
         }
-        try {            String secret = Secrets.next();
+        try {
+            String secret = Secrets.next();
             // An app that has restarted once likely will again: its spawn is kept ready, and it gets the CPU first.
             var run = controller.spawn(p.id, p.spec, new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
                     p.restarts > 0);
             p.run = run;
             p.secret = secret;
-            restarted = p.restarts > 0;
+            restarted |= p.restarts > 0;
             apply(p, new Event.Spawned(run.pid(), System.currentTimeMillis()));
         } catch (Launcher.SpawnFailure e) {
             apply(p, new Event.SpawnFailed(e.getMessage()));
@@ -376,32 +383,53 @@ public final class Engine {
         finished = true;
     }
 
-    /** After runs start or end: a new snapshot for the monitor, and the run file for the next daemon. */
-    private void publish() {
-        publishAt = 0;
-        if (!runsChanged) return;
-        runsChanged = false;
+    /** After runs start or end: a new snapshot for the monitor and the heartbeat receiver. */
+    private void publishTargets() {
+        if (!targetsStale) return;
+        targetsStale = false;
         var list = new ArrayList<Target>();
-        var runs = new LinkedHashMap<String, RunFile.Saved>();
         for (var p : procs.values()) {
-            if (p.run == null) continue;
+            if (p.run == null || (p.state != State.RUNNING && p.state != State.STARTING)) continue;
             var s = p.spec;
-            runs.put(s.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret));
-            if (p.state == State.RUNNING || p.state == State.STARTING)
-                list.add(new Target(s.name(), p.id, p.pid, p.state == State.STARTING, s.probe(), s.health(), s.cwd(),
-                        s.heartbeatTimeout(), p.secret, s.logs()));
+            list.add(new Target(s.name(), p.id, p.pid, p.state == State.STARTING, s.probe(), s.health(), s.cwd(),
+                    s.heartbeatTimeout(), p.secret, s.logs()));
         }
         targets = List.copyOf(list);
         targetsChanged.run();
+    }
+
+    /** After runs start or end: the run file, so the next daemon adopts them instead of starting them twice. */
+    private void saveRuns() {
+        publishAt = 0;
+        if (!runsStale) return;
+        var runs = new LinkedHashMap<String, RunFile.Saved>();
+        for (var p : procs.values()) {
+            if (p.run != null)
+                runs.put(p.spec.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret));
+        }
         try {
             runFile.save(runs);
+            runsStale = false;
             warnings.remove(RUN_FILE_WARNING);
         } catch (IOException e) {
-            runsChanged = true; // try again after the next message
+            // Stays stale: tried again after the next message.
             if (!warnings.contains(RUN_FILE_WARNING)) {
                 warnings.add(RUN_FILE_WARNING);
                 LOG.warning(RUN_FILE_WARNING + ": " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Any thread: has the engine write what it has put off (the run file, for a moment after a restart)
+     * and waits for it, at most {@code timeout}. For a SIGTERM, which ends the daemon without a request.
+     */
+    public void flush(Duration timeout) {
+        if (!looping) return;
+        try {
+            submit("ping", Map.of()).get(timeout.toMillis(), TimeUnit.MILLISECONDS); // every step writes what is due
+        } catch (Exception e) {
+            // Ending anyway; the run file is at most AFTER_RESTART behind.
         }
     }
 }

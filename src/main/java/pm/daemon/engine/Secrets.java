@@ -11,8 +11,9 @@ import java.util.HexFormat;
  * Per-run heartbeat secrets: 128 random bits, hex. Read from the kernel's generator, {@code /dev/urandom},
  * which is what {@link SecureRandom} reads on Linux too; going through it first loads the security
  * provider framework and SHA-1, about 60 classes the daemon would keep in metaspace for good. Where the
- * device cannot be read, SecureRandom it is. One is made ahead ({@link #prepare}, after a spawn), because
- * making one took 0.1 ms on the path of a restart. Engine thread only.
+ * device cannot be read, SecureRandom it is. One is made ahead ({@link #prepare}, when the engine writes
+ * the run file, not as an app starts), because making one took 0.1 ms on the path of a restart. Engine
+ * thread only.
  */
 final class Secrets {
     private Secrets() {}

@@ -53,12 +53,20 @@ public final class Monitor {
     public void start() {
         if (!sampleInterval.isZero()) Thread.ofPlatform().name("pm-sampler").daemon().start(() -> guarded(this::sampleLoop));
         Thread.ofPlatform().name("pm-heartbeats").daemon().start(() -> guarded(heartbeats::run));
-        if (anyProbe(targets.get())) startProbes();
     }
 
-    /** Starts the probe loop once: a daemon whose apps have no health check keeps no thread for it. */
+    /**
+     * Starts the probe loop once, on the first snapshot with a health check in it: a daemon whose apps have
+     * none keeps no thread for it. Called on the engine thread, which must not fail here: a thread that
+     * cannot be made (the user's process limit) is logged and tried again at the next snapshot.
+     */
     private synchronized void startProbes() {
-        if (probes == null) probes = Thread.ofPlatform().name("pm-probes").daemon().start(() -> guarded(this::probeLoop));
+        if (probes != null) return;
+        try {
+            probes = Thread.ofPlatform().name("pm-probes").daemon().start(() -> guarded(this::probeLoop));
+        } catch (Throwable t) {
+            LOG.severe("cannot start the health-check thread: " + t + "; trying again at the next change");
+        }
     }
 
     /** Runs a loop again if it ever throws: an observer that dies silently would leave pm blind. */

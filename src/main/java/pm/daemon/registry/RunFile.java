@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * What runs right now: each running app's pid, start time and counters, so the next daemon can adopt
- * the apps instead of starting them twice. Written after every change with a rename, so a daemon killed
- * at any moment leaves a whole file. Not fsynced on purpose: after a power loss the apps are gone too,
- * and skipping the fsync keeps starting 100 apps fast.
+ * the apps instead of starting them twice. Written after every change (after an automatic restart, up to
+ * a few milliseconds later: Engine.AFTER_RESTART) with a rename, so a daemon killed at any moment leaves
+ * a whole file. Not fsynced on purpose: after a power loss the apps are gone too, and skipping the fsync
+ * keeps starting 100 apps fast.
  */
 public final class RunFile {
     private static final int FORMAT = 1;

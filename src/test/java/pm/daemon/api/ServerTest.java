@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ServerTest {
     @Test
-    @Timeout(10) // without the cut-off, the read below would wait for ever
+    @Timeout(5) // without the cut-off, the read below would wait for ever (or 10 s, the deadline in use)
     void aClientThatSendsNothingIsCutOffAtTheDeadline(@TempDir Path dir) throws Exception {
         var timer = new ScheduledThreadPoolExecutor(1);
         Path socket = dir.resolve("pm.sock");
