@@ -159,6 +159,17 @@ class MonitorIT {
     }
 
     @Test
+    void aBeatSentTheMomentARestartedAppStartsIsAccepted() {
+        // Each run beats at once with its new secret: the engine must know that secret before the app can
+        // send it, even while it puts its run file off after the restart (Engine.AFTER_RESTART).
+        pm.ok("register", pm.fixture("beat-then-exit.sh").toString(), "--name", "beat", "--restart-delay", "0",
+                "--heartbeat-timeout", "30s");
+        pm.ok("start", "beat");
+        await("three restarts", seconds(15), () -> ((Number) pm.status("beat").get("restarts")).longValue() >= 3);
+        assertThat(pm.ok("describe", "beat")).contains("heartbeat   last").doesNotContain("rejected");
+    }
+
+    @Test
     void aHeartbeatWithTheWrongSecretIsIgnoredAndCounted() throws IOException {
         register("quiet", "sleeper.sh");
         pm.ok("start", "quiet");

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,19 @@ final class HeartbeatReceiver {
     private final Consumer<Observation> sink;
     /** Last beat per run (name and pid), and whether its silence has been reported. Receiver thread only. */
     private final Map<String, long[]> lastBeat = new HashMap<>();
+    /**
+     * Beats that matched no run, held a moment before they count as rejected: an app can beat before the
+     * engine has published its run (a bash client beats within a millisecond of its spawn, and the engine
+     * gives the new app the CPU first). Receiver thread only.
+     */
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+
+    private record Held(String text, long atMillis) {}
+
+    /** How long an unmatched beat is held, and how often it is looked at again meanwhile. */
+    static final long HOLD_MILLIS = 200, RETRY_MILLIS = 5;
+    /** At most this many are held; more (a flood of forged beats, say) are rejected at once. */
+    static final int MAX_HELD = 64;
 
     HeartbeatReceiver(int port, Supplier<List<Target>> targets, Consumer<Observation> sink) throws IOException {
         this.socket = bind(port);
@@ -64,37 +78,60 @@ final class HeartbeatReceiver {
         while (!socket.isClosed()) {
             try {
                 long wait = checkSilences();
+                if (!held.isEmpty()) wait = wait == 0 ? RETRY_MILLIS : Math.min(wait, RETRY_MILLIS);
                 socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, wait));
                 packet.setLength(buf.length);
                 socket.receive(packet);
                 accept(new String(buf, 0, packet.getLength(), StandardCharsets.US_ASCII).strip());
             } catch (SocketTimeoutException quiet) {
-                // time to check for silences
+                // time to check for silences, or the held beats
             } catch (IOException e) {
                 if (socket.isClosed()) return;
             }
+            if (!held.isEmpty()) retryHeld(System.nanoTime() / 1_000_000);
         }
     }
 
+    /** One datagram: reported seen if it matches a run, malformed at once, otherwise held a moment. */
     void accept(String text) {
         String[] parts = text.split(" ");
         if (parts.length != 3 || !parts[0].equals(MAGIC)) {
             sink.accept(new Observation.HeartbeatRejected("", "malformed heartbeat"));
             return;
         }
+        var rejected = match(parts);
+        if (rejected == null) return;
+        if (held.size() < MAX_HELD) held.add(new Held(text, System.nanoTime() / 1_000_000));
+        else sink.accept(rejected);
+    }
+
+    /** Matches the held beats against the snapshot again; those held long enough are rejected. */
+    private void retryHeld(long nowMillis) {
+        for (var it = held.iterator(); it.hasNext(); ) {
+            var h = it.next();
+            var rejected = match(h.text().split(" "));
+            if (rejected == null) {
+                it.remove();
+            } else if (nowMillis - h.atMillis() >= HOLD_MILLIS) {
+                it.remove();
+                sink.accept(rejected);
+            }
+        }
+    }
+
+    /** Reports a well-formed beat seen and returns null if it matches a run; otherwise returns why not. */
+    private Observation.HeartbeatRejected match(String[] parts) {
         for (Target t : targets.get()) {
             if (!Integer.toString(t.id()).equals(parts[1])) continue;
             byte[] expected = t.secret().getBytes(StandardCharsets.US_ASCII);
-            if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII))) {
-                sink.accept(new Observation.HeartbeatRejected(t.name(), "wrong secret"));
-                return;
-            }
+            if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII)))
+                return new Observation.HeartbeatRejected(t.name(), "wrong secret");
             // Silence is measured on the monotonic clock: a suspend or a clock step must not look like one.
             lastBeat.put(key(t), new long[]{System.nanoTime() / 1_000_000, 0});
             sink.accept(new Observation.HeartbeatSeen(t.name(), t.pid(), System.currentTimeMillis()));
-            return;
+            return null;
         }
-        sink.accept(new Observation.HeartbeatRejected("", "no running process with id " + parts[1]));
+        return new Observation.HeartbeatRejected("", "no running process with id " + parts[1]);
     }
 
     /** Reports silences that are due; returns the milliseconds until the next one could be (0: none pending). */
