@@ -20,18 +20,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
 /**
  * The daemon's entry point: claims its home (one daemon per {@code PM_HOME}, by a file lock), binds the
  * control socket and runs the engine on the main thread until a shutdown.
  */
 public final class Daemon {
-    private static final Logger LOG = Logger.getLogger("pm.daemon");
-
     private Daemon() {}
 
     public static void main(String[] args) throws Exception {
@@ -60,14 +55,14 @@ public final class Daemon {
         HeartbeatPort.remember(home, monitor.heartbeatPort());
         engine.watchedBy(monitor::targetsChanged, monitor.heartbeatPort());
         monitor.start();
-        // One thread for the periodic chores and the request deadlines: each thread the daemon keeps costs
-        // memory at rest (docs/performance.md).
-        var timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("pm-timer").daemon().unstarted(r));
-        timer.setRemoveOnCancelPolicy(true);
-        every(timer, interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2)), new LogKeeper(home, engine::targets)::check);
-        every(timer, Footprint.PERIOD, new Footprint()::check);
         var replied = new CountDownLatch(1);
-        var server = Server.bind(home.socket(), engine, timer, replied::countDown);
+        var server = Server.bind(home.socket(), engine, replied::countDown);
+        // One thread for the periodic chores: each thread the daemon keeps costs memory at rest.
+        new Chores()
+                .every(interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2)), new LogKeeper(home, engine::targets)::check)
+                .every(Footprint.PERIOD, new Footprint()::check)
+                .every(Duration.ofSeconds(2), server::cutOffSilent)
+                .start();
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
         // SIGTERM or Ctrl-C ends the daemon alone, as pm daemon stop does: the apps keep running and the run
         // file, written after every change (after a restart, within a few ms), lets the next daemon adopt them.
@@ -82,21 +77,6 @@ public final class Daemon {
         cleanup(home, server);
         lock.release();
         System.exit(0);
-    }
-
-    /**
-     * Runs a chore every period on the timer. One that throws is logged and runs again next time, where
-     * the executor would otherwise drop it for good and leave, say, logs growing without rotation.
-     */
-    private static void every(ScheduledExecutorService timer, Duration period, Runnable chore) {
-        long millis = Math.max(1, period.toMillis());
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                chore.run();
-            } catch (Throwable t) {
-                LOG.severe("pm-timer: " + t + "; runs again in " + millis + " ms");
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /**

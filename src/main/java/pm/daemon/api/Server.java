@@ -22,16 +22,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
  * The control socket: one request line in, one reply line out, per connection. Each connection gets
  * a thread of its own, which ends with it, so a slow client never blocks the engine; at most
- * {@link #MAX_CONNECTIONS} at once, and one that sends nothing is cut off after the deadline (by the
- * daemon's timer thread, which also checks the logs: a long log rotation delays the cut-off). Platform
+ * {@link #MAX_CONNECTIONS} at once, and one that sends nothing is cut off after the deadline (checked
+ * by the daemon's timer thread, {@link #cutOffSilent}, every few seconds). Platform
  * threads, not virtual ones: a command lives a few milliseconds, and virtual threads kept their
  * scheduler's four threads and classes for good (0.4-0.8 MiB of a daemon at rest, docs/performance.md;
  * health probes still run on virtual threads, so a daemon with health checks pays that anyway).
@@ -49,35 +48,37 @@ public final class Server {
     private final ServerSocketChannel channel;
     private final Runnable onShutdown;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
-    /** Cuts off clients that send nothing: the daemon's timer, shared with its periodic chores. */
-    private final ScheduledExecutorService timer;
     private final Duration deadline;
+    /** Clients still to send their request line, with the nanoTime by which they must. */
+    private final Map<SocketChannel, Long> awaited = new ConcurrentHashMap<>();
 
-    private Server(Engine engine, ServerSocketChannel channel, ScheduledExecutorService timer, Duration deadline,
-                   Runnable onShutdown) {
+    private Server(Engine engine, ServerSocketChannel channel, Duration deadline, Runnable onShutdown) {
         this.engine = engine;
         this.channel = channel;
-        this.timer = timer;
         this.deadline = deadline;
         this.onShutdown = onShutdown;
     }
 
-    /**
-     * Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600.
-     * {@code timer} should remove cancelled tasks: nearly every deadline is cancelled.
-     */
-    public static Server bind(Path socket, Engine engine, ScheduledExecutorService timer, Runnable onShutdown)
-            throws IOException {
-        return bind(socket, engine, timer, REQUEST_DEADLINE, onShutdown);
+    /** Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600. */
+    public static Server bind(Path socket, Engine engine, Runnable onShutdown) throws IOException {
+        return bind(socket, engine, REQUEST_DEADLINE, onShutdown);
     }
 
-    static Server bind(Path socket, Engine engine, ScheduledExecutorService timer, Duration deadline,
-                       Runnable onShutdown) throws IOException {
+    static Server bind(Path socket, Engine engine, Duration deadline, Runnable onShutdown) throws IOException {
         Files.deleteIfExists(socket);
         var ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         ch.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        return new Server(engine, ch, timer, deadline, onShutdown);
+        return new Server(engine, ch, deadline, onShutdown);
+    }
+
+    /** Closes the connections whose request line is overdue. Any thread; the daemon's timer calls it. */
+    public void cutOffSilent() {
+        if (awaited.isEmpty()) return;
+        long now = System.nanoTime();
+        awaited.forEach((client, by) -> {
+            if (now - by >= 0 && awaited.remove(client, by)) close(client);
+        });
     }
 
     /** Accepts connections until the channel is closed. */
@@ -143,12 +144,12 @@ public final class Server {
             String reply;
             try {
                 // A client that connects and never sends is cut off after the deadline.
-                var cutOff = timer.schedule(() -> close(client), deadline.toMillis(), TimeUnit.MILLISECONDS);
+                awaited.put(client, System.nanoTime() + deadline.toNanos());
                 String line;
                 try {
                     line = readLine(Channels.newInputStream(client));
                 } finally {
-                    cutOff.cancel(false);
+                    awaited.remove(client);
                 }
                 var request = Json.parseObject(line);
                 if (!(request.get("v") instanceof Long v) || v != Protocol.VERSION)

@@ -175,12 +175,11 @@ public final class Engine {
         guarded(() -> {
             handle.run();
             fireTimers();
-            long now = System.nanoTime();
-            if (restarted && waiters.isEmpty() && !finished && !shuttingDown && (publishAt == 0 || now < publishAt)) {
+            if (restarted && waiters.isEmpty() && !finished && !shuttingDown && (publishAt == 0 || System.nanoTime() < publishAt)) {
                 // An app restarted by itself, and no one waits for an answer: the run file waits while it starts,
                 // until the next step and AFTER_RESTART at most, however many restarts follow (the write
                 // and the start time it reads took 0.4 ms of CPU as the app started).
-                if (publishAt == 0) publishAt = now + AFTER_RESTART.toNanos();
+                if (publishAt == 0) publishAt = System.nanoTime() + AFTER_RESTART.toNanos();
             } else {
                 // The run file first: a command is answered only once the next daemon could adopt its result.
                 saveRuns();
