@@ -37,7 +37,7 @@ final class HeartbeatReceiver {
      */
     private final ArrayDeque<Held> held = new ArrayDeque<>();
 
-    private record Held(String text, long atMillis) {}
+    private record Held(String[] parts, long atMillis) {}
 
     /** How long an unmatched beat is held, and how often it is looked at again meanwhile. */
     static final long HOLD_MILLIS = 200, RETRY_MILLIS = 5;
@@ -101,7 +101,7 @@ final class HeartbeatReceiver {
         }
         var rejected = match(parts);
         if (rejected == null) return;
-        if (held.size() < MAX_HELD) held.add(new Held(text, System.nanoTime() / 1_000_000));
+        if (held.size() < MAX_HELD) held.add(new Held(parts, System.nanoTime() / 1_000_000));
         else sink.accept(rejected);
     }
 
@@ -109,7 +109,7 @@ final class HeartbeatReceiver {
     private void retryHeld(long nowMillis) {
         for (var it = held.iterator(); it.hasNext(); ) {
             var h = it.next();
-            var rejected = match(h.text().split(" "));
+            var rejected = match(h.parts());
             if (rejected == null) {
                 it.remove();
             } else if (nowMillis - h.atMillis() >= HOLD_MILLIS) {
