@@ -12,7 +12,6 @@ import pm.daemon.monitor.Target;
 import pm.daemon.registry.Registry;
 import pm.daemon.registry.RunFile;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,8 +37,6 @@ public final class Engine {
      * it would in the ~1 ms a write takes; SIGTERM writes it first ({@link #flush}).
      */
     static final Duration AFTER_RESTART = Duration.ofMillis(5);
-    private static final String RUN_FILE_WARNING =
-            "cannot write runs.json (is the disk full?): a daemon restart now could start running apps twice";
 
     private sealed interface Message {}
 
@@ -68,15 +65,12 @@ public final class Engine {
     /** Heartbeats refused since the daemon started: wrong secret, unknown id, malformed. */
     long rejectedHeartbeats;
     private long lastRejectionLog;
-    /** What the monitor watches: rebuilt on the engine thread when a run starts or ends, read by the monitor. */
-    private volatile List<Target> targets = List.of();
-    /** Runs started or ended since the snapshot, and since the run file, were last written. */
-    private boolean targetsStale = true, runsStale = true;
+    /** The snapshot the monitor watches and the run file, rewritten when a run starts or ends. */
+    private final Published published;
     /** Set in the current step by a spawn of an app that has restarted before (by itself, or started after that). */
     private boolean restarted;
     /** When a run file put off by a restart is due (nanoTime), or 0. */
     private long publishAt;
-    private Runnable targetsChanged = () -> { };
     /** Where apps send heartbeats, as they are told it. */
     private String heartbeatAddress = "127.0.0.1:0";
 
@@ -84,6 +78,7 @@ public final class Engine {
         this.home = home;
         this.registry = registry;
         this.runFile = runFile;
+        this.published = new Published(runFile);
         this.controller = controller;
     }
 
@@ -114,13 +109,13 @@ public final class Engine {
 
     /** Connects the monitor: it is told when the snapshot changes, and apps are told where to send heartbeats. */
     public void watchedBy(Runnable targetsChanged, int heartbeatPort) {
-        this.targetsChanged = targetsChanged;
+        published.watchedBy(targetsChanged);
         this.heartbeatAddress = "127.0.0.1:" + heartbeatPort;
     }
 
     /** The running processes, for the monitor; an immutable snapshot. */
     public List<Target> targets() {
-        return targets;
+        return published.targets();
     }
 
     /** Posts what the monitor saw; the engine decides what it means. Any thread. */
@@ -182,12 +177,13 @@ public final class Engine {
                 if (publishAt == 0) publishAt = System.nanoTime() + AFTER_RESTART.toNanos();
             } else {
                 // The run file first: a command is answered only once the next daemon could adopt its result.
-                saveRuns();
+                publishAt = 0;
+                published.saveRuns(procs.values(), warnings);
                 Secrets.prepare(); // the next run's secret, made ahead while no app is starting
             }
             // The snapshot at once: the monitor and the heartbeat receiver need the new run's pid and secret
             // (a client library sends its first beat as it starts).
-            publishTargets();
+            published.publishTargets(procs.values());
             settleWaiters();
         });
     }
@@ -292,7 +288,7 @@ public final class Engine {
         var runBefore = p.run;
         int restartsBefore = p.restarts;
         var effects = Machine.apply(p, event, System.nanoTime());
-        if (p.state != before || p.pid != pidBefore || p.restarts != restartsBefore) targetsStale = runsStale = true;
+        if (p.state != before || p.pid != pidBefore || p.restarts != restartsBefore) published.runsChanged();
         if (p.state != before) {
             p.recordTransition(System.currentTimeMillis(), before, p.state, p.reason);
             // Settled with no restart pending: a spawn kept ready for its restarts is not needed now.
@@ -380,43 +376,6 @@ public final class Engine {
     /** Ends the loop after this iteration. */
     void finish() {
         finished = true;
-    }
-
-    /** After runs start or end: a new snapshot for the monitor and the heartbeat receiver. */
-    private void publishTargets() {
-        if (!targetsStale) return;
-        targetsStale = false;
-        var list = new ArrayList<Target>();
-        for (var p : procs.values()) {
-            if (p.run == null || (p.state != State.RUNNING && p.state != State.STARTING)) continue;
-            var s = p.spec;
-            list.add(new Target(s.name(), p.id, p.pid, p.state == State.STARTING, s.probe(), s.health(), s.cwd(),
-                    s.heartbeatTimeout(), p.secret, s.logs()));
-        }
-        targets = List.copyOf(list);
-        targetsChanged.run();
-    }
-
-    /** After runs start or end: the run file, so the next daemon adopts them instead of starting them twice. */
-    private void saveRuns() {
-        publishAt = 0;
-        if (!runsStale) return;
-        var runs = new LinkedHashMap<String, RunFile.Saved>();
-        for (var p : procs.values()) {
-            if (p.run != null)
-                runs.put(p.spec.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret));
-        }
-        try {
-            runFile.save(runs);
-            runsStale = false;
-            warnings.remove(RUN_FILE_WARNING);
-        } catch (IOException e) {
-            // Stays stale: tried again after the next message.
-            if (!warnings.contains(RUN_FILE_WARNING)) {
-                warnings.add(RUN_FILE_WARNING);
-                LOG.warning(RUN_FILE_WARNING + ": " + e.getMessage());
-            }
-        }
     }
 
     /**

@@ -1,0 +1,83 @@
+package pm.daemon.engine;
+
+import pm.daemon.monitor.Target;
+import pm.daemon.registry.RunFile;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * What the engine makes known after runs start or end: the snapshot the monitor and the heartbeat
+ * receiver read, and the run file the next daemon adopts from. Written on the engine thread only; the
+ * snapshot is read from any.
+ */
+final class Published {
+    private static final Logger LOG = Logger.getLogger("pm.engine");
+    static final String RUN_FILE_WARNING =
+            "cannot write runs.json (is the disk full?): a daemon restart now could start running apps twice";
+
+    private final RunFile runFile;
+    private volatile List<Target> targets = List.of();
+    private Runnable targetsChanged = () -> { };
+    /** Runs started or ended since the snapshot, and since the run file, were last written. */
+    private boolean targetsStale = true, runsStale = true;
+
+    Published(RunFile runFile) {
+        this.runFile = runFile;
+    }
+
+    /** Who is told when the snapshot changes. */
+    void watchedBy(Runnable targetsChanged) {
+        this.targetsChanged = targetsChanged;
+    }
+
+    /** The running processes, an immutable snapshot. Any thread. */
+    List<Target> targets() {
+        return targets;
+    }
+
+    /** A run started or ended: both are out of date. */
+    void runsChanged() {
+        targetsStale = runsStale = true;
+    }
+
+    /** A new snapshot of the running processes, if runs changed since the last. */
+    void publishTargets(Collection<Proc> procs) {
+        if (!targetsStale) return;
+        targetsStale = false;
+        var list = new ArrayList<Target>();
+        for (var p : procs) {
+            if (p.run == null || (p.state != State.RUNNING && p.state != State.STARTING)) continue;
+            var s = p.spec;
+            list.add(new Target(s.name(), p.id, p.pid, p.state == State.STARTING, s.probe(), s.health(), s.cwd(),
+                    s.heartbeatTimeout(), p.secret, s.logs()));
+        }
+        targets = List.copyOf(list);
+        targetsChanged.run();
+    }
+
+    /** The run file, if runs changed since it was last written; a failure is kept in {@code warnings}. */
+    void saveRuns(Collection<Proc> procs, List<String> warnings) {
+        if (!runsStale) return;
+        var runs = new LinkedHashMap<String, RunFile.Saved>();
+        for (var p : procs) {
+            if (p.run != null)
+                runs.put(p.spec.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret));
+        }
+        try {
+            runFile.save(runs);
+            runsStale = false;
+            warnings.remove(RUN_FILE_WARNING);
+        } catch (IOException e) {
+            // Stays stale: tried again after the next message.
+            if (!warnings.contains(RUN_FILE_WARNING)) {
+                warnings.add(RUN_FILE_WARNING);
+                LOG.warning(RUN_FILE_WARNING + ": " + e.getMessage());
+            }
+        }
+    }
+}
