@@ -35,8 +35,10 @@ final class Describe {
                     + ", up " + Units.formatAge(Duration.ofMillis(((Number) proc.get("uptime_ms")).longValue())) + ")";
         }
         line("state", state);
+        boolean cgroup = "cgroup".equals(proc.get("tracking"));
         if (proc.get("pids") instanceof List<?> pids && pids.size() > 1)
-            line("pids", String.join(" ", pids.stream().map(String::valueOf).toList()) + " (its process group)");
+            line("pids", String.join(" ", pids.stream().map(String::valueOf).toList()) + (cgroup ? " (its cgroup)" : " (its process group)"));
+        if (proc.get("tracking") != null) line("tracking", cgroup ? "cgroup " + proc.get("cgroup") : "process group");
         line("desired", proc.get("desired"));
         line("restarts", proc.get("restarts"));
         if (!"".equals(proc.get("reason"))) line("reason", proc.get("reason"));

@@ -12,7 +12,9 @@ import java.util.OptionalInt;
 
 /**
  * Starts, adopts, signals and watches apps (DESIGN.md principle 4); it never edits an app or its files.
- * Every app is a process group led by its own pid, so signals go to the whole group.
+ * Every app is a process group led by its own pid, so signals go to the whole group; where the system
+ * allows, each run is also in a cgroup of its own ({@link Cgroups}), which holds every process it
+ * started, also those that left the group, and those get the signals too.
  */
 public final class Controller {
     /**
@@ -26,14 +28,17 @@ public final class Controller {
         private long startTime;
         private final int pidfd;
         private final boolean child;
+        /** Its cgroup, or null when it is tracked by process group. */
+        private final Cgroup cgroup;
         private boolean closed;
 
-        Run(String name, long pid, long startTime, int pidfd, boolean child) {
+        Run(String name, long pid, long startTime, int pidfd, boolean child, Cgroup cgroup) {
             this.name = name;
             this.pid = pid;
             this.startTime = startTime;
             this.pidfd = pidfd;
             this.child = child;
+            this.cgroup = cgroup;
         }
 
         public String name() {
@@ -56,6 +61,21 @@ public final class Controller {
 
         int pidfd() {
             return pidfd;
+        }
+
+        /** How its processes are found: {@code cgroup} or {@code process-group} (status and describe say it). */
+        public String tracking() {
+            return cgroup == null ? "process-group" : "cgroup";
+        }
+
+        /** Its cgroup's folder, or "" when it is tracked by process group. */
+        public String cgroup() {
+            return cgroup == null ? "" : cgroup.dir().toString();
+        }
+
+        /** Its live processes, read now: its cgroup's, or its process group's (one pass over /proc). */
+        public List<Long> members() {
+            return cgroup != null ? cgroup.members() : ProcFs.groupMembers(pid);
         }
 
         boolean child() {
@@ -81,12 +101,19 @@ public final class Controller {
     public record Exit(Run run, OptionalInt status) {}
 
     private final Launcher launcher;
+    private final Cgroups cgroups;
     private final ExitWatcher exits = new ExitWatcher();
     /** Where the engine thread's calls leave errno, reused: an arena per call showed on a restart's path. */
     private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
 
+    /** Apps tracked by process group alone. */
     public Controller(Launcher launcher) {
+        this(launcher, Cgroups.off());
+    }
+
+    public Controller(Launcher launcher, Cgroups cgroups) {
         this.launcher = launcher;
+        this.cgroups = cgroups;
     }
 
     /**
@@ -96,11 +123,19 @@ public final class Controller {
      * 0.9-1.4 ms while the other CPU sat idle (perf sched, docs/performance.md on the crash gap).
      */
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
-        long pid = launcher.spawn(id, spec, heartbeat, again);
+        var cgroup = cgroups.make(spec.name());
+        long pid;
+        try {
+            pid = launcher.spawn(id, spec, heartbeat, again, cgroup == null || !Posix.canSpawnIntoCgroup() ? "" : cgroup.dir().toString());
+        } catch (Launcher.SpawnFailure | RuntimeException e) {
+            cgroups.discard(cgroup);
+            throw e;
+        }
         if (again) Posix.yieldCpu();
         int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
-        var run = new Run(spec.name(), pid, -1, pidfd, true);
+        // After the exec, so this may wait (see Cgroups) while the app starts, not before.
+        var run = new Run(spec.name(), pid, -1, pidfd, true, cgroups.enter(cgroup, pid));
         exits.watch(run);
         return run;
     }
@@ -112,18 +147,22 @@ public final class Controller {
 
     /**
      * Takes over an app an earlier daemon started, if the pid still belongs to it (same start time, not a
-     * zombie). Its exit is noticed through a pidfd, but its status cannot be known: only a parent reaps.
+     * zombie), with the cgroup it recorded ("" for none) if that still holds it. Its exit is noticed through
+     * a pidfd, but its status cannot be known: only a parent reaps. A run that is gone has what it left in
+     * its cgroup killed, as a run that ends by itself has.
      */
-    public Optional<Run> adopt(String name, long pid, long startTime) {
-        if (!ProcFs.isSameLiveProcess(pid, startTime)) return Optional.empty();
-        int pidfd = Posix.pidfdOpen(pid);
-        if (pidfd < 0) return Optional.empty();
+    public Optional<Run> adopt(String name, long pid, long startTime, String cgroup) {
+        int pidfd = ProcFs.isSameLiveProcess(pid, startTime) ? Posix.pidfdOpen(pid) : -1;
         // Checked again with the pidfd open: it now pins the process it refers to.
-        if (!ProcFs.isSameLiveProcess(pid, startTime)) {
+        if (pidfd >= 0 && !ProcFs.isSameLiveProcess(pid, startTime)) {
             Posix.close(pidfd);
+            pidfd = -1;
+        }
+        if (pidfd < 0) {
+            cgroups.abandoned(cgroup);
             return Optional.empty();
         }
-        var run = new Run(name, pid, startTime, pidfd, false);
+        var run = new Run(name, pid, startTime, pidfd, false, cgroups.adopt(cgroup, pid));
         exits.watch(run);
         return Optional.of(run);
     }
@@ -133,7 +172,10 @@ public final class Controller {
      * ended, reaped. For the engine thread only: it sleeps here instead of on a queue.
      */
     public List<Exit> awaitExits(long timeoutNanos) {
-        return exits.await(timeoutNanos);
+        // Ended runs' cgroups are removed once empty; an idle daemon has none and is not woken for them.
+        var ended = exits.await(Math.min(timeoutNanos, cgroups.tidy(System.nanoTime())));
+        for (var x : ended) if (x.run().cgroup != null) cgroups.ended(x.run().cgroup);
+        return ended;
     }
 
     /** Any thread: the engine thread's current or next {@link #awaitExits} returns at once. */
@@ -141,14 +183,21 @@ public final class Controller {
         exits.wake();
     }
 
-    /** Signals the group; right after a spawn, before the group exists, the leader alone. */
+    /**
+     * Signals the group (right after a spawn, before the group exists, the leader alone), and the rest of
+     * the run's cgroup, if it has one.
+     */
     public void signal(Run run, int signal) {
         if (Libc.kill(-run.pid(), signal, callState) == Libc.ESRCH) run.signalLeader(signal);
+        if (run.cgroup != null) cgroups.signal(run.cgroup, run.pid(), signal);
     }
 
-    /** Whether any process of the run's group still runs (zombies do not count). */
-    public boolean groupAlive(long pgid) {
+    /** Whether any process of the run is still running (zombies do not count): in its cgroup, or else its group. */
+    public boolean groupAlive(Run run) {
+        if (run == null) return false;
+        if (run.cgroup != null) return cgroups.populated(run.cgroup);
+        long pgid = run.pid();
         // kill(-pgid, 0) answers the common case, an empty group, without reading /proc.
-        return pgid > 0 && Libc.kill(-pgid, 0, callState) != Libc.ESRCH && ProcFs.groupHasLiveMember(pgid);
+        return Libc.kill(-pgid, 0, callState) != Libc.ESRCH && ProcFs.groupHasLiveMember(pgid);
     }
 }

@@ -65,9 +65,10 @@ public final class Launcher {
      * Starts the app in its own session and process group; returns its pid, which is also its group id.
      * With {@code keepReady}, the spawn's native set-up (file actions, argv, environment) is kept for the
      * app's next start, which then only writes its new secret and calls {@code posix_spawn}: on a crashed
-     * app's restart that set-up was most of the daemon's work, about 0.4 ms run cold. Engine thread only.
+     * app's restart that set-up was most of the daemon's work, about 0.4 ms run cold. With a {@code cgroup}
+     * folder the app is born in that cgroup where glibc can (Cgroups). Engine thread only.
      */
-    public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, boolean keepReady) throws SpawnFailure {
+    public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, boolean keepReady, String cgroup) throws SpawnFailure {
         if (heartbeat.secret().length() != SECRET_LENGTH) throw new IllegalArgumentException("a secret has 32 characters");
         // An interpreter given a script it cannot read would start and fail at once; say why instead.
         if (!new File(spec.script()).canRead()) throw new SpawnFailure("cannot read " + spec.script());
@@ -85,7 +86,7 @@ public final class Launcher {
                 ready.prepared().overwriteEnv(ready.secretEntry(), SECRET_VARIABLE.length() + 1,
                         heartbeat.secret().getBytes(StandardCharsets.US_ASCII));
             }
-            long pid = ready.prepared().run();
+            long pid = ready.prepared().run(cgroup);
             keep = keepReady;
             return pid;
         } catch (Posix.Failure e) {

@@ -96,7 +96,7 @@ public final class Engine {
             nextId = Math.max(nextId, e.id() + 1);
             var run = saved.get(e.spec().name());
             if (run == null) continue;
-            var adopted = controller.adopt(e.spec().name(), run.pid(), run.startTime());
+            var adopted = controller.adopt(e.spec().name(), run.pid(), run.startTime(), run.cgroup());
             if (adopted.isPresent()) {
                 p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), System.nanoTime());
             } else {
@@ -204,7 +204,7 @@ public final class Engine {
 
     private void exited(Controller.Exit x) {
         long pid = x.run().pid();
-        on(x.run().name(), new Event.Exited(pid, x.status(), controller.groupAlive(pid)));
+        on(x.run().name(), new Event.Exited(pid, x.status(), controller.groupAlive(x.run())));
     }
 
     /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
@@ -354,7 +354,7 @@ public final class Engine {
     private void fireTimers() {
         long now = System.nanoTime();
         for (var p : List.copyOf(procs.values())) {
-            if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(controller.groupAlive(p.pid)));
+            if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(controller.groupAlive(p.run)));
         }
     }
 

@@ -28,6 +28,7 @@ final class Views {
         m.put("cpu_percent", sampled ? Math.round(p.cpuPercent * 10) / 10.0 : null);
         m.put("memory_bytes", sampled ? p.rssBytes : null);
         m.put("processes", sampled ? p.groupSize : null);
+        m.put("tracking", up && p.run != null ? p.run.tracking() : null);
         m.put("health", p.health.wireName());
         m.put("health_detail", p.probeDetail.isEmpty() ? null : p.probeDetail);
         m.put("port", spec.port() == 0 ? null : spec.port());
@@ -51,7 +52,8 @@ final class Views {
     static Map<String, Object> describe(Proc p, Home home, long nowMillis) {
         var m = status(p, home, nowMillis);
         // One /proc pass, on demand: describe is rare and wants the whole tree.
-        m.put("pids", p.pid == 0 ? java.util.List.of() : pm.daemon.procfs.ProcFs.groupMembers(p.pid));
+        m.put("pids", p.pid == 0 || p.run == null ? java.util.List.of() : p.run.members());
+        m.put("cgroup", p.pid == 0 || p.run == null || p.run.cgroup().isEmpty() ? null : p.run.cgroup());
         m.put("spec", p.spec.toJson());
         var history = new ArrayList<Object>();
         for (var t : p.history) {

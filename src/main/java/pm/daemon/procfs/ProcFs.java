@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
-/** One-off reads of {@code /proc}: a process's stat line, and whether a process group has a live member. */
+/**
+ * One-off reads of {@code /proc}: a process's stat line, and whether a process group has a live member;
+ * and the members of a cgroup.
+ */
 public final class ProcFs {
     private ProcFs() {}
 
@@ -56,6 +59,31 @@ public final class ProcFs {
         } catch (IOException e) {
             // report what was found
         }
+        return out;
+    }
+
+    /**
+     * The pids in a cgroup's {@code cgroup.procs} (its live processes: the kernel leaves zombies out), in
+     * the kernel's order; empty when the cgroup is gone or cannot be read.
+     */
+    public static java.util.List<Long> cgroupMembers(Path cgroup) {
+        var out = new java.util.ArrayList<Long>();
+        byte[] text;
+        try {
+            text = Files.readAllBytes(cgroup.resolve("cgroup.procs"));
+        } catch (IOException gone) {
+            return out;
+        }
+        long pid = 0;
+        for (byte b : text) {
+            if (b >= '0' && b <= '9') {
+                pid = pid * 10 + (b - '0');
+            } else if (pid != 0) {
+                out.add(pid);
+                pid = 0;
+            }
+        }
+        if (pid != 0) out.add(pid);
         return out;
     }
 

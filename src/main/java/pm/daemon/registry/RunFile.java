@@ -19,8 +19,8 @@ import java.util.Map;
 public final class RunFile {
     private static final int FORMAT = 1;
 
-    /** One running app as the next daemon needs to know it. */
-    public record Saved(long pid, long startTime, long startedAtMillis, int restarts, String secret) {}
+    /** One running app as the next daemon needs to know it; {@code cgroup} is its cgroup's folder, or "". */
+    public record Saved(long pid, long startTime, long startedAtMillis, int restarts, String secret, String cgroup) {}
 
     private final Path file;
 
@@ -37,7 +37,8 @@ public final class RunFile {
             for (var e : runs.entrySet()) {
                 if (!(e.getValue() instanceof Map<?, ?> r)) continue;
                 out.put(String.valueOf(e.getKey()), new Saved(num(r, "pid"), num(r, "start_time"),
-                        num(r, "started_at_ms"), (int) num(r, "restarts"), String.valueOf(r.get("secret"))));
+                        num(r, "started_at_ms"), (int) num(r, "restarts"), String.valueOf(r.get("secret")),
+                        r.get("cgroup") instanceof String cgroup ? cgroup : ""));
             }
         } catch (NoSuchFileException e) {
             return out;
@@ -56,6 +57,7 @@ public final class RunFile {
             r.put("started_at_ms", e.getValue().startedAtMillis());
             r.put("restarts", e.getValue().restarts());
             r.put("secret", e.getValue().secret());
+            r.put("cgroup", e.getValue().cgroup());
             m.put(e.getKey(), r);
         }
         var root = new LinkedHashMap<String, Object>();

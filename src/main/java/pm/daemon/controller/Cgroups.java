@@ -1,0 +1,340 @@
+package pm.daemon.controller;
+
+import pm.core.Home;
+import pm.core.Signals;
+import pm.daemon.procfs.ProcFs;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Puts each run of an app in a cgroup of its own where the system allows it: a cgroup v2 hierarchy (also
+ * the unified one of a hybrid mount) and pm running as root or in a delegated subtree. There every
+ * descendant of an app is tracked, even one that left its session ({@code setsid}, a daemonizing double
+ * fork), so a stop reaches it. Elsewhere, or with {@code PM_CGROUPS=off}, apps are tracked by process
+ * group alone, and daemon.log says so once.
+ *
+ * <p>The layout, under the daemon's own cgroup: {@code pm-HASH/} for this PM_HOME (a hash of its real
+ * path, so two homes never share one), holding one cgroup per run, {@code NAME:N}, and
+ * {@code daemon-PID}, where the daemon itself lives while it runs.
+ *
+ * <p>Why the daemon moves into a cgroup of its own: before glibc 2.39 ({@code posix_spawnattr_setcgroup_np},
+ * which spawns with clone3 and CLONE_INTO_CGROUP) a child cannot be born in its cgroup, so it is moved in
+ * right after {@code posix_spawn} returns, when it has already exec'd. Unless another move came just
+ * before, the kernel makes that move wait for an RCU grace period (10 to 15 ms here), and what the app
+ * forks meanwhile is born in the daemon's cgroup: in one of pm's own, nothing gets lost there, and it is
+ * swept into the app's cgroup right after the move. Where glibc can, the child is born in its cgroup.
+ *
+ * <p>The engine thread's, except {@link #leave} (at the daemon's exit, from any thread).
+ */
+public final class Cgroups {
+    private static final Logger LOG = Logger.getLogger("pm.cgroups");
+    private static final long TIDY_FIRST = 20_000_000L, TIDY_MOST = 5_000_000_000L;
+
+    /** The cgroup2 mount, the daemon's own cgroup in it, and this home's subtree; null when tracking by process group. */
+    private final Path mount, base, root;
+    /** The daemon's cgroup, where children are born; null where they are born in their own. */
+    private final Cgroup nursery;
+    private final long self, selfGroup;
+    /** Runs whose leader has ended, to remove once they are empty. Guarded by this. */
+    private final List<Cgroup> ended = new ArrayList<>();
+    private long tidyAt, tidyEvery = TIDY_FIRST;
+    /** Cgroups of adopted runs, which {@link #clearStale} leaves alone. */
+    private final Set<Path> claimed = new HashSet<>();
+    private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
+    private int made;
+    private boolean warned, left;
+
+    private Cgroups(Path mount, Path base, Path root, Cgroup nursery) {
+        this.mount = mount;
+        this.base = base;
+        this.root = root;
+        this.nursery = nursery;
+        this.self = ProcessHandle.current().pid();
+        this.selfGroup = ProcFs.stat(self).map(s -> s.pgrp()).orElse(self);
+    }
+
+    /** Tracking by process group alone, with no word in daemon.log (tests of the controller). */
+    public static Cgroups off() {
+        return new Cgroups(null, null, null, null);
+    }
+
+    /**
+     * Finds where this daemon may make cgroups and makes its subtree, moving the daemon into it; where it
+     * cannot, says why in daemon.log and tracks apps by process group.
+     */
+    public static Cgroups find(Home home) {
+        String setting = System.getenv("PM_CGROUPS");
+        if ("off".equals(setting)) {
+            LOG.info("PM_CGROUPS=off: apps are tracked by process group");
+            return off();
+        }
+        if (setting != null && !setting.isEmpty()) LOG.warning("PM_CGROUPS=" + setting + " is not 'off'; ignored");
+        Path root = null, nursery = null;
+        boolean madeRoot = false;
+        try {
+            Path mount = v2Mount();
+            Path base = mount.resolve(ownCgroup().substring(1));
+            root = base.resolve(subtreeName(home.dir().toRealPath()));
+            madeRoot = mkdir(root);
+            if (!Posix.canSpawnIntoCgroup()) {
+                nursery = root.resolve("daemon-" + ProcessHandle.current().pid());
+                mkdir(nursery);
+                new Cgroup(nursery).enter(ProcessHandle.current().pid());
+            }
+            LOG.info("apps are tracked by cgroup, in " + root);
+            return new Cgroups(mount, base, root, nursery == null ? null : new Cgroup(nursery));
+        } catch (IOException | IllegalStateException e) {
+            if (nursery != null) new Cgroup(nursery).remove();
+            if (madeRoot) new Cgroup(root).remove();
+            String why = e instanceof IOException io ? why(io) : e.getMessage();
+            LOG.warning("cgroups are not usable (" + why + "): apps are tracked by process group, so a process that"
+                    + " leaves its app's group (setsid, a double fork) is not stopped with it");
+            return off();
+        }
+    }
+
+    /** An I/O failure in words: the JDK's message for a denied access is the file's name alone. */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) return a.getFile() + ": permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getFile() + ": " + f.getReason();
+        return String.valueOf(e.getMessage());
+    }
+
+    /** The cgroup v2 hierarchy: {@code /sys/fs/cgroup} when it is one, else the first cgroup2 mount (a hybrid's unified one). */
+    private static Path v2Mount() throws IOException {
+        Path found = null;
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+            // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS
+            String[] f = line.split(" ");
+            int dash = List.of(f).indexOf("-");
+            if (dash < 5 || dash + 1 >= f.length || !f[dash + 1].equals("cgroup2")) continue;
+            // A mount of a sub-cgroup (root not "/") or a point with an escaped space would need mapping: not ours to guess.
+            if (!f[3].equals("/") || f[4].contains("\\")) continue;
+            if (f[4].equals("/sys/fs/cgroup")) return Path.of(f[4]);
+            if (found == null) found = Path.of(f[4]);
+        }
+        if (found == null) throw new IllegalStateException("no cgroup v2 hierarchy is mounted");
+        return found;
+    }
+
+    /** The daemon's own cgroup, from the {@code 0::} line of /proc/self/cgroup. */
+    private static String ownCgroup() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("0::/") && !line.endsWith(" (deleted)")) return line.substring(3);
+        }
+        throw new IllegalStateException("the daemon is in no cgroup v2 group (/proc/self/cgroup)");
+    }
+
+    /** pm-HASH, HASH the 64-bit FNV-1a of the home's path: short, stable, and one per home. */
+    static String subtreeName(Path home) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : home.toString().getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return "pm-" + Long.toHexString(h);
+    }
+
+    /** Makes the folder; false if it was there already. */
+    private static boolean mkdir(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    boolean enabled() {
+        return root != null;
+    }
+
+    /** A new, empty cgroup for a run of the app, made before its spawn; null when apps are tracked by process group. */
+    Cgroup make(String app) {
+        if (root == null) return null;
+        try {
+            while (true) {
+                var cg = new Cgroup(root.resolve(app + ":" + ++made));
+                if (mkdir(cg.dir())) return cg; // taken: a run an earlier daemon started
+            }
+        } catch (IOException e) {
+            warnOnce("cannot make a cgroup for " + app + " (" + why(e) + ")");
+            return null;
+        }
+    }
+
+    /**
+     * The run's leader was just spawned: moves it into its cgroup (unless it was born there), then sweeps
+     * in what it forked meanwhile (see the class comment). Returns the cgroup, or null when the leader
+     * could not be moved; that run is then tracked by process group.
+     */
+    Cgroup enter(Cgroup cg, long leader) {
+        if (cg == null || nursery == null) return cg;
+        try {
+            cg.enter(leader);
+        } catch (IOException e) {
+            warnOnce("cannot move pid " + leader + " into " + cg.dir() + " (" + why(e) + ")");
+            cg.remove();
+            return null;
+        }
+        // Until nothing is left: a process swept in may have forked again before its move.
+        for (int round = 0; round < 100; round++) {
+            boolean moved = false;
+            for (long pid : nursery.members()) {
+                if (pid == self) continue;
+                // A health-check command and its children stay: they are in the daemon's process group.
+                var stat = ProcFs.stat(pid);
+                if (stat.isEmpty() || stat.get().pgrp() == selfGroup) continue;
+                try {
+                    cg.enter(pid);
+                    moved = true;
+                } catch (IOException gone) {
+                    // it ended meanwhile
+                }
+            }
+            if (!moved) break;
+        }
+        return cg;
+    }
+
+    /** A spawn that failed leaves no cgroup behind. */
+    void discard(Cgroup cg) {
+        if (cg != null) cg.remove();
+    }
+
+    /** The cgroup an earlier daemon recorded for a run, if it is one of this home's and still holds the run's leader. */
+    Cgroup adopt(String path, long leader) {
+        var cg = recorded(path);
+        if (cg == null || !cg.members().contains(leader)) return null;
+        claimed.add(cg.dir());
+        return cg;
+    }
+
+    /** A recorded run whose leader ended while no daemon ran: what it left is killed, as for any run that ends by itself. */
+    void abandoned(String path) {
+        var cg = recorded(path);
+        if (cg == null) return;
+        if (cg.populated()) signal(cg, 0, Signals.SIGKILL);
+        claimed.add(cg.dir());
+        ended(cg);
+    }
+
+    private Cgroup recorded(String path) {
+        if (root == null || path.isEmpty()) return null;
+        Path dir = Path.of(path);
+        // Any base will do (the next daemon may start from another cgroup), but only a subtree of this home's.
+        if (!dir.startsWith(mount) || dir.getParent() == null || !dir.getParent().getFileName().equals(root.getFileName())
+                || !Files.isDirectory(dir)) return null;
+        return new Cgroup(dir);
+    }
+
+    /**
+     * Sends the signal to every process of the cgroup: SIGKILL through {@code cgroup.kill} where the kernel
+     * has it; any other signal only to those outside the leader's process group, which had it already (a
+     * second SIGTERM reads as "hurry" to some apps). A pid listed, then reused before the kill, would get
+     * the signal: the window is microseconds, and the pid space would have to wrap around in it.
+     */
+    void signal(Cgroup cg, long leader, int signal) {
+        if (signal == Signals.SIGKILL) {
+            if (cg.kill()) return;
+            // No cgroup.kill: again until none is left, as one may fork between the listing and its kill.
+            for (int round = 0; round < 10; round++) {
+                var members = cg.members();
+                if (members.isEmpty()) return;
+                for (long pid : members) Libc.kill(pid, signal, callState);
+            }
+            return;
+        }
+        for (long pid : cg.members()) {
+            if (ProcFs.stat(pid).map(s -> s.pgrp() != leader).orElse(false)) Libc.kill(pid, signal, callState);
+        }
+    }
+
+    /** Whether any process is left in the cgroup; an empty one whose run has ended is removed at the next {@link #tidy}. */
+    boolean populated(Cgroup cg) {
+        if (cg.populated()) return true;
+        synchronized (this) {
+            if (ended.contains(cg)) tidyAt = 0;
+        }
+        return false;
+    }
+
+    /** The run's leader ended: its cgroup is removed once it is empty (at once when nothing else was in it). */
+    synchronized void ended(Cgroup cg) {
+        ended.add(cg);
+        tidyAt = 0;
+        tidyEvery = TIDY_FIRST;
+    }
+
+    /**
+     * Removes the ended cgroups that are empty now, if a try is due; returns the nanoseconds until the
+     * next try, or {@code Long.MAX_VALUE} when none is left: an idle daemon is not woken for this.
+     */
+    synchronized long tidy(long now) {
+        if (ended.isEmpty()) return Long.MAX_VALUE;
+        if (now - tidyAt >= 0) {
+            ended.removeIf(Cgroup::remove);
+            if (ended.isEmpty()) return Long.MAX_VALUE;
+            tidyAt = now + tidyEvery;
+            tidyEvery = Math.min(2 * tidyEvery, TIDY_MOST); // something in it would not die (a process in D state)
+        }
+        return tidyAt - now;
+    }
+
+    /**
+     * At start, once the runs are adopted: removes the empty cgroups an earlier daemon left behind (a
+     * {@code kill -9} of it, or its own folder), and names in daemon.log any that still hold processes no
+     * run claims (a daemon killed between a spawn and writing the run file): those are left running.
+     */
+    public void clearStale() {
+        if (root == null) return;
+        try (var dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                var cg = new Cgroup(dir);
+                if (cg.equals(nursery) || claimed.contains(dir) || cg.remove()) continue;
+                LOG.warning(dir + " holds processes that no run of this daemon knows of (pids " + cg.members()
+                        + "); they are left running");
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot list " + root + ": " + e.getMessage());
+        }
+        claimed.clear();
+    }
+
+    /**
+     * At the daemon's exit: it moves back to the cgroup it came from, and removes its own and every empty
+     * one (this home's subtree too, when no app is left in it). Any thread; once.
+     */
+    public synchronized void leave() {
+        if (root == null || left) return;
+        left = true;
+        ended.removeIf(Cgroup::remove);
+        if (nursery != null) {
+            try {
+                new Cgroup(base).enter(self);
+            } catch (IOException e) {
+                return; // the next daemon removes it
+            }
+            nursery.remove();
+        }
+        new Cgroup(root).remove();
+    }
+
+    private void warnOnce(String what) {
+        if (warned) return;
+        warned = true;
+        LOG.warning(what + "; such runs are tracked by process group (said once)");
+    }
+}
