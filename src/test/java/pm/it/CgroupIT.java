@@ -118,6 +118,18 @@ class CgroupIT {
     }
 
     @Test
+    void anAutomaticRestartKillsWhatTheLastRunLeftAndTheNewRunIsInACgroupToo() {
+        var escaped = startEscapes("again", "--restart-delay", "0");
+        assumeCgroups();
+        long first = pm.pid("again");
+        ProcessHandle.of(first).orElseThrow().destroyForcibly();
+        await("a new run", seconds(10), () -> pm.status("again").get("pid") instanceof Number n && n.longValue() != first);
+        await("what the last run left is gone", seconds(5), () -> escaped.stream().noneMatch(Pm::alive));
+        assertThat(pm.status("again").get("tracking")).isEqualTo("cgroup");
+        assertThat(describe("again").get("pids")).asList().contains(pm.pid("again"));
+    }
+
+    @Test
     void afterAKillMinusNineOfTheDaemonTheNextOneAdoptsTheCgroupAndItsStopReachesEverything() throws IOException {
         var escaped = startEscapes("adopted");
         assumeCgroups();

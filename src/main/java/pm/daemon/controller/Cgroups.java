@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -49,10 +52,17 @@ public final class Cgroups {
     private final long self, selfGroup;
     /** Runs whose leader has ended, to remove once they are empty. Guarded by this. */
     private final List<Cgroup> ended = new ArrayList<>();
+    /**
+     * Ended runs' cgroups found empty, by app id, kept for the app's next run until it settles
+     * ({@link #forget}): a restart then makes no folder and removes none. Guarded by this.
+     */
+    private final Map<Integer, Cgroup> vacant = new HashMap<>();
     private long tidyAt, tidyEvery = TIDY_FIRST;
     /** Cgroups of adopted runs, which {@link #clearStale} leaves alone. */
     private final Set<Path> claimed = new HashSet<>();
     private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
+    /** Where {@code cgroup.events} is read; "populated N" is its first line. */
+    private final MemorySegment events = Arena.ofAuto().allocate(64);
     private int made;
     private boolean warned, left;
 
@@ -157,16 +167,17 @@ public final class Cgroups {
         }
     }
 
-    boolean enabled() {
-        return root != null;
-    }
-
-    /** A new, empty cgroup for a run of the app, made before its spawn; null when apps are tracked by process group. */
-    Cgroup make(String app) {
+    /**
+     * An empty cgroup for a run of the app (its id and name), made before its spawn, or its last run's if
+     * that one is empty; null when apps are tracked by process group.
+     */
+    synchronized Cgroup make(int id, String app) {
         if (root == null) return null;
+        var kept = vacant.remove(id);
+        if (kept != null) return kept;
         try {
             while (true) {
-                var cg = new Cgroup(root.resolve(app + ":" + ++made));
+                var cg = new Cgroup(root.resolve(app + ":" + ++made), id);
                 if (mkdir(cg.dir())) return cg; // taken: a run an earlier daemon started
             }
         } catch (IOException e) {
@@ -175,13 +186,21 @@ public final class Cgroups {
         }
     }
 
+    /** The app settled or is gone: the cgroup kept for its next run is removed. */
+    synchronized void forget(int id) {
+        var kept = vacant.remove(id);
+        if (kept != null && !kept.remove()) ended(kept);
+    }
+
     /**
      * The run's leader was just spawned: moves it into its cgroup (unless it was born there), then sweeps
      * in what it forked meanwhile (see the class comment). Returns the cgroup, or null when the leader
      * could not be moved; that run is then tracked by process group.
      */
     Cgroup enter(Cgroup cg, long leader) {
-        if (cg == null || nursery == null) return cg;
+        if (cg == null) return null;
+        cg.watch(callState);
+        if (nursery == null) return cg;
         try {
             cg.enter(leader);
         } catch (IOException e) {
@@ -219,6 +238,7 @@ public final class Cgroups {
         var cg = recorded(path);
         if (cg == null || !cg.members().contains(leader)) return null;
         claimed.add(cg.dir());
+        cg.watch(callState);
         return cg;
     }
 
@@ -226,7 +246,7 @@ public final class Cgroups {
     void abandoned(String path) {
         var cg = recorded(path);
         if (cg == null) return;
-        if (cg.populated()) signal(cg, 0, Signals.SIGKILL);
+        if (populated(cg)) signal(cg, 0, Signals.SIGKILL);
         claimed.add(cg.dir());
         ended(cg);
     }
@@ -262,11 +282,21 @@ public final class Cgroups {
         }
     }
 
-    /** Whether any process is left in the cgroup; an empty one whose run has ended is removed at the next {@link #tidy}. */
-    boolean populated(Cgroup cg) {
-        if (cg.populated()) return true;
-        synchronized (this) {
-            if (ended.contains(cg)) tidyAt = 0;
+    /**
+     * Whether any process is left in the cgroup ({@code populated} in its {@code cgroup.events}; zombies do
+     * not count). One that is gone is empty; one that cannot be read is taken as populated, as a process
+     * group that cannot be listed is. An empty one whose run has ended is kept for the app's next run, or
+     * removed at the next {@link #tidy}.
+     */
+    synchronized boolean populated(Cgroup cg) {
+        int n = cg.readEvents(events, callState);
+        if (n == -Posix.ENOENT || n == -Posix.ENODEV) return false;
+        // "populated 1\nfrozen 0\n"
+        if (n < 11 || events.get(ValueLayout.JAVA_BYTE, 10) != '0') return true;
+        if (ended.remove(cg)) {
+            if (cg.app() >= 0 && !left) vacant.put(cg.app(), cg);
+            else ended.add(cg);
+            tidyAt = 0;
         }
         return false;
     }
@@ -303,7 +333,7 @@ public final class Cgroups {
         try (var dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : dirs) {
                 var cg = new Cgroup(dir);
-                if (cg.equals(nursery) || claimed.contains(dir) || cg.remove()) continue;
+                if ((nursery != null && dir.equals(nursery.dir())) || claimed.contains(dir) || cg.remove()) continue;
                 LOG.warning(dir + " holds processes that no run of this daemon knows of (pids " + cg.members()
                         + "); they are left running");
             }
@@ -321,6 +351,7 @@ public final class Cgroups {
         if (root == null || left) return;
         left = true;
         ended.removeIf(Cgroup::remove);
+        vacant.values().forEach(Cgroup::remove);
         if (nursery != null) {
             try {
                 new Cgroup(base).enter(self);

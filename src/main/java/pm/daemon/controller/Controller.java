@@ -123,7 +123,7 @@ public final class Controller {
      * 0.9-1.4 ms while the other CPU sat idle (perf sched, docs/performance.md on the crash gap).
      */
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
-        var cgroup = cgroups.make(spec.name());
+        var cgroup = cgroups.make(id, spec.name());
         long pid;
         try {
             pid = launcher.spawn(id, spec, heartbeat, again, cgroup == null || !Posix.canSpawnIntoCgroup() ? "" : cgroup.dir().toString());
@@ -143,6 +143,7 @@ public final class Controller {
     /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */
     public void forget(int id) {
         launcher.forget(id);
+        cgroups.forget(id);
     }
 
     /**

@@ -22,6 +22,8 @@ import java.util.List;
 final class Posix {
     private Posix() {}
 
+    static final int ENOENT = 2;
+    static final int ENODEV = 19;
     static final int EINTR = 4;
     static final int ECHILD = 10;
     static final int CLD_EXITED = 1;
@@ -29,7 +31,8 @@ final class Posix {
     private static final int POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final int POSIX_SPAWN_SETSID = 0x80;
     private static final int POSIX_SPAWN_SETCGROUP = 0x100;
-    private static final int O_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int O_DIRECTORY_CLOEXEC = 0x10000 | O_CLOEXEC;
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY_CREAT_APPEND = 0x1 | 0x40 | 0x400;
     private static final long SYS_PIDFD_OPEN = 434;
@@ -77,6 +80,8 @@ final class Posix {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG));
     private static final MethodHandle WRITE = LINKER.downcallHandle(find("write"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG));
+    private static final MethodHandle PREAD = LINKER.downcallHandle(find("pread"),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), ERRNO);
     private static final MethodHandle SCHED_YIELD = LINKER.downcallHandle(find("sched_yield"), FunctionDescriptor.of(INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(ADDR, INT));
 
@@ -268,6 +273,31 @@ final class Posix {
     /** Whether a child can be born in its cgroup, rather than moved there after its exec. */
     static boolean canSpawnIntoCgroup() {
         return INTO_CGROUP != null;
+    }
+
+    /** Opens a file to read, close-on-exec: its descriptor, or minus the errno. */
+    static int openToRead(MemorySegment path, MemorySegment state) {
+        try {
+            int fd = (int) OPEN.invokeExact(state, path, O_RDONLY | O_CLOEXEC);
+            return fd >= 0 ? fd : -state.get(INT, ERRNO_OFFSET);
+        } catch (Throwable t) {
+            throw new IllegalStateException("open failed", t);
+        }
+    }
+
+    /**
+     * Reads a file from its start into {@code buf} with one {@code pread} (a cgroup's {@code cgroup.events},
+     * which the kernel writes anew for each read from 0): the bytes read, or minus the errno. No Java I/O
+     * layers: this runs on a crashed app's restart path, interpreted, where {@code Files.readString} took
+     * 0.2 to 0.3 ms, and an open, read and close 35 to 75 us of the kernel's time, a pread 10.
+     */
+    static int readFromStart(int fd, MemorySegment buf, MemorySegment state) {
+        try {
+            long n = (long) PREAD.invokeExact(state, fd, buf, buf.byteSize(), 0L);
+            return n >= 0 ? (int) n : -state.get(INT, ERRNO_OFFSET);
+        } catch (Throwable t) {
+            throw new IllegalStateException("pread failed", t);
+        }
     }
 
     private static int openDirectory(String dir) throws Failure {
