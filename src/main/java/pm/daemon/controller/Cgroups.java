@@ -1,14 +1,17 @@
 package pm.daemon.controller;
 
 import pm.core.Home;
+
+import static pm.daemon.controller.CgroupSubtree.mkdir;
+import static pm.daemon.controller.CgroupSubtree.why;
 import pm.core.Signals;
 import pm.daemon.procfs.ProcFs;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -29,8 +32,8 @@ import java.util.logging.Logger;
  * group alone, and daemon.log says so once.
  *
  * <p>The layout, under the daemon's own cgroup: {@code pm-HASH/} for this PM_HOME (a hash of its real
- * path, so two homes never share one), holding one cgroup per run, {@code NAME:N}, and
- * {@code daemon-PID}, where the daemon itself lives while it runs.
+ * path, so two homes never share one), holding one cgroup per run, {@code NAME:N} (kept for the app's
+ * next run when it is left empty), and {@code daemon-PID}, where the daemon itself lives while it runs.
  *
  * <p>Why the daemon moves into a cgroup of its own: before glibc 2.39 ({@code posix_spawnattr_setcgroup_np},
  * which spawns with clone3 and CLONE_INTO_CGROUP) a child cannot be born in its cgroup, so it is moved in
@@ -61,8 +64,8 @@ public final class Cgroups {
     /** Cgroups of adopted runs, which {@link #clearStale} leaves alone. */
     private final Set<Path> claimed = new HashSet<>();
     private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
-    /** Where {@code cgroup.events} is read; "populated N" is its first line. */
-    private final MemorySegment events = Arena.ofAuto().allocate(64);
+    /** Where {@code cgroup.events} is read. */
+    private final ByteBuffer scratch = ByteBuffer.allocate(64);
     private int made;
     private boolean warned, left;
 
@@ -72,7 +75,8 @@ public final class Cgroups {
         this.root = root;
         this.nursery = nursery;
         this.self = ProcessHandle.current().pid();
-        this.selfGroup = ProcFs.stat(self).map(s -> s.pgrp()).orElse(self);
+        var stat = ProcFs.stat(self);
+        this.selfGroup = stat.isPresent() ? stat.get().pgrp() : self;
     }
 
     /** Tracking by process group alone, with no word in daemon.log (tests of the controller). */
@@ -86,84 +90,33 @@ public final class Cgroups {
      */
     public static Cgroups find(Home home) {
         String setting = System.getenv("PM_CGROUPS");
+        // Said on stderr (daemon.log), not through java.util.logging: its first record loads the locale data
+        // and java.util.Formatter, about 200 classes (2.8 MiB at rest) the daemon needs nowhere else.
         if ("off".equals(setting)) {
-            LOG.info("PM_CGROUPS=off: apps are tracked by process group");
+            System.err.println("pm daemon: PM_CGROUPS=off: apps are tracked by process group");
             return off();
         }
-        if (setting != null && !setting.isEmpty()) LOG.warning("PM_CGROUPS=" + setting + " is not 'off'; ignored");
-        Path root = null, nursery = null;
+        if (setting != null && !setting.isEmpty()) System.err.println("pm daemon: PM_CGROUPS=" + setting + " is not 'off'; ignored");
+        CgroupSubtree where = null;
+        Path nursery = null;
         boolean madeRoot = false;
         try {
-            Path mount = v2Mount();
-            Path base = mount.resolve(ownCgroup().substring(1));
-            root = base.resolve(subtreeName(home.dir().toRealPath()));
-            madeRoot = mkdir(root);
+            where = CgroupSubtree.locate(home.dir().toRealPath());
+            madeRoot = mkdir(where.root());
             if (!Posix.canSpawnIntoCgroup()) {
-                nursery = root.resolve("daemon-" + ProcessHandle.current().pid());
+                nursery = where.root().resolve("daemon-" + ProcessHandle.current().pid());
                 mkdir(nursery);
                 new Cgroup(nursery).enter(ProcessHandle.current().pid());
             }
-            LOG.info("apps are tracked by cgroup, in " + root);
-            return new Cgroups(mount, base, root, nursery == null ? null : new Cgroup(nursery));
+            System.err.println("pm daemon: apps are tracked by cgroup, in " + where.root());
+            return new Cgroups(where.mount(), where.base(), where.root(), nursery == null ? null : new Cgroup(nursery));
         } catch (IOException | IllegalStateException e) {
             if (nursery != null) new Cgroup(nursery).remove();
-            if (madeRoot) new Cgroup(root).remove();
+            if (madeRoot) new Cgroup(where.root()).remove();
             String why = e instanceof IOException io ? why(io) : e.getMessage();
-            LOG.warning("cgroups are not usable (" + why + "): apps are tracked by process group, so a process that"
-                    + " leaves its app's group (setsid, a double fork) is not stopped with it");
+            System.err.println("pm daemon: cgroups are not usable (" + why + "): apps are tracked by process group, so a"
+                    + " process that leaves its app's group (setsid, a double fork) is not stopped with it");
             return off();
-        }
-    }
-
-    /** An I/O failure in words: the JDK's message for a denied access is the file's name alone. */
-    static String why(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException a) return a.getFile() + ": permission denied";
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getFile() + ": " + f.getReason();
-        return String.valueOf(e.getMessage());
-    }
-
-    /** The cgroup v2 hierarchy: {@code /sys/fs/cgroup} when it is one, else the first cgroup2 mount (a hybrid's unified one). */
-    private static Path v2Mount() throws IOException {
-        Path found = null;
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-            // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS
-            String[] f = line.split(" ");
-            int dash = List.of(f).indexOf("-");
-            if (dash < 5 || dash + 1 >= f.length || !f[dash + 1].equals("cgroup2")) continue;
-            // A mount of a sub-cgroup (root not "/") or a point with an escaped space would need mapping: not ours to guess.
-            if (!f[3].equals("/") || f[4].contains("\\")) continue;
-            if (f[4].equals("/sys/fs/cgroup")) return Path.of(f[4]);
-            if (found == null) found = Path.of(f[4]);
-        }
-        if (found == null) throw new IllegalStateException("no cgroup v2 hierarchy is mounted");
-        return found;
-    }
-
-    /** The daemon's own cgroup, from the {@code 0::} line of /proc/self/cgroup. */
-    private static String ownCgroup() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8)) {
-            if (line.startsWith("0::/") && !line.endsWith(" (deleted)")) return line.substring(3);
-        }
-        throw new IllegalStateException("the daemon is in no cgroup v2 group (/proc/self/cgroup)");
-    }
-
-    /** pm-HASH, HASH the 64-bit FNV-1a of the home's path: short, stable, and one per home. */
-    static String subtreeName(Path home) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : home.toString().getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        return "pm-" + Long.toHexString(h);
-    }
-
-    /** Makes the folder; false if it was there already. */
-    private static boolean mkdir(Path dir) throws IOException {
-        try {
-            Files.createDirectory(dir);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
         }
     }
 
@@ -197,10 +150,10 @@ public final class Cgroups {
      * in what it forked meanwhile (see the class comment). Returns the cgroup, or null when the leader
      * could not be moved; that run is then tracked by process group.
      */
-    Cgroup enter(Cgroup cg, long leader) {
+    Cgroup enter(Cgroup cg, long leader, boolean bornInside) {
         if (cg == null) return null;
-        cg.watch(callState);
-        if (nursery == null) return cg;
+        cg.watch();
+        if (bornInside) return cg;
         try {
             cg.enter(leader);
         } catch (IOException e) {
@@ -209,7 +162,7 @@ public final class Cgroups {
             return null;
         }
         // Until nothing is left: a process swept in may have forked again before its move.
-        for (int round = 0; round < 100; round++) {
+        for (int round = 0; round < 100 && nursery != null; round++) {
             boolean moved = false;
             for (long pid : nursery.members()) {
                 if (pid == self) continue;
@@ -228,6 +181,17 @@ public final class Cgroups {
         return cg;
     }
 
+    /** The cgroup's folder opened for a spawn straight into it, where glibc can; else -1 (then it is moved in after). */
+    int openForSpawn(Cgroup cg) {
+        if (cg == null || !Posix.canSpawnIntoCgroup()) return -1;
+        try {
+            return cg.openFolder();
+        } catch (IOException e) {
+            warnOnce(e.getMessage());
+            return -1;
+        }
+    }
+
     /** A spawn that failed leaves no cgroup behind. */
     void discard(Cgroup cg) {
         if (cg != null) cg.remove();
@@ -238,7 +202,7 @@ public final class Cgroups {
         var cg = recorded(path);
         if (cg == null || !cg.members().contains(leader)) return null;
         claimed.add(cg.dir());
-        cg.watch(callState);
+        cg.watch();
         return cg;
     }
 
@@ -283,16 +247,11 @@ public final class Cgroups {
     }
 
     /**
-     * Whether any process is left in the cgroup ({@code populated} in its {@code cgroup.events}; zombies do
-     * not count). One that is gone is empty; one that cannot be read is taken as populated, as a process
-     * group that cannot be listed is. An empty one whose run has ended is kept for the app's next run, or
-     * removed at the next {@link #tidy}.
+     * Whether any process is left in the cgroup ({@link Cgroup#populated}). An empty one whose run has
+     * ended is kept for the app's next run, or removed at the next {@link #tidy}.
      */
     synchronized boolean populated(Cgroup cg) {
-        int n = cg.readEvents(events, callState);
-        if (n == -Posix.ENOENT || n == -Posix.ENODEV) return false;
-        // "populated 1\nfrozen 0\n"
-        if (n < 11 || events.get(ValueLayout.JAVA_BYTE, 10) != '0') return true;
+        if (cg.populated(scratch)) return true;
         if (ended.remove(cg)) {
             if (cg.app() >= 0 && !left) vacant.put(cg.app(), cg);
             else ended.add(cg);

@@ -125,17 +125,20 @@ public final class Controller {
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
         var cgroup = cgroups.make(id, spec.name());
         long pid;
+        int into = cgroups.openForSpawn(cgroup);
         try {
-            pid = launcher.spawn(id, spec, heartbeat, again, cgroup == null || !Posix.canSpawnIntoCgroup() ? "" : cgroup.dir().toString());
+            pid = launcher.spawn(id, spec, heartbeat, again, into);
         } catch (Launcher.SpawnFailure | RuntimeException e) {
             cgroups.discard(cgroup);
             throw e;
+        } finally {
+            if (into >= 0) Posix.close(into);
         }
         if (again) Posix.yieldCpu();
         int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
         // After the exec, so this may wait (see Cgroups) while the app starts, not before.
-        var run = new Run(spec.name(), pid, -1, pidfd, true, cgroups.enter(cgroup, pid));
+        var run = new Run(spec.name(), pid, -1, pidfd, true, cgroups.enter(cgroup, pid, into >= 0));
         exits.watch(run);
         return run;
     }

@@ -65,10 +65,11 @@ public final class Launcher {
      * Starts the app in its own session and process group; returns its pid, which is also its group id.
      * With {@code keepReady}, the spawn's native set-up (file actions, argv, environment) is kept for the
      * app's next start, which then only writes its new secret and calls {@code posix_spawn}: on a crashed
-     * app's restart that set-up was most of the daemon's work, about 0.4 ms run cold. With a {@code cgroup}
-     * folder the app is born in that cgroup where glibc can (Cgroups). Engine thread only.
+     * app's restart that set-up was most of the daemon's work, about 0.4 ms run cold. With a cgroup folder's
+     * descriptor ({@code cgroup >= 0}) the app is born in that cgroup, where glibc can (Cgroups). Engine
+     * thread only.
      */
-    public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, boolean keepReady, String cgroup) throws SpawnFailure {
+    public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, boolean keepReady, int cgroup) throws SpawnFailure {
         if (heartbeat.secret().length() != SECRET_LENGTH) throw new IllegalArgumentException("a secret has 32 characters");
         // An interpreter given a script it cannot read would start and fail at once; say why instead.
         if (!new File(spec.script()).canRead()) throw new SpawnFailure("cannot read " + spec.script());

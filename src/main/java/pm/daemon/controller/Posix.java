@@ -22,8 +22,6 @@ import java.util.List;
 final class Posix {
     private Posix() {}
 
-    static final int ENOENT = 2;
-    static final int ENODEV = 19;
     static final int EINTR = 4;
     static final int ECHILD = 10;
     static final int CLD_EXITED = 1;
@@ -31,8 +29,7 @@ final class Posix {
     private static final int POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final int POSIX_SPAWN_SETSID = 0x80;
     private static final int POSIX_SPAWN_SETCGROUP = 0x100;
-    private static final int O_CLOEXEC = 0x80000;
-    private static final int O_DIRECTORY_CLOEXEC = 0x10000 | O_CLOEXEC;
+    private static final int O_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY_CREAT_APPEND = 0x1 | 0x40 | 0x400;
     private static final long SYS_PIDFD_OPEN = 434;
@@ -60,9 +57,8 @@ final class Posix {
     private static final MethodHandle ATTR_SIGDEF = fn("posix_spawnattr_setsigdefault", FunctionDescriptor.of(INT, ADDR, ADDR));
     private static final MethodHandle ATTR_SIGMASK = fn("posix_spawnattr_setsigmask", FunctionDescriptor.of(INT, ADDR, ADDR));
     /** glibc 2.39+: a child born in a given cgroup (clone3 with CLONE_INTO_CGROUP); null with an older glibc. */
-    private static final MethodHandle ATTR_SETCGROUP = LINKER.defaultLookup().find("posix_spawnattr_setcgroup_np")
-            .map(address -> LINKER.downcallHandle(address, FunctionDescriptor.of(INT, ADDR, INT))).orElse(null);
-    private static final MethodHandle OPEN = LINKER.downcallHandle(find("open"), FunctionDescriptor.of(INT, ADDR, INT), ERRNO);
+    private static final MethodHandle ATTR_SETCGROUP = LINKER.defaultLookup().find("posix_spawnattr_setcgroup_np").isEmpty()
+            ? null : fn("posix_spawnattr_setcgroup_np", FunctionDescriptor.of(INT, ADDR, INT));
     private static final MethodHandle SIGFILLSET = fn("sigfillset", FunctionDescriptor.of(INT, ADDR));
     private static final MethodHandle SIGEMPTYSET = fn("sigemptyset", FunctionDescriptor.of(INT, ADDR));
     private static final MethodHandle SYSCALL2 = LINKER.downcallHandle(find("syscall"),
@@ -80,8 +76,6 @@ final class Posix {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG));
     private static final MethodHandle WRITE = LINKER.downcallHandle(find("write"),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG));
-    private static final MethodHandle PREAD = LINKER.downcallHandle(find("pread"),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDR, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), ERRNO);
     private static final MethodHandle SCHED_YIELD = LINKER.downcallHandle(find("sched_yield"), FunctionDescriptor.of(INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(ADDR, INT));
 
@@ -189,16 +183,15 @@ final class Posix {
         }
 
         /**
-         * Starts the process; returns its pid. With a {@code cgroup} folder, where glibc can
-         * ({@link #canSpawnIntoCgroup}), the process is born in that cgroup.
+         * Starts the process; returns its pid. With a cgroup folder's descriptor ({@code cgroup >= 0}; where
+         * glibc can, {@link #canSpawnIntoCgroup}) it is born in that cgroup.
          */
-        long run(String cgroup) throws Failure {
-            int rc, fd = -1;
+        long run(int cgroup) throws Failure {
+            int rc;
             MemorySegment attributes = ATTRIBUTES;
             try {
-                if (!cgroup.isEmpty() && INTO_CGROUP != null) {
-                    fd = openDirectory(cgroup);
-                    check("posix_spawnattr_setcgroup_np", (int) ATTR_SETCGROUP.invokeExact(INTO_CGROUP, fd));
+                if (cgroup >= 0 && INTO_CGROUP != null) {
+                    check("posix_spawnattr_setcgroup_np", (int) ATTR_SETCGROUP.invokeExact(INTO_CGROUP, cgroup));
                     attributes = INTO_CGROUP;
                 }
                 rc = (int) SPAWN.invokeExact(pid, path, actions, attributes, argv, envp);
@@ -206,8 +199,6 @@ final class Posix {
                 throw f;
             } catch (Throwable t) {
                 throw new IllegalStateException("posix_spawn failed", t);
-            } finally {
-                if (fd >= 0) Posix.close(fd);
             }
             if (rc != 0) throw new Failure("cannot start " + program, rc);
             return pid.get(INT, 0);
@@ -275,42 +266,20 @@ final class Posix {
         return INTO_CGROUP != null;
     }
 
-    /** Opens a file to read, close-on-exec: its descriptor, or minus the errno. */
-    static int openToRead(MemorySegment path, MemorySegment state) {
-        try {
-            int fd = (int) OPEN.invokeExact(state, path, O_RDONLY | O_CLOEXEC);
+    /** A folder opened (for a spawn into a cgroup): its descriptor, or minus the errno. */
+    static int openDirectory(String dir) {
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int fd = (int) Open.OPEN.invokeExact(state, arena.allocateFrom(dir), O_DIRECTORY_CLOEXEC);
             return fd >= 0 ? fd : -state.get(INT, ERRNO_OFFSET);
         } catch (Throwable t) {
             throw new IllegalStateException("open failed", t);
         }
     }
 
-    /**
-     * Reads a file from its start into {@code buf} with one {@code pread} (a cgroup's {@code cgroup.events},
-     * which the kernel writes anew for each read from 0): the bytes read, or minus the errno. No Java I/O
-     * layers: this runs on a crashed app's restart path, interpreted, where {@code Files.readString} took
-     * 0.2 to 0.3 ms, and an open, read and close 35 to 75 us of the kernel's time, a pread 10.
-     */
-    static int readFromStart(int fd, MemorySegment buf, MemorySegment state) {
-        try {
-            long n = (long) PREAD.invokeExact(state, fd, buf, buf.byteSize(), 0L);
-            return n >= 0 ? (int) n : -state.get(INT, ERRNO_OFFSET);
-        } catch (Throwable t) {
-            throw new IllegalStateException("pread failed", t);
-        }
-    }
-
-    private static int openDirectory(String dir) throws Failure {
-        try (var arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(dir), O_DIRECTORY_CLOEXEC);
-            if (fd < 0) throw new Failure("open " + dir, state.get(INT, ERRNO_OFFSET));
-            return fd;
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("open failed", t);
-        }
+    /** Made at first use, only where glibc can spawn into a cgroup: each new call shape costs the daemon classes. */
+    private static final class Open {
+        static final MethodHandle OPEN = LINKER.downcallHandle(find("open"), FunctionDescriptor.of(INT, ADDR, INT), ERRNO);
     }
 
     private static MemorySegment attributes(int moreFlags) {
