@@ -1,8 +1,14 @@
 package pm.daemon.controller;
 
+import pm.core.Signals;
 import pm.daemon.procfs.ProcFs;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -76,11 +82,26 @@ final class Cgroup {
         }
     }
 
-    /** Its folder opened, for a spawn straight into it; the caller closes it. */
+    /** Its folder opened, for a spawn straight into it (glibc 2.39+); the caller closes it. */
     int openFolder() throws IOException {
-        int fd = Posix.openDirectory(dir.toString());
-        if (fd < 0) throw new IOException("cannot open " + dir + ": " + Posix.strerror(-fd));
-        return fd;
+        try (var arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int fd = (int) Open.OPEN.invokeExact(state, arena.allocateFrom(dir.toString()), O_DIRECTORY_CLOEXEC);
+            if (fd < 0) throw new IOException("cannot open " + dir + ": " + Posix.strerror(state.get(Posix.INT, Posix.ERRNO_OFFSET)));
+            return fd;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("open failed", t);
+        }
+    }
+
+    private static final int O_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
+
+    /** Made at first use, only where glibc can spawn into a cgroup: each new call shape costs the daemon classes. */
+    private static final class Open {
+        static final MethodHandle OPEN = Posix.LINKER.downcallHandle(Posix.find("open"),
+                FunctionDescriptor.of(Posix.INT, Posix.ADDR, Posix.INT), Posix.ERRNO);
     }
 
     /** Its live processes (zombies are not listed), from {@code cgroup.procs}; empty once it is gone. */
@@ -91,6 +112,47 @@ final class Cgroup {
     /** Moves the process (all its threads) into this cgroup. */
     void enter(long pid) throws IOException {
         write("cgroup.procs", Long.toString(pid));
+    }
+
+    /**
+     * Moves every process of this cgroup (the daemon's own) into {@code into}, but the daemon ({@code self})
+     * and its process group ({@code selfGroup}: a health-check command and its children), until none is
+     * left: a process moved may have forked again before its move.
+     */
+    void sweepInto(Cgroup into, long self, long selfGroup) {
+        for (int round = 0; round < 100; round++) {
+            boolean moved = false;
+            for (long pid : members()) {
+                if (pid == self) continue;
+                var stat = ProcFs.stat(pid);
+                if (stat.isEmpty() || stat.get().pgrp() == selfGroup) continue;
+                try {
+                    into.enter(pid);
+                    moved = true;
+                } catch (IOException gone) {
+                    // it ended meanwhile
+                }
+            }
+            if (!moved) return;
+        }
+    }
+
+    /**
+     * Sends the signal to its processes: SIGKILL to all of them, again until none is left (where there is
+     * no {@link #kill}, one may fork between the listing and its kill); any other signal only to those
+     * outside the leader's process group, which had it already (a second SIGTERM reads as "hurry" to some
+     * apps). A pid listed, then reused before the kill, would get the signal: the window is microseconds,
+     * and the pid space would have to wrap around in it.
+     */
+    void signal(long leader, int signal, MemorySegment state) {
+        for (int round = 0; round < (signal == Signals.SIGKILL ? 10 : 1); round++) {
+            var members = members();
+            if (members.isEmpty()) return;
+            for (long pid : members) {
+                if (signal == Signals.SIGKILL || ProcFs.stat(pid).map(s -> s.pgrp() != leader).orElse(false))
+                    Libc.kill(pid, signal, state);
+            }
+        }
     }
 
     /**

@@ -1,19 +1,14 @@
 package pm.daemon.controller;
 
 import pm.core.Home;
-
-import static pm.daemon.controller.CgroupSubtree.mkdir;
-import static pm.daemon.controller.CgroupSubtree.why;
 import pm.core.Signals;
 import pm.daemon.procfs.ProcFs;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
+
+import static pm.daemon.controller.CgroupSubtree.mkdir;
+import static pm.daemon.controller.CgroupSubtree.why;
 
 /**
  * Puts each run of an app in a cgroup of its own where the system allows it: a cgroup v2 hierarchy (also
@@ -161,23 +159,7 @@ public final class Cgroups {
             cg.remove();
             return null;
         }
-        // Until nothing is left: a process swept in may have forked again before its move.
-        for (int round = 0; round < 100 && nursery != null; round++) {
-            boolean moved = false;
-            for (long pid : nursery.members()) {
-                if (pid == self) continue;
-                // A health-check command and its children stay: they are in the daemon's process group.
-                var stat = ProcFs.stat(pid);
-                if (stat.isEmpty() || stat.get().pgrp() == selfGroup) continue;
-                try {
-                    cg.enter(pid);
-                    moved = true;
-                } catch (IOException gone) {
-                    // it ended meanwhile
-                }
-            }
-            if (!moved) break;
-        }
+        if (nursery != null) nursery.sweepInto(cg, self, selfGroup);
         return cg;
     }
 
@@ -225,25 +207,11 @@ public final class Cgroups {
     }
 
     /**
-     * Sends the signal to every process of the cgroup: SIGKILL through {@code cgroup.kill} where the kernel
-     * has it; any other signal only to those outside the leader's process group, which had it already (a
-     * second SIGTERM reads as "hurry" to some apps). A pid listed, then reused before the kill, would get
-     * the signal: the window is microseconds, and the pid space would have to wrap around in it.
+     * Sends the signal to the cgroup's processes ({@link Cgroup#signal}); SIGKILL through {@code cgroup.kill}
+     * where the kernel has it.
      */
     void signal(Cgroup cg, long leader, int signal) {
-        if (signal == Signals.SIGKILL) {
-            if (cg.kill()) return;
-            // No cgroup.kill: again until none is left, as one may fork between the listing and its kill.
-            for (int round = 0; round < 10; round++) {
-                var members = cg.members();
-                if (members.isEmpty()) return;
-                for (long pid : members) Libc.kill(pid, signal, callState);
-            }
-            return;
-        }
-        for (long pid : cg.members()) {
-            if (ProcFs.stat(pid).map(s -> s.pgrp() != leader).orElse(false)) Libc.kill(pid, signal, callState);
-        }
+        if (signal != Signals.SIGKILL || !cg.kill()) cg.signal(leader, signal, callState);
     }
 
     /**

@@ -29,7 +29,6 @@ final class Posix {
     private static final int POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final int POSIX_SPAWN_SETSID = 0x80;
     private static final int POSIX_SPAWN_SETCGROUP = 0x100;
-    private static final int O_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY_CREAT_APPEND = 0x1 | 0x40 | 0x400;
     private static final long SYS_PIDFD_OPEN = 434;
@@ -264,22 +263,6 @@ final class Posix {
     /** Whether a child can be born in its cgroup, rather than moved there after its exec. */
     static boolean canSpawnIntoCgroup() {
         return INTO_CGROUP != null;
-    }
-
-    /** A folder opened (for a spawn into a cgroup): its descriptor, or minus the errno. */
-    static int openDirectory(String dir) {
-        try (var arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int fd = (int) Open.OPEN.invokeExact(state, arena.allocateFrom(dir), O_DIRECTORY_CLOEXEC);
-            return fd >= 0 ? fd : -state.get(INT, ERRNO_OFFSET);
-        } catch (Throwable t) {
-            throw new IllegalStateException("open failed", t);
-        }
-    }
-
-    /** Made at first use, only where glibc can spawn into a cgroup: each new call shape costs the daemon classes. */
-    private static final class Open {
-        static final MethodHandle OPEN = LINKER.downcallHandle(find("open"), FunctionDescriptor.of(INT, ADDR, INT), ERRNO);
     }
 
     private static MemorySegment attributes(int moreFlags) {
