@@ -127,6 +127,22 @@ class CgroupIT {
         await("what the last run left is gone", seconds(5), () -> escaped.stream().noneMatch(Pm::alive));
         assertThat(pm.status("again").get("tracking")).isEqualTo("cgroup");
         assertThat(describe("again").get("pids")).asList().contains(pm.pid("again"));
+        // The new run's escapes left its group at once, before its move into its cgroup (put off after a
+        // restart): the stop reaches them too.
+        Path pids = pm.file("again.pids");
+        await("the new run's escapes are up", seconds(10), () -> lines(pids).size() == 4);
+        var all = lines(pids).stream().map(Long::parseLong).toList();
+        assertThat(all.subList(2, 4)).allMatch(Pm::alive);
+        assertThat(pm.ok("stop", "again")).contains("again: stopped");
+        assertThat(all).noneMatch(Pm::alive);
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     @Test

@@ -29,6 +29,10 @@ final class Cgroup {
     private final int app;
     /** Its {@code cgroup.events} kept open, or null until {@link #watch}. Engine thread. */
     private FileChannel events;
+    /** The run's leader while its move in is put off (Cgroups#enter), and until when; 0 when none. */
+    private long moveLeader, moveAt;
+    /** The run's leader could not be moved in: the run is tracked by process group. */
+    private boolean failed;
 
     Cgroup(Path dir, int app) {
         this.dir = dir;
@@ -47,8 +51,39 @@ final class Cgroup {
         return app;
     }
 
+    /** The move of a run's leader is put off until {@code at} (nanoTime). */
+    void awaitMove(long leader, long at) {
+        moveLeader = leader;
+        moveAt = at;
+    }
+
+    long moveAt() {
+        return moveAt;
+    }
+
+    /** The leader whose move was put off, now to be made, or 0. */
+    long takeMove() {
+        long leader = moveLeader;
+        moveLeader = 0;
+        return leader;
+    }
+
+    /** Whether it holds its run: not while the leader's move is put off, nor when the move failed. */
+    boolean holds() {
+        return moveLeader == 0 && !failed;
+    }
+
+    void failed() {
+        failed = true;
+    }
+
+    boolean isFailed() {
+        return failed;
+    }
+
     /** Keeps its {@code cgroup.events} open from now on (done before the run ends, off a restart's path). */
     void watch() {
+        failed = false; // a new run in it (one reused)
         if (events != null) return;
         try {
             events = FileChannel.open(dir.resolve("cgroup.events"), StandardOpenOption.READ);

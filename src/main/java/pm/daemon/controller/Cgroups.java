@@ -40,17 +40,21 @@ import static pm.daemon.controller.CgroupSubtree.why;
  * forks meanwhile is born in the daemon's cgroup: in one of pm's own, nothing gets lost there, and it is
  * swept into the app's cgroup right after the move. Where glibc can, the child is born in its cgroup.
  *
- * <p>The engine thread's, except {@link #leave} (at the daemon's exit, from any thread).
+ * <p>The engine thread's, except {@link #leave} (at the daemon's exit, from any thread), hence the locks.
  */
 public final class Cgroups {
     private static final Logger LOG = Logger.getLogger("pm.cgroups");
     private static final long TIDY_FIRST = 20_000_000L, TIDY_MOST = 5_000_000_000L;
+    /** As long as the run file waits after a restart (Engine.AFTER_RESTART), for the same reason. */
+    static final long MOVE_AFTER_RESTART = 5_000_000L;
 
     /** The cgroup2 mount, the daemon's own cgroup in it, and this home's subtree; null when tracking by process group. */
     private final Path mount, base, root;
     /** The daemon's cgroup, where children are born; null where they are born in their own. */
     private final Cgroup nursery;
     private final long self, selfGroup;
+    /** Runs whose move into their cgroup is put off ({@link #enter}). Engine thread. */
+    private final List<Cgroup> moving = new ArrayList<>();
     /** Runs whose leader has ended, to remove once they are empty. Guarded by this. */
     private final List<Cgroup> ended = new ArrayList<>();
     /**
@@ -145,22 +149,46 @@ public final class Cgroups {
 
     /**
      * The run's leader was just spawned: moves it into its cgroup (unless it was born there), then sweeps
-     * in what it forked meanwhile (see the class comment). Returns the cgroup, or null when the leader
-     * could not be moved; that run is then tracked by process group.
+     * in what it forked meanwhile (see the class comment). After an automatic restart the move waits
+     * {@link #MOVE_AFTER_RESTART}, or until the run is signalled or checked ({@link #settle}): it is the
+     * engine's longest step, and nothing it does should compete with the app as it starts; what the app
+     * forks meanwhile waits in the daemon's cgroup, to be swept in with it.
      */
-    Cgroup enter(Cgroup cg, long leader, boolean bornInside) {
-        if (cg == null) return null;
+    void enter(Cgroup cg, long leader, boolean bornInside, boolean restart) {
+        if (cg == null) return;
         cg.watch();
-        if (bornInside) return cg;
+        if (bornInside) return;
+        if (restart && nursery != null) {
+            cg.awaitMove(leader, System.nanoTime() + MOVE_AFTER_RESTART);
+            synchronized (this) {
+                moving.add(cg);
+            }
+            return;
+        }
+        move(cg, leader);
+    }
+
+    /** Makes a move that was put off now: before its run is signalled, checked, or listed. */
+    synchronized void settle(Cgroup cg) {
+        long leader = cg.takeMove();
+        if (leader == 0) return;
+        moving.remove(cg);
+        move(cg, leader);
+    }
+
+    private void move(Cgroup cg, long leader) {
         try {
             cg.enter(leader);
         } catch (IOException e) {
-            warnOnce("cannot move pid " + leader + " into " + cg.dir() + " (" + why(e) + ")");
-            cg.remove();
-            return null;
+            // A leader that ended first leaves its children here to sweep; one that is there but will not
+            // move leaves its run tracked by process group.
+            if (ProcFs.stat(leader).filter(s -> s.state() != 'Z').isPresent()) {
+                warnOnce("cannot move pid " + leader + " into " + cg.dir() + " (" + why(e) + ")");
+                cg.failed();
+                return;
+            }
         }
         if (nursery != null) nursery.sweepInto(cg, self, selfGroup);
-        return cg;
     }
 
     /** The cgroup's folder opened for a spawn straight into it, where glibc can; else -1 (then it is moved in after). */
@@ -236,10 +264,21 @@ public final class Cgroups {
     }
 
     /**
-     * Removes the ended cgroups that are empty now, if a try is due; returns the nanoseconds until the
-     * next try, or {@code Long.MAX_VALUE} when none is left: an idle daemon is not woken for this.
+     * Makes the moves that are due, and removes the ended cgroups that are empty now if a try is due;
+     * returns the nanoseconds until the next is due, or {@code Long.MAX_VALUE} when there is nothing left
+     * to do: an idle daemon is not woken for this.
      */
     synchronized long tidy(long now) {
+        long next = Long.MAX_VALUE;
+        for (int i = moving.size() - 1; i >= 0; i--) {
+            var cg = moving.get(i);
+            if (cg.moveAt() - now <= 0) settle(cg);
+            else next = Math.min(next, cg.moveAt() - now);
+        }
+        return Math.min(next, tidyEnded(now));
+    }
+
+    private long tidyEnded(long now) {
         if (ended.isEmpty()) return Long.MAX_VALUE;
         if (now - tidyAt >= 0) {
             ended.removeIf(Cgroup::remove);
@@ -271,12 +310,14 @@ public final class Cgroups {
     }
 
     /**
-     * At the daemon's exit: it moves back to the cgroup it came from, and removes its own and every empty
-     * one (this home's subtree too, when no app is left in it). Any thread; once.
+     * At the daemon's exit: the moves put off are made, the daemon moves back to the cgroup it came from,
+     * and its own and every empty one are removed (this home's subtree too, when no app is left in it).
+     * Any thread; once.
      */
     public synchronized void leave() {
         if (root == null || left) return;
         left = true;
+        while (!moving.isEmpty()) settle(moving.getLast());
         ended.removeIf(Cgroup::remove);
         vacant.values().forEach(Cgroup::remove);
         if (nursery != null) {

@@ -65,17 +65,17 @@ public final class Controller {
 
         /** How its processes are found: {@code cgroup} or {@code process-group} (status and describe say it). */
         public String tracking() {
-            return cgroup == null ? "process-group" : "cgroup";
+            return cgroup == null || cgroup.isFailed() ? "process-group" : "cgroup";
         }
 
         /** Its cgroup's folder, or "" when it is tracked by process group. */
         public String cgroup() {
-            return cgroup == null ? "" : cgroup.dir().toString();
+            return cgroup == null || cgroup.isFailed() ? "" : cgroup.dir().toString();
         }
 
         /** Its live processes, read now: its cgroup's, or its process group's (one pass over /proc). */
         public List<Long> members() {
-            return cgroup != null ? cgroup.members() : ProcFs.groupMembers(pid);
+            return cgroup != null && cgroup.holds() ? cgroup.members() : ProcFs.groupMembers(pid);
         }
 
         boolean child() {
@@ -138,7 +138,8 @@ public final class Controller {
         int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
         // After the exec, so this may wait (see Cgroups) while the app starts, not before.
-        var run = new Run(spec.name(), pid, -1, pidfd, true, cgroups.enter(cgroup, pid, into >= 0));
+        cgroups.enter(cgroup, pid, into >= 0, again);
+        var run = new Run(spec.name(), pid, -1, pidfd, true, cgroup);
         exits.watch(run);
         return run;
     }
@@ -192,14 +193,18 @@ public final class Controller {
      * the run's cgroup, if it has one.
      */
     public void signal(Run run, int signal) {
+        if (run.cgroup != null) cgroups.settle(run.cgroup);
         if (Libc.kill(-run.pid(), signal, callState) == Libc.ESRCH) run.signalLeader(signal);
-        if (run.cgroup != null) cgroups.signal(run.cgroup, run.pid(), signal);
+        if (run.cgroup != null && run.cgroup.holds()) cgroups.signal(run.cgroup, run.pid(), signal);
     }
 
     /** Whether any process of the run is still running (zombies do not count): in its cgroup, or else its group. */
     public boolean groupAlive(Run run) {
         if (run == null) return false;
-        if (run.cgroup != null) return cgroups.populated(run.cgroup);
+        if (run.cgroup != null) {
+            cgroups.settle(run.cgroup);
+            if (run.cgroup.holds()) return cgroups.populated(run.cgroup);
+        }
         long pgid = run.pid();
         // kill(-pgid, 0) answers the common case, an empty group, without reading /proc.
         return Libc.kill(-pgid, 0, callState) != Libc.ESRCH && ProcFs.groupHasLiveMember(pgid);
