@@ -177,18 +177,26 @@ public final class Cgroups {
     }
 
     private void move(Cgroup cg, long leader) {
-        try {
-            cg.enter(leader);
-        } catch (IOException e) {
-            // A leader that ended first leaves its children here to sweep; one that is there but will not
-            // move leaves its run tracked by process group.
-            if (ProcFs.stat(leader).filter(s -> s.state() != 'Z').isPresent()) {
-                warnOnce("cannot move pid " + leader + " into " + cg.dir() + " (" + why(e) + ")");
-                cg.failed();
-                return;
+        // A leader that ended first (a crash within the wait) leaves only its children to sweep: no write
+        // for it, each write may wait for the kernel. One that is there but will not move leaves its run
+        // tracked by process group.
+        if (isLive(leader)) {
+            try {
+                cg.enter(leader);
+            } catch (IOException e) {
+                if (isLive(leader)) {
+                    warnOnce("cannot move pid " + leader + " into " + cg.dir() + " (" + why(e) + ")");
+                    cg.failed();
+                    return;
+                }
             }
         }
         if (nursery != null) nursery.sweepInto(cg, self, selfGroup);
+    }
+
+    private static boolean isLive(long pid) {
+        var stat = ProcFs.stat(pid);
+        return stat.isPresent() && stat.get().state() != 'Z';
     }
 
     /** The cgroup's folder opened for a spawn straight into it, where glibc can; else -1 (then it is moved in after). */

@@ -137,7 +137,7 @@ public final class Controller {
         if (again) Posix.yieldCpu();
         int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
-        // After the exec, so this may wait (see Cgroups) while the app starts, not before.
+        // Into its cgroup after the exec (where it was not born there): a move that may wait for the kernel.
         cgroups.enter(cgroup, pid, into >= 0, again);
         var run = new Run(spec.name(), pid, -1, pidfd, true, cgroup);
         exits.watch(run);
