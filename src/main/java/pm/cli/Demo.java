@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code pm demo}: the first thing a new user runs. Registers both sample apps exactly as the README's
- * quick start does (if they are not registered yet), starts them, waits until their /health answers,
- * and prints the status table and their URLs.
+ * {@code pm demo}: the first thing a new user runs. Installs the sample apps' dependencies (npm ci, and a
+ * virtualenv for the Python app), registers both apps exactly as the README's quick start does (if they
+ * are not registered yet), starts them, waits until their /health answers, and prints the status table
+ * and their URLs. Registered after its virtualenv exists, the Python app gets the same spec, interpreter
+ * included, as the quick start's command gives it.
  */
 final class Demo {
     private record App(String name, String script, String type, int port, List<String> extra) {}
@@ -34,6 +36,7 @@ final class Demo {
     int run(CommandLine.Parsed p) throws Exception {
         Path root = Path.of(System.getProperty("pm.root", System.getProperty("user.dir")));
         installNodeModules(root.resolve("sample_apps/nodejs_app"));
+        SampleVenv.prepare(root.resolve("sample_apps/python_app"), out);
         var registered = Verbs.list(client.call("list", Map.of()).get("processes")).stream()
                 .map(m -> (String) m.get("name")).toList();
         for (App app : APPS) {

@@ -30,7 +30,7 @@ public final class Main {
                 new Command("register", "register SCRIPT [OPTIONS] [-- APP_ARGS...]", "Register a process (it does not start it)",
                         List.of(Opt.value("name", "NAME", "its name (default: the script's file name without extension)"),
                                 Opt.value("type", "TYPE", "python, nodejs, shell, java or binary (default: from the extension or #! line)"),
-                                Opt.value("interpreter", "PROGRAM", "run the script with this program instead of the type's default"),
+                                Opt.value("interpreter", "PROGRAM", "run the script with this program instead of the type's default (python: a .venv/ or venv/ beside it)"),
                                 Opt.value("port", "PORT", "the port it listens on; passed to it as PORT"),
                                 Opt.value("health-check", "CHECK", "/PATH on --port, an http:// URL, tcp://HOST:PORT or cmd:COMMAND"),
                                 Opt.value("health-interval", "DURATION", "time between health checks (default 10s)"),
@@ -78,7 +78,7 @@ public final class Main {
                         List.of(), 1, 1, false, "pm daemon status", daemon::run),
                 new Command("kill", "kill", "Stop every app, then the daemon (pm daemon stop leaves the apps running)",
                         List.of(), 0, 0, false, "pm kill", daemon::kill),
-                new Command("demo", "demo", "Register and start both sample apps, wait until they answer, show them",
+                new Command("demo", "demo", "Install the sample apps' dependencies if needed, register and start both, wait until they answer, show them",
                         List.of(), 0, 0, false, "./pm demo", demo::run));
     }
 

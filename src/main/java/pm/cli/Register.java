@@ -8,6 +8,7 @@ import pm.core.ProcessType;
 import pm.core.RestartPolicy;
 import pm.core.Signals;
 import pm.core.Units;
+import pm.core.Venv;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,12 +42,15 @@ final class Register {
             Map.Entry<String, String> kv = ProcessSpec.parseEnv(e);
             env.put(kv.getKey(), kv.getValue());
         }
+        // A Python app runs in the virtualenv kept beside it unless told otherwise; describe shows which.
+        String interpreter = p.has("interpreter") || type != ProcessType.PYTHON ? p.value("interpreter", "")
+                : Venv.find(script.getParent(), cwd).map(Path::toString).orElse("");
         return new ProcessSpec(
                 name,
                 type,
                 script.toString(),
                 p.rest(),
-                p.value("interpreter", ""),
+                interpreter,
                 workdir.toString(),
                 env,
                 p.has("port") ? port(p.value("port", "")) : 0,
