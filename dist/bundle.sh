@@ -16,10 +16,11 @@ modules=java.base,java.logging,java.net.http,jdk.httpserver
 
 missing=
 for tool in "$jdk/bin/jlink" "$jdk/bin/jpackage"; do [ -x "$tool" ] || missing="$missing $tool"; done
-for tool in fakeroot dpkg-deb tar gzip; do command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done
+for tool in objcopy fakeroot dpkg-deb tar gzip; do command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done
 if [ -n "$missing" ]; then
-    echo "pm bundle: missing:$missing. The install bundle needs the JDK's jlink and jpackage, and fakeroot" \
-         "and dpkg-deb for the .deb (apt-get install fakeroot dpkg); or leave the bundle out: mvn package -Dpm.bundle.skip" >&2
+    echo "pm bundle: missing:$missing. The install bundle needs the JDK's jlink and jpackage, objcopy (jlink" \
+         "strips the runtime's native code with it), and fakeroot and dpkg-deb for the .deb (Debian: apt-get install" \
+         "binutils fakeroot dpkg); or leave the bundle out: mvn package -Dpm.bundle.skip" >&2
     exit 1
 fi
 
@@ -34,8 +35,18 @@ cp -R clients/python clients/node "$stage/clients/"
 cp target/pm-heartbeat.jar "$stage/clients/java/"
 find "$stage/clients" -name __pycache__ -prune -exec rm -rf {} +
 
-# --strip-debug drops the JDK classes' line numbers (pm's own are in its jar): 5 MiB less.
-"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --output "$stage/runtime"
+# The runtime is made once per JDK and module list (jlink takes 4 s) and kept in target/jlink-runtime.
+# --strip-debug drops the JDK classes' line numbers (pm's own are in its jar) and, through objcopy, the
+# native libraries' symbols: 5 MiB less.
+jlink_options="--add-modules $modules --strip-debug --no-header-files --no-man-pages"
+key="$jdk $jlink_options $(cat "$jdk/release")"
+if [ "$(cat target/jlink-runtime.key 2>/dev/null)" != "$key" ]; then
+    rm -rf target/jlink-runtime target/jlink-runtime.key
+    # shellcheck disable=SC2086 # the options are words
+    "$jdk/bin/jlink" $jlink_options --output target/jlink-runtime
+    printf '%s' "$key" > target/jlink-runtime.key
+fi
+cp -R target/jlink-runtime "$stage/runtime"
 
 # The client's AOT cache, made by the bundled runtime (a cache only serves the JVM that made it) with the
 # launcher's client flags (its GC must match), read from the launcher so they are written in one place.
@@ -46,7 +57,9 @@ client_flags=$(sed -n 's/^client_flags="\(.*\)"$/\1/p' pm)
     -cp "$stage/lib/pm.jar" pm.cli.Train >"$work/train.log" 2>&1 && [ -s "$stage/lib/pm.aot" ] \
     || { cat "$work/train.log" >&2; echo "pm bundle: the client's AOT cache could not be made (output above)" >&2; exit 1; }
 
-tar -C "$work" --owner=0 --group=0 --numeric-owner -czf "target/pm-$version-linux-x64.tar.gz" "pm-$version"
+# The tarball is made while jpackage makes the .deb (each takes about 3 s, mostly compressing).
+tar -C "$work" --owner=0 --group=0 --numeric-owner -czf "target/pm-$version-linux-x64.tar.gz" "pm-$version" &
+tarred=$!
 
 # jpackage's app images bring its own native launcher, which cannot give the client and the daemon their
 # different JVM flags; packaged as a runtime image, the .deb carries the tree above as it is.
@@ -56,3 +69,4 @@ DPKG_DEB_COMPRESSOR_TYPE=zstd "$jdk/bin/jpackage" --type deb --runtime-image "$s
     --install-dir /opt --resource-dir dist/deb --linux-app-category utils --vendor pm \
     --description "pm, a universal process manager: runs and watches long-running programs of any kind" \
     --dest target
+wait "$tarred"
