@@ -61,7 +61,7 @@ client_flags=$(sed -n 's/^client_flags="\(.*\)"$/\1/p' pm)
 tar -C "$work" --owner=0 --group=0 --numeric-owner -czf "target/pm-$version-linux-x64.tar.gz" "pm-$version" &
 tarred=$!
 
-# jpackage's app images bring its own native launcher, which cannot give the client and the daemon their
+# jpackage's app images bring their own native launcher, which cannot give the client and the daemon their
 # different JVM flags; packaged as a runtime image, the .deb carries the tree above as it is.
 # zstd: 2 s where dpkg-deb's default, xz, takes 30 (dpkg reads it since Debian 12 and Ubuntu 21.10).
 rm -f "target/pm_${version}_amd64.deb"
