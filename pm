@@ -2,6 +2,7 @@
 # pm launcher: finds a JDK 25, builds pm on first use, and starts the client (or, for
 # "pm daemon run", the daemon) with the JVM flags chosen for each. The hot path forks nothing:
 # the JDK found is remembered in target/.java and the AOT cache is checked with test -nt.
+# In an install bundle (runtime/ next to it) it uses the bundle's runtime, jar and AOT cache.
 set -e
 
 self=$0
@@ -48,7 +49,12 @@ find_jdk() {
 }
 
 java_home=
-if [ -r "$remembered" ] && [ -z "${PM_JAVA:-}" ]; then
+bundled=
+if [ -x "$root/runtime/bin/java" ]; then
+    # An install bundle (dist/bundle.sh): its own runtime, a prebuilt jar and the AOT cache made for that
+    # runtime, so no JDK search, no build and no training run.
+    bundled=1 java_home=$root/runtime jar=$root/lib/pm.jar aot=$root/lib/pm.aot
+elif [ -r "$remembered" ] && [ -z "${PM_JAVA:-}" ]; then
     IFS= read -r java_home < "$remembered" || true
     [ -x "$java_home/bin/java" ] || java_home=
 fi
@@ -57,7 +63,7 @@ if [ -z "$java_home" ]; then
 fi
 java=$java_home/bin/java
 
-if [ ! -f "$jar" ] || [ -n "${PM_REBUILD:-}" ]; then
+if [ -z "$bundled" ] && { [ ! -f "$jar" ] || [ -n "${PM_REBUILD:-}" ]; }; then
     command -v mvn >/dev/null 2>&1 || { echo "pm: Maven (mvn) is needed to build pm the first time; install it and retry" >&2; exit 3; }
     # One build at a time: a second pm run waits for the first one's build instead of starting its own.
     mkdir -p "$root/target"
@@ -65,7 +71,7 @@ if [ ! -f "$jar" ] || [ -n "${PM_REBUILD:-}" ]; then
     if mkdir "$lock" 2>/dev/null; then
         trap 'rmdir "$lock" 2>/dev/null' EXIT INT TERM
         echo "pm: building (first run only; needs Maven) ..." >&2
-        (cd "$root" && mvn -q -B -DskipTests package) >&2 || { echo "pm: the build failed; see the Maven output above" >&2; exit 1; }
+        (cd "$root" && mvn -q -B -DskipTests -Dpm.bundle.skip package) >&2 || { echo "pm: the build failed; see the Maven output above" >&2; exit 1; }
         rm -f "$aot"
         rmdir "$lock"; trap - EXIT INT TERM
     else
@@ -107,7 +113,7 @@ client_flags="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3 -XX:+UseSeri
 
 # The AOT cache makes the client start about twice as fast. JDK 25.0.3 silently runs stale classes
 # from a cache built for another jar (JDK-8377932), so only a cache newer than the jar is used.
-if [ ! "$aot" -nt "$jar" ]; then
+if [ -z "$bundled" ] && [ ! "$aot" -nt "$jar" ]; then
     # A jar rebuilt while the training runs would make a cache that is newer but stale: drop it then.
     touch "$aot.$$.stamp"
     if "$java" $client_flags -XX:AOTCacheOutput="$aot.$$" -Xlog:disable -Xlog:all=error:stderr -cp "$jar" pm.cli.Train >/dev/null 2>&1 \
@@ -117,7 +123,8 @@ if [ ! "$aot" -nt "$jar" ]; then
     rm -f "$aot.$$" "$aot.$$.stamp"
 fi
 aot_flag=
-[ "$aot" -nt "$jar" ] && aot_flag=-XX:AOTCache=$aot
+# A bundle's cache and jar are made together and replaced together; its files' times may be the same.
+if [ -n "$bundled" ] || [ "$aot" -nt "$jar" ]; then aot_flag=-XX:AOTCache=$aot; fi
 # Whether tables may be coloured: the shell's test is free, System.console() costs the JVM about 1 ms.
 terminal=false
 [ -t 0 ] && [ -t 1 ] && terminal=true
