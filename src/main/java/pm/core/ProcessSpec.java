@@ -133,17 +133,18 @@ public record ProcessSpec(
                 restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs);
     }
 
+    /** The stored form (registry.json, the register request, {@code list --json}); a value not set is null. */
     public Map<String, Object> toJson() {
         var m = new LinkedHashMap<String, Object>();
         m.put("name", name);
         m.put("type", type.wireName());
         m.put("script", script);
         m.put("args", args);
-        m.put("interpreter", interpreter);
+        m.put("interpreter", interpreter.isEmpty() ? null : interpreter);
         m.put("cwd", cwd);
         m.put("env", new java.util.TreeMap<>(env));
-        m.put("port", port);
-        m.put("health_check", healthCheck);
+        m.put("port", port == 0 ? null : port);
+        m.put("health_check", healthCheck.isEmpty() ? null : healthCheck);
         m.put("restart_policy", restartPolicy.wireName());
         m.put("max_restarts", maxRestarts);
         m.put("restart_delay_ms", restartDelay.toMillis());
@@ -154,7 +155,7 @@ public record ProcessSpec(
         m.put("health_retries", health.retries());
         m.put("health_start_period_ms", health.startPeriod().toMillis());
         m.put("heartbeat_timeout_ms", heartbeatTimeout.toMillis());
-        m.put("max_memory_bytes", maxMemory);
+        m.put("max_memory_bytes", maxMemory == 0 ? null : maxMemory);
         m.put("max_log_size_bytes", logs.maxSize());
         m.put("log_files", logs.keep());
         return m;

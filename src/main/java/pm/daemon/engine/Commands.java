@@ -4,6 +4,7 @@ import pm.core.ErrorCode;
 import pm.core.Names;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
+import pm.core.ProcessState;
 import pm.daemon.logs.Rotator;
 import pm.daemon.registry.Registry;
 
@@ -42,7 +43,7 @@ final class Commands {
             case "list" -> reply.complete(list());
             case "flush" -> reply.complete(flush(targets(args)));
             case "describe" -> reply.complete(Map.of("process",
-                    Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, System.currentTimeMillis())));
+                    Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, System.currentTimeMillis()).toJson()));
             case "shutdown" -> shutdown(bool(args, "stop_apps"), reply);
             default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
         }
@@ -61,7 +62,7 @@ final class Commands {
         engine.registry.save(entries);
         engine.nextId++;
         engine.procs.put(spec.name(), proc);
-        return Map.of("process", Views.status(proc, engine.home, System.currentTimeMillis()));
+        return Map.of("process", Views.status(proc, engine.home, System.currentTimeMillis()).toJson());
     }
 
     /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
@@ -85,7 +86,7 @@ final class Commands {
             var removed = new ArrayList<Object>();
             for (String n : names) {
                 var p = engine.remove(n);
-                if (p != null) removed.add(Views.status(p, engine.home, System.currentTimeMillis()));
+                if (p != null) removed.add(Views.status(p, engine.home, System.currentTimeMillis()).toJson());
             }
             reply.complete(Map.of("processes", removed));
         });
@@ -171,7 +172,7 @@ final class Commands {
     private void shutdown(boolean stopApps, CompletableFuture<Map<String, Object>> reply) {
         engine.shuttingDown = true;
         var running = new ArrayList<String>();
-        for (var p : engine.procs.values()) if (p.pid != 0 || p.state == State.BACKOFF) running.add(p.spec.name());
+        for (var p : engine.procs.values()) if (p.pid != 0 || p.state == ProcessState.BACKOFF) running.add(p.spec.name());
         if (!stopApps) {
             engine.finish();
             reply.complete(Map.of("running", running.size(), "stopped", 0));
@@ -198,7 +199,7 @@ final class Commands {
         var out = new ArrayList<Object>();
         for (String n : names) {
             var p = engine.procs.get(n);
-            if (p != null) out.add(Views.status(p, engine.home, now));
+            if (p != null) out.add(Views.status(p, engine.home, now).toJson());
         }
         return out;
     }

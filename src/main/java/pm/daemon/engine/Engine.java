@@ -5,6 +5,7 @@ import pm.core.ExitOutcome;
 import pm.core.Home;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
+import pm.core.ProcessState;
 import pm.daemon.controller.Controller;
 import pm.daemon.controller.Launcher;
 import pm.daemon.monitor.Observation;
@@ -225,7 +226,7 @@ public final class Engine {
         }
         if (!p.wanted || p.pid != 0) return;
         if (p.lastExit instanceof ExitOutcome.Unknown u && !p.spec.restartPolicy().restartsAfter(u)) {
-            p.state = State.EXITED;
+            p.state = ProcessState.EXITED;
             p.reason = u.describe() + " while no daemon ran; policy " + p.spec.restartPolicy().wireName() + " does not restart it";
             return;
         }
@@ -283,7 +284,7 @@ public final class Engine {
 
     /** Feeds one event to the machine and carries out what it asks for. */
     void apply(Proc p, Event event) {
-        State before = p.state;
+        ProcessState before = p.state;
         long pidBefore = p.pid;
         var runBefore = p.run;
         int restartsBefore = p.restarts;
@@ -292,7 +293,7 @@ public final class Engine {
         if (p.state != before) {
             p.recordTransition(System.currentTimeMillis(), before, p.state, p.reason);
             // Settled with no restart pending: a spawn kept ready for its restarts is not needed now.
-            if (p.state == State.STOPPED || p.state == State.EXITED || p.state == State.FATAL) controller.forget(p.id);
+            if (p.state == ProcessState.STOPPED || p.state == ProcessState.EXITED || p.state == ProcessState.FATAL) controller.forget(p.id);
         }
         if (p.pid == 0) p.run = null;
         for (var effect : effects) {

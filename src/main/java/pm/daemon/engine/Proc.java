@@ -1,7 +1,10 @@
 package pm.daemon.engine;
 
 import pm.core.ExitOutcome;
+import pm.core.Health;
 import pm.core.ProcessSpec;
+import pm.core.ProcessState;
+import pm.core.StateChange;
 
 import java.util.Optional;
 
@@ -26,7 +29,7 @@ public final class Proc {
     ProcessSpec spec;
     /** The desired state, kept apart from the observed one: what the user last asked for. */
     boolean wanted;
-    State state = State.STOPPED;
+    ProcessState state = ProcessState.STOPPED;
     long pid;
     long startedAtMillis;
     long startedNanos;
@@ -64,12 +67,9 @@ public final class Proc {
     boolean removing;
     int rejectedBeats;
 
-    /** One change of state, for describe. */
-    record Transition(long atMillis, State from, State to, String reason) {}
-
     static final int HISTORY = 20;
     static final int SAMPLES = 30;
-    final java.util.ArrayDeque<Transition> history = new java.util.ArrayDeque<>();
+    final java.util.ArrayDeque<StateChange> history = new java.util.ArrayDeque<>();
     /** The last {@link #SAMPLES} samples, oldest first, as a ring. */
     final double[] cpuHistory = new double[SAMPLES];
     final long[] rssHistory = new long[SAMPLES];
@@ -79,7 +79,7 @@ public final class Proc {
     void adopt(pm.daemon.controller.Controller.Run adopted, long startedAt, int restartCount, String runSecret, long now) {
         run = adopted;
         pid = adopted.pid();
-        state = State.RUNNING;
+        state = ProcessState.RUNNING;
         startedAtMillis = startedAt;
         startedNanos = now - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - startedAt));
         restarts = restartCount;
@@ -88,9 +88,9 @@ public final class Proc {
         reason = "adopted from an earlier daemon";
     }
 
-    void recordTransition(long atMillis, State from, State to, String why) {
+    void recordTransition(long atMillis, ProcessState from, ProcessState to, String why) {
         if (history.size() == HISTORY) history.removeFirst();
-        history.addLast(new Transition(atMillis, from, to, why));
+        history.addLast(new StateChange(atMillis, from, to, why));
     }
 
     void recordSample(double cpu, long rss) {
@@ -117,7 +117,7 @@ public final class Proc {
         return wanted;
     }
 
-    public State state() {
+    public ProcessState state() {
         return state;
     }
 
@@ -155,6 +155,6 @@ public final class Proc {
 
     /** Settled: no spawn or stop is under way (a process waiting for its first health check is settled). */
     public boolean settled() {
-        return afterStop == AfterStop.STOPPED && state != State.STOPPING && !(state == State.STARTING && pid == 0);
+        return afterStop == AfterStop.STOPPED && state != ProcessState.STOPPING && !(state == ProcessState.STARTING && pid == 0);
     }
 }
