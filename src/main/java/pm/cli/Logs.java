@@ -26,7 +26,7 @@ final class Logs {
     }
 
     int run(CommandLine.Parsed p) throws IOException, InterruptedException {
-        int tail = Register.count(p.value("tail", "20"), "--tail");
+        int tail = CommandLine.count(p.value("tail", "20"), "--tail");
         var args = new LinkedHashMap<String, Object>();
         args.put("name", p.arg(0));
         pm.core.ProcessSpec.checkName(p.arg(0));

@@ -7,10 +7,10 @@ import pm.core.PmException;
 import pm.core.ProcessSpec;
 import pm.core.ProcessState;
 import pm.core.ProcessStatus;
+import pm.core.SpecBuilder;
 import pm.core.Units;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +27,7 @@ final class Verbs {
     }
 
     int register(CommandLine.Parsed p) {
-        ProcessSpec spec = Register.spec(p, Path.of(System.getProperty("user.dir")));
+        ProcessSpec spec = Register.spec(p, SpecBuilder.Context.ofCaller());
         var result = client.call("register", Map.of("spec", spec.toJson()));
         var proc = ProcessStatus.fromJson(map(result.get("process")));
         out.printf("registered %s (id %d, %s, %s)%n", spec.name(), proc.id(), spec.type().wireName(), spec.script());
