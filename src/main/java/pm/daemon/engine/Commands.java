@@ -43,7 +43,7 @@ final class Commands {
             case "list" -> reply.complete(list());
             case "flush" -> reply.complete(flush(targets(args)));
             case "describe" -> reply.complete(Map.of("process",
-                    Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, System.currentTimeMillis()).toJson()));
+                    Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, engine.clock.millis()).toJson()));
             case "shutdown" -> shutdown(bool(args, "stop_apps"), reply);
             default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
         }
@@ -62,7 +62,7 @@ final class Commands {
         engine.registry.save(entries);
         engine.nextId++;
         engine.procs.put(spec.name(), proc);
-        return Map.of("process", Views.status(proc, engine.home, System.currentTimeMillis()).toJson());
+        return Map.of("process", Views.status(proc, engine.home, engine.clock.millis()).toJson());
     }
 
     /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
@@ -86,7 +86,7 @@ final class Commands {
             var removed = new ArrayList<Object>();
             for (String n : names) {
                 var p = engine.remove(n);
-                if (p != null) removed.add(Views.status(p, engine.home, System.currentTimeMillis()).toJson());
+                if (p != null) removed.add(Views.status(p, engine.home, engine.clock.millis()).toJson());
             }
             reply.complete(Map.of("processes", removed));
         });
@@ -195,7 +195,7 @@ final class Commands {
     }
 
     private List<Object> views(List<String> names) {
-        long now = System.currentTimeMillis();
+        long now = engine.clock.millis();
         var out = new ArrayList<Object>();
         for (String n : names) {
             var p = engine.procs.get(n);

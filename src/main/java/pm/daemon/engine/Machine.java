@@ -14,7 +14,7 @@ import java.util.OptionalInt;
 
 /**
  * The state machine of one process: (process, event, now) to (changed process, effects). Time comes in
- * as {@code now} (the wall clock is read only to stamp an exit for display) and it touches no process,
+ * as {@code now} (and the wall clock, only to stamp an exit or a probe for display) and it touches no process,
  * so it can be tested as a table; the engine carries out the effects.
  */
 public final class Machine {
@@ -28,16 +28,17 @@ public final class Machine {
 
     private static final List<Effect> NONE = List.of();
 
-    public static List<Effect> apply(Proc p, Event event, long now) {
+    /** {@code now} is monotonic nanoseconds; {@code wallMillis} the wall clock, only to stamp what is shown. */
+    public static List<Effect> apply(Proc p, Event event, long now, long wallMillis) {
         return switch (event) {
             case Event.Start s -> start(p);
             case Event.Stop s -> stop(p, s.force(), now);
             case Event.Restart r -> restart(p, now);
             case Event.Spawned s -> spawned(p, s, now);
             case Event.SpawnFailed f -> spawnFailed(p, f);
-            case Event.Exited x -> exited(p, x, now);
+            case Event.Exited x -> exited(p, x, now, wallMillis);
             case Event.Timer t -> timer(p, t, now);
-            case Event.Probed r -> probed(p, r, now);
+            case Event.Probed r -> probed(p, r, now, wallMillis);
             case Event.Sampled s -> sampled(p, s, now);
             case Event.Beat b -> beat(p, b);
             case Event.BeatLost l -> l.pid() == p.pid && p.pid != 0
@@ -137,10 +138,10 @@ public final class Machine {
         return NONE;
     }
 
-    private static List<Effect> exited(Proc p, Event.Exited x, long now) {
+    private static List<Effect> exited(Proc p, Event.Exited x, long now, long wallMillis) {
         if (x.pid() != p.pid || p.pid == 0) return NONE; // an exit of an earlier run, already accounted for
         p.leaderGone = true;
-        p.lastExitAtMillis = System.currentTimeMillis();
+        p.lastExitAtMillis = wallMillis;
         return switch (p.state) {
             // The stop worked for the leader; the stop is done when its whole group is gone too.
             case STOPPING -> {
@@ -253,10 +254,10 @@ public final class Machine {
         return NONE;
     }
 
-    private static List<Effect> probed(Proc p, Event.Probed r, long now) {
+    private static List<Effect> probed(Proc p, Event.Probed r, long now, long wallMillis) {
         if (r.pid() != p.pid || p.pid == 0 || (p.state != ProcessState.STARTING && p.state != ProcessState.RUNNING)) return NONE;
         p.probeDetail = r.detail();
-        p.lastProbeAtMillis = System.currentTimeMillis();
+        p.lastProbeAtMillis = wallMillis;
         if (r.ok()) {
             // First pass: it is up. Later passes: it recovered, or still is fine.
             p.probeFailures = 0;

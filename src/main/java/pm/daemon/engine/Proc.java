@@ -5,6 +5,7 @@ import pm.core.Health;
 import pm.core.ProcessSpec;
 import pm.core.ProcessState;
 import pm.core.StateChange;
+import pm.daemon.controller.Processes;
 
 import java.util.Optional;
 
@@ -62,7 +63,7 @@ public final class Proc {
     /** The current run's heartbeat secret. */
     String secret = "";
     /** The current run, while there is one. */
-    pm.daemon.controller.Controller.Run run;
+    Processes.Run run;
     /** Being unregistered: no more starts. */
     boolean removing;
     int rejectedBeats;
@@ -76,12 +77,12 @@ public final class Proc {
     int samplesTaken;
 
     /** Takes over a run an earlier daemon started: it is running; health is unknown until checked. */
-    void adopt(pm.daemon.controller.Controller.Run adopted, long startedAt, int restartCount, String runSecret, long now) {
+    void adopt(Processes.Run adopted, long startedAt, int restartCount, String runSecret, long now, long nowMillis) {
         run = adopted;
         pid = adopted.pid();
         state = ProcessState.RUNNING;
         startedAtMillis = startedAt;
-        startedNanos = now - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - startedAt));
+        startedNanos = now - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - startedAt));
         restarts = restartCount;
         secret = runSecret;
         health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;

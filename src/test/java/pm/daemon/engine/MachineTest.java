@@ -26,6 +26,7 @@ class MachineTest {
     static final Duration DELAY = Duration.ofMillis(100);
     static final Duration KILL_TIMEOUT = Duration.ofSeconds(2);
     static final long PID = 4242;
+    static final long WALL = 1_795_676_750_000L;
 
     static final Effect SPAWN = new Effect.Spawn();
     static final List<Effect> NONE = List.of();
@@ -47,7 +48,7 @@ class MachineTest {
     }
 
     List<Effect> on(Event e) {
-        return Machine.apply(p, e, now);
+        return Machine.apply(p, e, now, WALL);
     }
 
     void advanceMillis(long millis) {
