@@ -47,13 +47,13 @@ final class Verbs {
     }
 
     int start(CommandLine.Parsed p) {
-        return report(client.call("start", target(p)), true);
+        return report(client.call("start", target(p)));
     }
 
     int stop(CommandLine.Parsed p) {
         var args = target(p);
         if (p.has("force")) args.put("force", true);
-        return report(client.call("stop", args), false);
+        return report(client.call("stop", args));
     }
 
     int restart(CommandLine.Parsed p) {
@@ -66,25 +66,22 @@ final class Verbs {
             }
             args.put("env", env);
         }
-        return report(client.call("restart", args), true);
+        return report(client.call("restart", args));
     }
 
-    /** One line per process; a start that did not leave the process up is a failure. */
-    private int report(Map<String, Object> result, boolean wantUp) {
+    /**
+     * One line per process. A start or restart that could not spawn a process comes back as a SPAWN_FAILED
+     * error from the daemon instead, with the reason, and never gets here.
+     */
+    private int report(Map<String, Object> result) {
         var procs = statuses(result);
         if (procs.isEmpty()) out.println("no processes registered");
-        int status = 0;
         for (var proc : procs) {
             var line = new StringBuilder().append(proc.name()).append(": ").append(proc.state().wireName());
             if (proc.pid() != 0) line.append(" (pid ").append(proc.pid()).append(')');
-            boolean up = proc.state() == ProcessState.RUNNING || proc.state() == ProcessState.STARTING;
-            if (wantUp && !up) {
-                line.append(": ").append(proc.reason());
-                status = 1;
-            }
-            (wantUp && !up ? System.err : out).println(line);
+            out.println(line);
         }
-        return status;
+        return 0;
     }
 
     /** What the status table shows; the daemon sends only these (a daemon that predates this sends all). */

@@ -82,10 +82,13 @@ class BadInputIT {
         }
     }
 
+    /** The daemon says SPAWN_FAILED with the reason; the CLI prints it as one line and exits 1. */
     private static void failsToStart(String name, String why) {
         var r = pm.run("start", name);
         assertThat(r.code()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).as(r.toString()).contains(name + ": fatal: failed to start: " + why);
+        assertThat(r.err().strip()).as(r.toString()).startsWith("pm: " + name + ": failed to start: " + why);
+        assertThat(r.err().strip().lines()).as("one line").hasSize(1);
+        assertThat(r.out()).as(r.toString()).isEmpty();
         assertThat(pm.status(name).get("reason")).asString().contains(why);
     }
 

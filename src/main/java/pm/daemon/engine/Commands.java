@@ -9,6 +9,7 @@ import pm.daemon.logs.Rotator;
 import pm.daemon.registry.Registry;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,8 +125,20 @@ final class Commands {
         var entries = new ArrayList<Registry.Entry>();
         for (var e : entries()) entries.add(names.contains(e.spec().name()) ? e.withWanted(wanted) : e);
         engine.registry.save(entries);
+        var failuresBefore = new HashMap<String, Integer>();
+        for (String n : names) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
         for (String n : names) engine.apply(engine.procs.get(n), event);
-        engine.await(names, done, () -> reply.complete(Map.of("processes", views(names))));
+        engine.await(names, done, () -> {
+            var failed = new ArrayList<String>();
+            for (String n : names) {
+                var p = engine.procs.get(n);
+                if (wanted && p != null && p.state == ProcessState.FATAL && p.spawnFailures > failuresBefore.get(n))
+                    failed.add(n + ": " + p.reason);
+            }
+            // Its own code, so no client has to guess from states: one line per app that could not be spawned.
+            if (failed.isEmpty()) reply.complete(Map.of("processes", views(names)));
+            else reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, String.join("\n", failed)));
+        });
     }
 
     private Map<String, Object> status(Map<String, Object> args) {

@@ -134,6 +134,7 @@ public final class Machine {
     private static List<Effect> spawnFailed(Proc p, Event.SpawnFailed f) {
         // Spawn failures (missing program, bad permissions) do not heal by retrying: give up at once.
         p.lastExit = new ExitOutcome.FailedToStart(f.reason());
+        p.spawnFailures++;
         settle(p, ProcessState.FATAL, "failed to start: " + f.reason());
         return NONE;
     }

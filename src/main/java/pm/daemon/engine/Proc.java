@@ -39,6 +39,8 @@ public final class Proc {
     /** Restarts in a row, none of which stayed up long enough to count as stable. */
     int streak;
     ExitOutcome lastExit;
+    /** Spawns that failed since the daemon started; a command compares it before and after. */
+    int spawnFailures;
     long lastExitAtMillis;
     /** Why the process is in its state; empty when there is nothing to say. */
     String reason = "";

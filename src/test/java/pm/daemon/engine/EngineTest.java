@@ -271,6 +271,42 @@ class EngineTest {
     }
 
     @Test
+    void aStartThatCannotSpawnFailsWithItsOwnCodeAndTheReason() throws Exception {
+        register(spec("web"));
+        processes.spawnFailures.put("web", "no-such-interpreter is not on PATH; install it or pass --interpreter");
+        var e = failure(send("start", Map.of("name", "web")));
+        assertThat(e.code()).isEqualTo(ErrorCode.SPAWN_FAILED);
+        assertThat(e.getMessage()).isEqualTo("web: failed to start: no-such-interpreter is not on PATH; install it or pass --interpreter");
+        var s = status("web");
+        assertThat(s.state()).isEqualTo(ProcessState.FATAL);
+        assertThat(s.lastExit()).contains(new pm.core.ExitOutcome.FailedToStart("no-such-interpreter is not on PATH; install it or pass --interpreter"));
+        // Still FATAL from that failure, a stop succeeds; once it can be spawned, a start does.
+        assertThat(statuses(send("stop", Map.of("name", "web"))).getFirst().state()).isEqualTo(ProcessState.STOPPED);
+        processes.spawnFailures.clear();
+        assertThat(statuses(send("start", Map.of("name", "web"))).getFirst().state()).isEqualTo(ProcessState.RUNNING);
+    }
+
+    @Test
+    void aStartOfAllNamesEachAppThatCouldNotBeSpawnedAndStartsTheOthers() throws Exception {
+        register(spec("web"));
+        register(spec("api"));
+        register(spec("db"));
+        processes.spawnFailures.put("web", "cannot read /srv/web");
+        processes.spawnFailures.put("db", "working directory /srv does not exist");
+        var e = failure(send("start", Map.of("all", true)));
+        assertThat(e.code()).isEqualTo(ErrorCode.SPAWN_FAILED);
+        assertThat(e.getMessage()).isEqualTo("web: failed to start: cannot read /srv/web\ndb: failed to start: working directory /srv does not exist");
+        assertThat(processes.spawned).containsExactly("api");
+        // A restart whose new run cannot be spawned fails the same way.
+        processes.spawnFailures.put("api", "cannot read /srv/api");
+        var restart = send("restart", Map.of("name", "api"));
+        processes.exit(1000, -Signals.SIGTERM);
+        engine.turn();
+        assertThat(failure(restart).code()).isEqualTo(ErrorCode.SPAWN_FAILED);
+        assertThat(failure(restart).getMessage()).isEqualTo("api: failed to start: cannot read /srv/api");
+    }
+
+    @Test
     void anUnknownNameIsNotFoundWithTheNearestOne() throws Exception {
         register(spec("web"));
         var e = failure(send("start", Map.of("name", "wbe")));
