@@ -8,7 +8,9 @@ import java.util.Map;
  * Every field of a {@link ProcessSpec}, each known here once: its command-line flag, its key in a file
  * (pm.yaml, the HTTP API's JSON), its kind, its default, its help text, and whether a change to it only
  * takes effect when the app is spawned again. {@code register}'s flags and help are generated from this
- * table, {@link SpecBuilder} reads raw values by it, and {@link SpecFile} writes and compares specs by it.
+ * table, {@link SpecBuilder} reads raw values by it, {@link SpecFile} writes specs by it and
+ * {@link SpecDiff} compares them by it. A new field is a new row here, a case in {@link #valueIn}, and
+ * its place in {@link ProcessSpec} (with its stored key in toJson and fromJson).
  */
 public enum Field {
     // The order of register's help. The script and its arguments are positional on the command line.

@@ -64,8 +64,8 @@ public record ProcessDescription(
         if (m.get("history") instanceof List<?> l) for (Object o : l) if (o instanceof Map<?, ?> c) history.add(StateChange.fromJson(c));
         if (m.get("recent_cpu_percent") instanceof List<?> l) for (Object o : l) if (o instanceof Number n) cpu.add(n.doubleValue());
         if (m.get("recent_memory_bytes") instanceof List<?> l) for (Object o : l) if (o instanceof Number n) rss.add(n.longValue());
-        var spec = m.get("spec") instanceof Map<?, ?> s ? ProcessSpec.fromJson((Map<String, Object>) s)
-                : ProcessSpec.fromJson(Map.of());
+        if (!(m.get("spec") instanceof Map<?, ?> s)) throw new PmException(ErrorCode.BAD_REQUEST, "a describe reply without a spec");
+        var spec = ProcessSpec.fromJson((Map<String, Object>) s);
         return new ProcessDescription(ProcessStatus.fromJson(m), pids, spec, history, cpu, rss,
                 ProcessStatus.number(m.get("rejected_heartbeats"), 0), (int) ProcessStatus.number(m.get("probe_failures"), 0));
     }

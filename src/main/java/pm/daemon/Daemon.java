@@ -49,7 +49,7 @@ public final class Daemon {
 
         Path root = Path.of(System.getProperty("pm.root", "."));
         var controller = new Controller(new Launcher(home, root.resolve("clients")));
-        var engine = new Engine(home, new Registry(home.registry()), new RunFile(home.runFile()), controller, Clock.SYSTEM);
+        var engine = new Engine(home, new Registry(home.registry()), new RunFile(home.runFile()), controller, new Clock());
         engine.restore();
         var monitor = new Monitor(engine::targets, engine::observe, interval("PM_SAMPLE_INTERVAL", Duration.ofSeconds(1)),
                 HeartbeatPort.remembered(home));

@@ -59,7 +59,7 @@ class EngineTest {
 
     // ---- the fakes ----
 
-    static final class FakeClock implements Clock {
+    static final class FakeClock extends Clock {
         long nanos = 5_000_000_000_000L;
         long millis = 1_795_676_750_000L;
 
