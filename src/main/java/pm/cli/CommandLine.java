@@ -118,6 +118,17 @@ final class CommandLine {
         return new Parsed(c, opts, args, rest);
     }
 
+    /** A flag's whole number, 0 or more. */
+    static int count(String text, String flag) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= 0) return n;
+        } catch (NumberFormatException ignored) {
+            // fall through to the error
+        }
+        throw PmException.invalid("bad " + flag + " '" + text + "': use a whole number, 0 or more");
+    }
+
     static String help(Command c) {
         var out = new StringBuilder();
         out.append("Usage: pm ").append(c.usage()).append("\n\n").append(c.summary()).append("\n");

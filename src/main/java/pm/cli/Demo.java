@@ -1,6 +1,8 @@
 package pm.cli;
 
+import pm.core.Health;
 import pm.core.PmException;
+import pm.core.ProcessState;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,12 +75,12 @@ final class Demo {
     private void waitHealthy(App app) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            var proc = Verbs.list(client.call("status", Map.of("name", app.name())).get("processes")).getFirst();
-            if ("running".equals(proc.get("state")) && "healthy".equals(proc.get("health"))) {
-                out.printf("%s answers at %s%n", app.name(), proc.get("health_check"));
+            var proc = Verbs.statuses(client.call("status", Map.of("name", app.name()))).getFirst();
+            if (proc.state() == ProcessState.RUNNING && proc.health() == Health.HEALTHY) {
+                out.printf("%s answers at %s%n", app.name(), proc.healthCheck());
                 return;
             }
-            if ("fatal".equals(proc.get("state")) || "exited".equals(proc.get("state"))) break;
+            if (proc.state() == ProcessState.FATAL || proc.state() == ProcessState.EXITED) break;
             Thread.sleep(100);
         }
         throw new PmException(pm.core.ErrorCode.SPAWN_FAILED, app.name() + " did not become healthy within 30s; see pm describe "

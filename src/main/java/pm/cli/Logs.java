@@ -26,14 +26,14 @@ final class Logs {
     }
 
     int run(CommandLine.Parsed p) throws IOException, InterruptedException {
-        int tail = Register.count(p.value("tail", "20"), "--tail");
+        int tail = CommandLine.count(p.value("tail", "20"), "--tail");
         var args = new LinkedHashMap<String, Object>();
         args.put("name", p.arg(0));
         pm.core.ProcessSpec.checkName(p.arg(0));
-        var proc = Verbs.list(client.call("status", args).get("processes")).getFirst();
+        var proc = Verbs.statuses(client.call("status", args)).getFirst();
         var files = new ArrayList<Path>();
-        if (!p.has("err")) files.add(Path.of((String) proc.get("out_log")));
-        if (!p.has("out")) files.add(Path.of((String) proc.get("err_log")));
+        if (!p.has("err")) files.add(Path.of(proc.outLog()));
+        if (!p.has("out")) files.add(Path.of(proc.errLog()));
         boolean headers = files.size() > 1;
         var positions = new LinkedHashMap<Path, Long>();
         for (Path f : files) {

@@ -28,26 +28,7 @@ public final class Main {
         var demo = new Demo(client, out, this);
         commands = List.of(
                 new Command("register", "register SCRIPT [OPTIONS] [-- APP_ARGS...]", "Register a process (it does not start it)",
-                        List.of(Opt.value("name", "NAME", "its name (default: the script's file name without extension)"),
-                                Opt.value("type", "TYPE", "python, nodejs, shell, java or binary (default: from the extension or #! line)"),
-                                Opt.value("interpreter", "PROGRAM", "run the script with this program instead of the type's default (python: a .venv/ or venv/ beside it)"),
-                                Opt.value("port", "PORT", "the port it listens on; passed to it as PORT"),
-                                Opt.value("health-check", "CHECK", "/PATH on --port, an http:// URL, tcp://HOST:PORT or cmd:COMMAND"),
-                                Opt.value("health-interval", "DURATION", "time between health checks (default 10s)"),
-                                Opt.value("health-timeout", "DURATION", "time one check may take (default 1s)"),
-                                Opt.value("health-retries", "N", "failures in a row before it is unhealthy (default 3)"),
-                                Opt.value("health-start-period", "DURATION", "failures this soon after a start do not count (default 30s)"),
-                                Opt.value("heartbeat-timeout", "DURATION", "silence after a heartbeat that makes it unhealthy (default 30s, 0: off)"),
-                                Opt.value("max-memory", "SIZE", "restart it when its memory is above this, such as 200M"),
-                                Opt.value("max-log-size", "SIZE", "rotate a log file when it grows past this (default 50M; 0: never)"),
-                                Opt.value("log-files", "N", "rotated files to keep per log (default 10)"),
-                                Opt.value("restart-policy", "POLICY", "never, on-failure (default), always or unless-stopped"),
-                                Opt.value("max-restarts", "N", "restarts in a row before giving up (default 10; not for unless-stopped)"),
-                                Opt.value("restart-delay", "DURATION", "first delay before a restart, doubled each time up to 30s (default 100ms)"),
-                                Opt.value("env", "KEY=VALUE", "an environment variable for it (repeatable)"),
-                                Opt.value("cwd", "DIR", "its working folder (default: the current folder)"),
-                                Opt.value("stop-signal", "SIGNAL", "signal that asks it to stop (default TERM)"),
-                                Opt.value("kill-timeout", "DURATION", "time it gets to stop before SIGKILL (default 10s)")),
+                        Register.options(),
                         1, 1, true, "pm register app.py --name myapp --type python --port 5000 --health-check /health", verbs::register),
                 new Command("unregister", "unregister NAME|--all", "Stop a process if it runs and remove it from the registry",
                         List.of(ALL), 0, 1, false, "pm unregister myapp", verbs::unregister),
@@ -121,7 +102,8 @@ public final class Main {
             return command.handler().run(parsed);
         } catch (PmException e) {
             System.out.flush();
-            System.err.println("pm: " + e.getMessage());
+            // One line per error: a spec with three bad values says so three times.
+            System.err.println("pm: " + e.getMessage().replace("\n", "\npm: "));
             return e.code().exitStatus();
         } catch (Exception e) {
             System.out.flush();

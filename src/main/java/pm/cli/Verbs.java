@@ -1,13 +1,16 @@
 package pm.cli;
 
 import pm.core.ErrorCode;
+import pm.core.Health;
 import pm.core.Json;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
+import pm.core.ProcessState;
+import pm.core.ProcessStatus;
+import pm.core.SpecBuilder;
 import pm.core.Units;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,17 +27,17 @@ final class Verbs {
     }
 
     int register(CommandLine.Parsed p) {
-        ProcessSpec spec = Register.spec(p, Path.of(System.getProperty("user.dir")));
+        ProcessSpec spec = Register.spec(p, SpecBuilder.Context.ofCaller());
         var result = client.call("register", Map.of("spec", spec.toJson()));
-        var proc = map(result.get("process"));
-        out.printf("registered %s (id %s, %s, %s)%n", spec.name(), proc.get("id"), spec.type().wireName(), spec.script());
+        var proc = ProcessStatus.fromJson(map(result.get("process")));
+        out.printf("registered %s (id %d, %s, %s)%n", spec.name(), proc.id(), spec.type().wireName(), spec.script());
         out.printf("start it with: pm start %s%n", spec.name());
         return 0;
     }
 
     int unregister(CommandLine.Parsed p) {
-        for (var proc : list(client.call("unregister", target(p)).get("processes")))
-            out.printf("%s: unregistered%n", proc.get("name"));
+        for (var proc : statuses(client.call("unregister", target(p))))
+            out.printf("%s: unregistered%n", proc.name());
         return 0;
     }
 
@@ -44,13 +47,13 @@ final class Verbs {
     }
 
     int start(CommandLine.Parsed p) {
-        return report(client.call("start", target(p)), true);
+        return report(client.call("start", target(p)));
     }
 
     int stop(CommandLine.Parsed p) {
         var args = target(p);
         if (p.has("force")) args.put("force", true);
-        return report(client.call("stop", args), false);
+        return report(client.call("stop", args));
     }
 
     int restart(CommandLine.Parsed p) {
@@ -63,26 +66,22 @@ final class Verbs {
             }
             args.put("env", env);
         }
-        return report(client.call("restart", args), true);
+        return report(client.call("restart", args));
     }
 
-    /** One line per process; a start that did not leave the process up is a failure. */
-    private int report(Map<String, Object> result, boolean wantUp) {
-        var procs = list(result.get("processes"));
+    /**
+     * One line per process. A start or restart that could not spawn a process comes back as a SPAWN_FAILED
+     * error from the daemon instead, with the reason, and never gets here.
+     */
+    private int report(Map<String, Object> result) {
+        var procs = statuses(result);
         if (procs.isEmpty()) out.println("no processes registered");
-        int status = 0;
         for (var proc : procs) {
-            String state = String.valueOf(proc.get("state"));
-            var line = new StringBuilder().append(proc.get("name")).append(": ").append(state);
-            if (proc.get("pid") != null) line.append(" (pid ").append(proc.get("pid")).append(')');
-            boolean up = state.equals("running") || state.equals("starting");
-            if (wantUp && !up) {
-                line.append(": ").append(proc.get("reason"));
-                status = 1;
-            }
-            (wantUp && !up ? System.err : out).println(line);
+            var line = new StringBuilder().append(proc.name()).append(": ").append(proc.state().wireName());
+            if (proc.pid() != 0) line.append(" (pid ").append(proc.pid()).append(')');
+            out.println(line);
         }
-        return status;
+        return 0;
     }
 
     /** What the status table shows; the daemon sends only these (a daemon that predates this sends all). */
@@ -98,7 +97,7 @@ final class Verbs {
             out.println(Json.write(result));
             return 0;
         }
-        var procs = list(result.get("processes"));
+        var procs = statuses(result);
         for (Object w : (List<?>) result.getOrDefault("warnings", List.of())) System.err.println("warning: " + w);
         if (procs.isEmpty()) {
             out.println("no processes registered; add one with: pm register SCRIPT --name NAME");
@@ -106,24 +105,21 @@ final class Verbs {
         }
         var table = new Table(List.of("NAME", "TYPE", "STATE", "PID", "UPTIME", "RESTARTS", "CPU", "MEM", "HEALTH", "PORT"));
         for (var proc : procs) {
-            String state = String.valueOf(proc.get("state"));
             table.add(List.of(
-                    Table.Cell.of(proc.get("name")),
-                    Table.Cell.of(proc.get("type")),
-                    new Table.Cell(state, stateColor(state)),
-                    Table.Cell.of(proc.get("pid")),
-                    Table.Cell.of(proc.get("uptime_ms") instanceof Long ms ? Units.formatAge(Duration.ofMillis(ms)) : null),
-                    Table.Cell.of(proc.get("restarts")),
-                    Table.Cell.of(proc.get("cpu_percent") instanceof Number n ? Units.oneDecimal(n.doubleValue()) + "%" : null),
-                    Table.Cell.of(proc.get("memory_bytes") instanceof Number n ? Units.formatSize(n.longValue()) : null),
-                    Table.Cell.of(proc.get("health").equals("none") ? null : proc.get("health")),
-                    Table.Cell.of(proc.get("port"))));
+                    Table.Cell.of(proc.name()),
+                    Table.Cell.of(proc.type().wireName()),
+                    new Table.Cell(proc.state().wireName(), stateColor(proc.state())),
+                    Table.Cell.of(proc.pid() == 0 ? null : proc.pid()),
+                    Table.Cell.of(proc.uptimeMillis() < 0 ? null : Units.formatAge(Duration.ofMillis(proc.uptimeMillis()))),
+                    Table.Cell.of(proc.restarts()),
+                    Table.Cell.of(Double.isNaN(proc.cpuPercent()) ? null : Units.oneDecimal(proc.cpuPercent()) + "%"),
+                    Table.Cell.of(proc.memoryBytes() < 0 ? null : Units.formatSize(proc.memoryBytes())),
+                    Table.Cell.of(proc.health() == Health.NONE ? null : proc.health().wireName()),
+                    Table.Cell.of(proc.port() == 0 ? null : proc.port())));
         }
         print(table.render(Table.colorWanted()));
         for (var proc : procs) {
-            String state = String.valueOf(proc.get("state"));
-            if (state.equals("fatal") || state.equals("exited") || state.equals("backoff"))
-                out.printf("  %s: %s%n", proc.get("name"), proc.get("reason"));
+            if (proc.state().needsExplaining()) out.printf("  %s: %s%n", proc.name(), proc.reason());
         }
         return 0;
     }
@@ -141,14 +137,15 @@ final class Verbs {
         }
         var table = new Table(List.of("ID", "NAME", "TYPE", "SCRIPT", "POLICY", "PORT", "HEALTH CHECK", "DESIRED"));
         for (var proc : procs) {
+            var spec = ProcessSpec.fromJson(proc);
             table.add(List.of(
                     Table.Cell.of(proc.get("id")),
-                    Table.Cell.of(proc.get("name")),
-                    Table.Cell.of(proc.get("type")),
-                    Table.Cell.of(proc.get("script")),
-                    Table.Cell.of(proc.get("restart_policy")),
-                    Table.Cell.of(((Number) proc.get("port")).intValue() == 0 ? null : proc.get("port")),
-                    Table.Cell.of("".equals(proc.get("health_check")) ? null : proc.get("health_check")),
+                    Table.Cell.of(spec.name()),
+                    Table.Cell.of(spec.type().wireName()),
+                    Table.Cell.of(spec.script()),
+                    Table.Cell.of(spec.restartPolicy().wireName()),
+                    Table.Cell.of(spec.port() == 0 ? null : spec.port()),
+                    Table.Cell.of(spec.healthCheck().isEmpty() ? null : spec.healthCheck()),
                     Table.Cell.of(proc.get("desired"))));
         }
         print(table.render(Table.colorWanted()));
@@ -164,12 +161,12 @@ final class Verbs {
         out.write(bytes, 0, bytes.length);
     }
 
-    static String stateColor(String state) {
+    static String stateColor(ProcessState state) {
         return switch (state) {
-            case "running" -> Table.GREEN;
-            case "starting", "stopping", "backoff" -> Table.YELLOW;
-            case "fatal" -> Table.RED;
-            default -> Table.DIM;
+            case RUNNING -> Table.GREEN;
+            case STARTING, STOPPING, BACKOFF -> Table.YELLOW;
+            case FATAL -> Table.RED;
+            case STOPPED, EXITED -> Table.DIM;
         };
     }
 
@@ -191,6 +188,13 @@ final class Verbs {
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Object o) {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    /** The {@code processes} of a reply, as status records. */
+    static List<ProcessStatus> statuses(Map<String, Object> result) {
+        var out = new java.util.ArrayList<ProcessStatus>();
+        for (var m : list(result.get("processes"))) out.add(ProcessStatus.fromJson(m));
+        return out;
     }
 
     @SuppressWarnings("unchecked")

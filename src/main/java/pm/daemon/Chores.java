@@ -3,6 +3,7 @@ package pm.daemon;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -69,7 +70,7 @@ final class Chores {
         try {
             task.run();
         } catch (Throwable t) {
-            LOG.severe("pm-timer: " + t + "; runs again next period");
+            LOG.log(Level.SEVERE, "pm-timer: " + t + "; runs again next period", t);
         }
     }
 }

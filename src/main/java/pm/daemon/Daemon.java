@@ -8,6 +8,7 @@ import pm.daemon.monitor.Monitor;
 import pm.daemon.api.Server;
 import pm.daemon.controller.Controller;
 import pm.daemon.controller.Launcher;
+import pm.daemon.engine.Clock;
 import pm.daemon.engine.Engine;
 import pm.daemon.registry.Registry;
 import pm.daemon.registry.RunFile;
@@ -48,7 +49,7 @@ public final class Daemon {
 
         Path root = Path.of(System.getProperty("pm.root", "."));
         var controller = new Controller(new Launcher(home, root.resolve("clients")));
-        var engine = new Engine(home, new Registry(home.registry()), new RunFile(home.runFile()), controller);
+        var engine = new Engine(home, new Registry(home.registry()), new RunFile(home.runFile()), controller, new Clock());
         engine.restore();
         var monitor = new Monitor(engine::targets, engine::observe, interval("PM_SAMPLE_INTERVAL", Duration.ofSeconds(1)),
                 HeartbeatPort.remembered(home));

@@ -8,18 +8,17 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Starts, adopts, signals and watches apps (DESIGN.md principle 4); it never edits an app or its files.
  * Every app is a process group led by its own pid, so signals go to the whole group.
  */
-public final class Controller {
+public final class Controller implements Processes {
     /**
      * One run of an app: the app's name, its pid (also its group id), its start time from {@code /proc} (to
      * tell it from a later process that reuses the pid), a pidfd on it, and whether this daemon is its parent.
      */
-    public static final class Run {
+    public static final class Run implements Processes.Run {
         private final String name;
         private final long pid;
         /** Clock ticks after boot; for a new child, -1 until first asked for. Engine thread. */
@@ -36,10 +35,12 @@ public final class Controller {
             this.child = child;
         }
 
+        @Override
         public String name() {
             return name;
         }
 
+        @Override
         public long pid() {
             return pid;
         }
@@ -48,6 +49,7 @@ public final class Controller {
          * When it started, read from {@code /proc} on first ask rather than at the spawn, where it took the
          * CPU from the starting app (0.2 ms). The pid cannot be reused before then: only the engine reaps it.
          */
+        @Override
         public long startTime() {
             // Unknown (unreadable /proc) is 0, which no process matches, and is asked again next time.
             if (startTime < 0) startTime = ProcFs.stat(pid).map(s -> s.startTime()).orElse(-1L);
@@ -74,12 +76,6 @@ public final class Controller {
         }
     }
 
-    /**
-     * A run that ended: the exit status for a child of this daemon ({@code code}, or {@code -signal} when
-     * killed), none for an adopted one (only a parent can know it).
-     */
-    public record Exit(Run run, OptionalInt status) {}
-
     private final Launcher launcher;
     private final ExitWatcher exits = new ExitWatcher();
     /** Where the engine thread's calls leave errno, reused: an arena per call showed on a restart's path. */
@@ -95,6 +91,7 @@ public final class Controller {
      * child starts on this thread's CPU, and this thread, resumed at the child's exec, kept it waiting
      * 0.9-1.4 ms while the other CPU sat idle (perf sched, docs/performance.md on the crash gap).
      */
+    @Override
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
         long pid = launcher.spawn(id, spec, heartbeat, again);
         if (again) Posix.yieldCpu();
@@ -106,6 +103,7 @@ public final class Controller {
     }
 
     /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */
+    @Override
     public void forget(int id) {
         launcher.forget(id);
     }
@@ -114,7 +112,8 @@ public final class Controller {
      * Takes over an app an earlier daemon started, if the pid still belongs to it (same start time, not a
      * zombie). Its exit is noticed through a pidfd, but its status cannot be known: only a parent reaps.
      */
-    public Optional<Run> adopt(String name, long pid, long startTime) {
+    @Override
+    public Optional<Processes.Run> adopt(String name, long pid, long startTime) {
         if (!ProcFs.isSameLiveProcess(pid, startTime)) return Optional.empty();
         int pidfd = Posix.pidfdOpen(pid);
         if (pidfd < 0) return Optional.empty();
@@ -132,21 +131,25 @@ public final class Controller {
      * Sleeps until a watched run ends, {@link #wake} is called, or the timeout passes; returns the runs that
      * ended, reaped. For the engine thread only: it sleeps here instead of on a queue.
      */
+    @Override
     public List<Exit> awaitExits(long timeoutNanos) {
         return exits.await(timeoutNanos);
     }
 
     /** Any thread: the engine thread's current or next {@link #awaitExits} returns at once. */
+    @Override
     public void wake() {
         exits.wake();
     }
 
     /** Signals the group; right after a spawn, before the group exists, the leader alone. */
-    public void signal(Run run, int signal) {
-        if (Libc.kill(-run.pid(), signal, callState) == Libc.ESRCH) run.signalLeader(signal);
+    @Override
+    public void signal(Processes.Run run, int signal) {
+        if (Libc.kill(-run.pid(), signal, callState) == Libc.ESRCH) ((Run) run).signalLeader(signal);
     }
 
     /** Whether any process of the run's group still runs (zombies do not count). */
+    @Override
     public boolean groupAlive(long pgid) {
         // kill(-pgid, 0) answers the common case, an empty group, without reading /proc.
         return pgid > 0 && Libc.kill(-pgid, 0, callState) != Libc.ESRCH && ProcFs.groupHasLiveMember(pgid);

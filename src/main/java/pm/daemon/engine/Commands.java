@@ -4,10 +4,12 @@ import pm.core.ErrorCode;
 import pm.core.Names;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
+import pm.core.ProcessState;
 import pm.daemon.logs.Rotator;
 import pm.daemon.registry.Registry;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +44,7 @@ final class Commands {
             case "list" -> reply.complete(list());
             case "flush" -> reply.complete(flush(targets(args)));
             case "describe" -> reply.complete(Map.of("process",
-                    Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, System.currentTimeMillis())));
+                    Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, engine.clock.millis()).toJson()));
             case "shutdown" -> shutdown(bool(args, "stop_apps"), reply);
             default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
         }
@@ -61,7 +63,7 @@ final class Commands {
         engine.registry.save(entries);
         engine.nextId++;
         engine.procs.put(spec.name(), proc);
-        return Map.of("process", Views.status(proc, engine.home, System.currentTimeMillis()));
+        return Map.of("process", Views.status(proc, engine.home, engine.clock.millis()).toJson());
     }
 
     /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
@@ -85,7 +87,7 @@ final class Commands {
             var removed = new ArrayList<Object>();
             for (String n : names) {
                 var p = engine.remove(n);
-                if (p != null) removed.add(Views.status(p, engine.home, System.currentTimeMillis()));
+                if (p != null) removed.add(Views.status(p, engine.home, engine.clock.millis()).toJson());
             }
             reply.complete(Map.of("processes", removed));
         });
@@ -123,8 +125,20 @@ final class Commands {
         var entries = new ArrayList<Registry.Entry>();
         for (var e : entries()) entries.add(names.contains(e.spec().name()) ? e.withWanted(wanted) : e);
         engine.registry.save(entries);
+        var failuresBefore = new HashMap<String, Integer>();
+        for (String n : names) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
         for (String n : names) engine.apply(engine.procs.get(n), event);
-        engine.await(names, done, () -> reply.complete(Map.of("processes", views(names))));
+        engine.await(names, done, () -> {
+            var failed = new ArrayList<String>();
+            for (String n : names) {
+                var p = engine.procs.get(n);
+                if (wanted && p != null && p.state == ProcessState.FATAL && p.spawnFailures > failuresBefore.get(n))
+                    failed.add(n + ": " + p.reason);
+            }
+            // Its own code, so no client has to guess from states: one line per app that could not be spawned.
+            if (failed.isEmpty()) reply.complete(Map.of("processes", views(names)));
+            else reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, String.join("\n", failed)));
+        });
     }
 
     private Map<String, Object> status(Map<String, Object> args) {
@@ -171,7 +185,7 @@ final class Commands {
     private void shutdown(boolean stopApps, CompletableFuture<Map<String, Object>> reply) {
         engine.shuttingDown = true;
         var running = new ArrayList<String>();
-        for (var p : engine.procs.values()) if (p.pid != 0 || p.state == State.BACKOFF) running.add(p.spec.name());
+        for (var p : engine.procs.values()) if (p.pid != 0 || p.state == ProcessState.BACKOFF) running.add(p.spec.name());
         if (!stopApps) {
             engine.finish();
             reply.complete(Map.of("running", running.size(), "stopped", 0));
@@ -194,11 +208,11 @@ final class Commands {
     }
 
     private List<Object> views(List<String> names) {
-        long now = System.currentTimeMillis();
+        long now = engine.clock.millis();
         var out = new ArrayList<Object>();
         for (String n : names) {
             var p = engine.procs.get(n);
-            if (p != null) out.add(Views.status(p, engine.home, now));
+            if (p != null) out.add(Views.status(p, engine.home, now).toJson());
         }
         return out;
     }
