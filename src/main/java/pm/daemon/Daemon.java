@@ -18,7 +18,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -38,13 +37,13 @@ public final class Daemon {
             System.err.println("pm daemon: " + e.getMessage());
             System.exit(e.code().exitStatus());
         }
-        FileChannel lockFile = FileChannel.open(home.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockFile = PrivateFile.open(home.lock());
         FileLock lock = lockFile.tryLock();
         if (lock == null) {
             System.err.println("pm daemon: another daemon (pid " + readPid(home) + ") already serves " + home.dir());
             System.exit(Home.ALREADY_SERVED);
         }
-        Files.writeString(home.pidFile(), ProcessHandle.current().pid() + "\n");
+        PrivateFile.write(home.pidFile(), ProcessHandle.current().pid() + "\n");
 
         Path root = Path.of(System.getProperty("pm.root", "."));
         var controller = new Controller(new Launcher(home, root.resolve("clients")));

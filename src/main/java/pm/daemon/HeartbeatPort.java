@@ -27,6 +27,6 @@ final class HeartbeatPort {
     }
 
     static void remember(Home home, int port) throws IOException {
-        Files.writeString(file(home), port + "\n");
+        PrivateFile.write(file(home), port + "\n");
     }
 }

@@ -9,6 +9,10 @@ import pm.daemon.engine.Engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -18,7 +22,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +62,10 @@ public final class Server {
         this.onShutdown = onShutdown;
     }
 
-    /** Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600. */
+    /**
+     * Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600 from the
+     * instant it exists.
+     */
     public static Server bind(Path socket, Engine engine, Runnable onShutdown) throws IOException {
         return bind(socket, engine, REQUEST_DEADLINE, onShutdown);
     }
@@ -67,9 +73,30 @@ public final class Server {
     static Server bind(Path socket, Engine engine, Duration deadline, Runnable onShutdown) throws IOException {
         Files.deleteIfExists(socket);
         var ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        // bind makes the socket with the process's umask: set to 0600 after, it was open to others for a
+        // moment (another user connected 15 times in 20 starts under umask 000). A private umask around
+        // bind closes that gap. The umask is the whole process's, but nothing else creates files then: the
+        // daemon binds before its engine runs, so no app is being spawned to inherit it.
+        int umask = umask(0177);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(socket));
+        } finally {
+            umask(umask);
+        }
         return new Server(engine, ch, deadline, onShutdown);
+    }
+
+    private static final MethodHandle UMASK = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("umask").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    /** Sets the process's file mode mask (libc {@code umask}, which the JDK lacks); returns the previous one. */
+    private static int umask(int mask) {
+        try {
+            return (int) UMASK.invokeExact(mask);
+        } catch (Throwable t) {
+            throw new IllegalStateException("umask failed", t);
+        }
     }
 
     /** Closes the connections whose request line is overdue. Any thread; the daemon's timer calls it. */
