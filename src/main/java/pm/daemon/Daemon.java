@@ -43,7 +43,13 @@ public final class Daemon {
             System.err.println("pm daemon: another daemon (pid " + readPid(home) + ") already serves " + home.dir());
             System.exit(Home.ALREADY_SERVED);
         }
-        PrivateFile.write(home.pidFile(), ProcessHandle.current().pid() + "\n");
+        try {
+            PrivateFile.write(home.pidFile(), ProcessHandle.current().pid() + "\n");
+        } catch (IOException e) {
+            // A full disk must not keep a daemon from serving: the pid file only names it to people.
+            Files.deleteIfExists(home.pidFile());
+            System.err.println("pm daemon: warning: cannot write " + home.pidFile() + ": " + e.getMessage());
+        }
 
         Path root = Path.of(System.getProperty("pm.root", "."));
         var controller = new Controller(new Launcher(home, root.resolve("clients")));
