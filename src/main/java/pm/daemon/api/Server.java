@@ -158,8 +158,9 @@ public final class Server {
 
     private static void refuse(SocketChannel client) {
         try (client) {
-            client.write(ByteBuffer.wrap((Protocol.error(ErrorCode.BAD_REQUEST,
-                    "too many connections (" + MAX_CONNECTIONS + "); retry") + "\n").getBytes(StandardCharsets.UTF_8)));
+            // Unread: the client may get EPIPE sending its request, and then reads this answer.
+            client.write(ByteBuffer.wrap((Protocol.error(ErrorCode.BUSY, "too many connections (" + MAX_CONNECTIONS
+                    + ") at once; nothing was done") + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException ignored) {
             // it went away
         }
