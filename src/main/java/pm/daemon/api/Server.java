@@ -180,9 +180,7 @@ public final class Server {
                     awaited.remove(client);
                 }
                 var request = Json.parseObject(line);
-                if (!(request.get("v") instanceof Long v) || v != Protocol.VERSION)
-                    throw new PmException(ErrorCode.BAD_REQUEST, "protocol version " + request.get("v")
-                            + " is not supported (this daemon speaks " + Protocol.VERSION + "); run pm daemon stop and retry");
+                if (!(request.get("v") instanceof Long v) || v != Protocol.VERSION) throw versionMismatch(request.get("v"));
                 if (!(request.get("cmd") instanceof String cmd)) throw new PmException(ErrorCode.BAD_REQUEST, "no cmd");
                 @SuppressWarnings("unchecked")
                 var args = request.get("args") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.<String, Object>of();
@@ -207,6 +205,14 @@ public final class Server {
             // The client went away; nothing to answer.
         }
         if (shutdown) onShutdown.run();
+    }
+
+    /** Names the version the request gave, as it gave it (a string "1" is not the number 1), and this daemon's. */
+    static PmException versionMismatch(Object v) {
+        String given = v == null ? "the request names no protocol version"
+                : "protocol version " + Json.write(v) + (v instanceof String ? " (a string)" : "") + " is not supported";
+        return new PmException(ErrorCode.BAD_REQUEST, given + " (this daemon speaks version " + Protocol.VERSION
+                + "); run pm daemon stop and retry");
     }
 
     private static void close(SocketChannel client) {
