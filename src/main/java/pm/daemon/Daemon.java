@@ -58,13 +58,18 @@ public final class Daemon {
         var monitor = new Monitor(engine::targets, engine::observe, interval("PM_SAMPLE_INTERVAL", Duration.ofSeconds(1)),
                 HeartbeatPort.remembered(home));
         HeartbeatPort.remember(home, monitor.heartbeatPort());
-        engine.watchedBy(monitor::targetsChanged, monitor.heartbeatPort());
+        // One thread for the periodic chores: each thread the daemon keeps costs memory at rest.
+        var chores = new Chores();
+        // New runs are news to the log keeper too: an app that writes fast from its start is paced at once.
+        engine.watchedBy(() -> {
+            monitor.targetsChanged();
+            chores.hurry();
+        }, monitor.heartbeatPort());
         monitor.start();
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
-        // One thread for the periodic chores: each thread the daemon keeps costs memory at rest.
-        new Chores()
-                .every(interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2)), new LogKeeper(home, engine::targets)::check)
+        Duration logCheck = interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2));
+        chores.paced(logCheck, new LogKeeper(home, engine::targets, logCheck.toNanos())::check)
                 .every(Footprint.PERIOD, new Footprint()::check)
                 .every(Duration.ofSeconds(2), server::cutOffSilent)
                 .start();
