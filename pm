@@ -85,11 +85,17 @@ unset PM_REBUILD
 
 if [ "${1:-}" = daemon ] && [ "${2:-}" = run ]; then
     # The daemon runs from its own copy of the jar, renamed into place: a rebuild rewrites target/pm.jar
-    # in place, which would break a running daemon's lazy class loading.
+    # in place, which would break a running daemon's lazy class loading. Copied only when it changed, so
+    # a daemon starts on a full disk; a copy that fails leaves nothing, and the daemon runs from the build.
     home=${PM_HOME:-$HOME/.pm}
     (umask 077 && mkdir -p "$home") || exit 1
-    cp "$jar" "$home/daemon.jar.$$" && mv -f "$home/daemon.jar.$$" "$home/daemon.jar" || exit 1
-    jar=$home/daemon.jar
+    copy=$home/daemon.jar
+    if cmp -s "$jar" "$copy" || { cp "$jar" "$copy.$$" && mv -f "$copy.$$" "$copy"; }; then
+        jar=$copy
+    else
+        rm -f "$copy.$$"
+        echo "pm daemon: warning: cannot copy $jar to $copy (is the disk full?); running from $jar, which a rebuild would break" >&2
+    fi
     # The daemon's flags: a small, steady footprint (docs/performance.md says why each is here, with
     # the RSS each one saved). -XX:-ShrinkHeapInSteps: the collection pm.daemon.Footprint asks for after
     # a burst shrinks the heap at once, not by 0, 10, 40 % over several. -XX:TrimNativeHeapInterval: the

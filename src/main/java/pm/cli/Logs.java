@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,7 +38,9 @@ final class Logs {
         for (Path f : files) {
             if (headers) out.println("==> " + f + " <==");
             long size = Files.exists(f) ? Files.size(f) : 0;
-            for (String line : lastLines(f, tail, size)) out.println(line);
+            byte[] last = lastLines(f, tail, size);
+            out.write(last);
+            if (last.length > 0 && last[last.length - 1] != '\n') out.write('\n');
             positions.put(f, size);
         }
         out.flush();
@@ -73,18 +74,18 @@ final class Logs {
         }
     }
 
-    /** The last {@code n} lines of the first {@code size} bytes of a file, read backwards in blocks. */
-    static List<String> lastLines(Path file, int n, long size) throws IOException {
-        if (n == 0 || size == 0) return List.of();
+    /**
+     * The last {@code n} lines of the first {@code size} bytes of a file, read backwards in blocks: its bytes
+     * as the app wrote them (not decoded: an app's output need not be UTF-8), the last newline included.
+     */
+    static byte[] lastLines(Path file, int n, long size) throws IOException {
+        if (n == 0 || size == 0) return new byte[0];
         try (var raf = new RandomAccessFile(file.toFile(), "r")) {
-            long start = size;
-            int newlines = 0;
             byte[] block = new byte[8192];
             // A trailing newline ends the last line; it does not start a new one.
-            long end = size;
             raf.seek(size - 1);
-            if (raf.read() == '\n') end = size - 1;
-            start = end;
+            long start = raf.read() == '\n' ? size - 1 : size;
+            int newlines = 0;
             outer:
             while (start > 0) {
                 int len = (int) Math.min(block.length, start);
@@ -98,11 +99,10 @@ final class Logs {
                 }
                 start -= len;
             }
-            byte[] bytes = new byte[(int) (end - start)];
+            byte[] bytes = new byte[(int) (size - start)];
             raf.seek(start);
             raf.readFully(bytes);
-            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-            return text.isEmpty() ? List.of("") : List.of(text.split("\n", -1));
+            return bytes;
         } catch (java.io.FileNotFoundException e) {
             throw PmException.invalid("cannot read " + file + ": " + e.getMessage());
         }

@@ -57,7 +57,7 @@ public final class Main {
                 new Command("daemon", "daemon start|stop|restart|status|run",
                         "Control the daemon (it also starts on demand). stop and restart leave the apps running; run stays in the foreground",
                         List.of(), 1, 1, false, "pm daemon status", daemon::run),
-                new Command("kill", "kill", "Stop every app, then the daemon (pm daemon stop leaves the apps running)",
+                new Command("kill", "kill", "Stop every app (they stay stopped until started again), then the daemon; pm daemon stop leaves the apps running",
                         List.of(), 0, 0, false, "pm kill", daemon::kill),
                 new Command("demo", "demo", "Install the sample apps' dependencies if needed, register and start both, wait until they answer, show them",
                         List.of(), 0, 0, false, "./pm demo", demo::run));

@@ -24,7 +24,15 @@ class LogsTest {
 
     List<String> last(String content, int n) throws IOException {
         Path f = file(content);
-        return Logs.lastLines(f, n, Files.size(f));
+        return lines(Logs.lastLines(f, n, Files.size(f)));
+    }
+
+    /** The lines in what lastLines returned: its text split at newlines, a trailing one ending the last line. */
+    static List<String> lines(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.isEmpty()) return List.of();
+        if (text.endsWith("\n")) text = text.substring(0, text.length() - 1);
+        return List.of(text.split("\n", -1));
     }
 
     @Test
@@ -60,16 +68,24 @@ class LogsTest {
     @Test
     void readsOnlyTheFirstSizeBytes() throws IOException {
         Path f = file("a\nb\nc\nd\n");
-        assertThat(Logs.lastLines(f, 10, 4)).containsExactly("a", "b");
-        assertThat(Logs.lastLines(f, 10, 5)).containsExactly("a", "b", "c");
+        assertThat(lines(Logs.lastLines(f, 10, 4))).containsExactly("a", "b");
+        assertThat(lines(Logs.lastLines(f, 10, 5))).containsExactly("a", "b", "c");
     }
 
     @Test
     void linesAcrossManyReadBlocksComeBackWhole() throws IOException {
         var lines = IntStream.range(0, 5000).mapToObj(i -> "line " + i + " é".repeat(i % 7)).toList();
         Path f = file(String.join("\n", lines) + "\n");
-        assertThat(Logs.lastLines(f, 3000, Files.size(f))).isEqualTo(lines.subList(2000, 5000));
-        assertThat(Logs.lastLines(f, 10_000, Files.size(f))).isEqualTo(lines);
+        assertThat(lines(Logs.lastLines(f, 3000, Files.size(f)))).isEqualTo(lines.subList(2000, 5000));
+        assertThat(lines(Logs.lastLines(f, 10_000, Files.size(f)))).isEqualTo(lines);
+    }
+
+    @Test
+    void bytesComeBackAsWrittenNotDecoded() throws IOException {
+        byte[] latin1 = {'a', '\n', 'c', 'a', 'f', (byte) 0xE9, '\n', (byte) 0xFF, (byte) 0xFE};
+        Path f = Files.write(dir.resolve("raw.log"), latin1);
+        assertThat(Logs.lastLines(f, 2, latin1.length)).containsExactly('c', 'a', 'f', (byte) 0xE9, '\n', (byte) 0xFF, (byte) 0xFE);
+        assertThat(Logs.lastLines(f, 1, 7)).containsExactly('c', 'a', 'f', (byte) 0xE9, '\n');
     }
 
     @Test

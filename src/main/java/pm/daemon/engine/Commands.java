@@ -180,7 +180,9 @@ final class Commands {
 
     /**
      * Ends the daemon. By default the apps keep running and the next daemon adopts them; with
-     * {@code stopApps} (pm kill) they are stopped first, and what the user wanted is kept for the next daemon.
+     * {@code stopApps} (pm kill) every app is recorded as stopped, so they stay stopped until started
+     * again, and then stopped. A registry that cannot be written (a full disk) does not keep the apps
+     * running: they are stopped anyway and the reply warns that the next daemon will start them again.
      */
     private void shutdown(boolean stopApps, CompletableFuture<Map<String, Object>> reply) {
         engine.shuttingDown = true;
@@ -191,19 +193,21 @@ final class Commands {
             reply.complete(Map.of("running", running.size(), "stopped", 0));
             return;
         }
-        var wanted = new LinkedHashMap<String, Boolean>();
-        for (String n : running) {
-            var p = engine.procs.get(n);
-            wanted.put(n, p.wanted);
-            engine.apply(p, new Event.Stop(false));
+        String warning = "";
+        var entries = new ArrayList<Registry.Entry>();
+        for (var e : entries()) entries.add(e.withWanted(false));
+        try {
+            engine.registry.save(entries);
+        } catch (PmException e) {
+            warning = "could not record the apps as stopped, so the next daemon starts again those that were meant to run: "
+                    + e.getMessage();
         }
+        for (var p : engine.procs.values()) p.wanted = false;
+        for (String n : running) engine.apply(engine.procs.get(n), new Event.Stop(false));
+        String w = warning;
         engine.await(List.copyOf(engine.procs.keySet()), Proc::settled, () -> {
-            wanted.forEach((n, w) -> {
-                var p = engine.procs.get(n);
-                if (p != null) p.wanted = w;
-            });
             engine.finish();
-            reply.complete(Map.of("running", 0, "stopped", running.size()));
+            reply.complete(Map.of("running", 0, "stopped", running.size(), "warning", w));
         });
     }
 
