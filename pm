@@ -151,7 +151,8 @@ terminal=false
 columns=
 if [ -z "${COLUMNS:-}" ] && [ -t 1 ]; then
     case ${1:-} in
-        status|ls|ps|list) columns=$(stty size <&1 2>/dev/null) && columns=${columns#* } || columns= ;;
+        # fd 3: the terminal, since inside $(...) stdout is the substitution's pipe.
+        status|ls|ps|list) { columns=$(stty size <&3 2>/dev/null) && columns=${columns#* } || columns=; } 3>&1 ;;
     esac
 fi
 
