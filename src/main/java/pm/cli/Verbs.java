@@ -52,8 +52,11 @@ final class Verbs {
     int start(CommandLine.Parsed p) {
         boolean flags = p.dashed();
         for (String flag : p.opts().keySet()) flags |= !flag.equals("all") && !flag.equals("help");
+        if (p.args().size() > 1 && p.args().stream().anyMatch(a -> a.contains("/")))
+            throw new PmException(ErrorCode.USAGE, "start registers one script at a time: " + PM + " start SCRIPT [OPTIONS] [-- ARGS]");
         String word = p.args().size() == 1 ? p.arg(0) : "";
-        boolean file = !word.isEmpty() && !word.equals("all") && (word.contains("/") || Files.isRegularFile(Path.of(word)));
+        boolean file = !word.isEmpty() && !word.equals("all") && (word.contains("/") || isFile(word));
+        if (file && p.has("all")) throw new PmException(ErrorCode.USAGE, "give a script or all, not both (see " + PM + " start --help)");
         if (file && !word.contains("/") && !flags) {
             // A file in this folder whose name is also an app's: the app wins.
             try {
@@ -62,7 +65,6 @@ final class Verbs {
                 if (e.code() != ErrorCode.NOT_FOUND) throw e;
             }
         }
-        if (file && p.has("all")) throw new PmException(ErrorCode.USAGE, "give a script or all, not both (see " + PM + " start --help)");
         if (file) {
             var proc = register.enrol(Register.spec(p, SpecBuilder.Context.ofCaller()));
             return report(client.call("start", Map.of("names", List.of(proc.name()))));
@@ -71,6 +73,14 @@ final class Verbs {
             throw new PmException(ErrorCode.USAGE, (word.isEmpty() ? "register flags and --" : "'" + word + "' is no file: register flags and --")
                     + " go with a SCRIPT to register and start; to change a registered app: " + PM + " update NAME [OPTIONS]");
         return report(client.call("start", target(p)));
+    }
+
+    private static boolean isFile(String word) {
+        try {
+            return Files.isRegularFile(Path.of(word));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     int stop(CommandLine.Parsed p) {

@@ -1,6 +1,7 @@
 package pm.daemon.engine;
 
 import pm.core.ErrorCode;
+import pm.core.Health;
 import pm.core.Names;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
@@ -101,7 +102,7 @@ final class Commands {
         boolean up = p.pid != 0 && (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING);
         if (up && checkChanged && !diff.needsRestart()) {
             // Another check: what the old one found says nothing about the new one.
-            p.health = spec.healthCheck().isEmpty() ? pm.core.Health.NONE : pm.core.Health.UNKNOWN;
+            p.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
             p.probeFailures = 0;
             p.probeDetail = "";
         }
