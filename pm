@@ -79,7 +79,8 @@ if [ -z "$bundled" ] && { [ ! -f "$jar" ] || [ -n "${PM_REBUILD:-}" ]; }; then
         echo "pm: building (first run only; needs Maven) ..." >&2
         # No colour codes: -B and style.color turn Maven's colours off, and jansi.noreset keeps Maven 3.8's
         # console library from writing a colour reset at its exit anyway.
-        (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Djansi.noreset=true" \
+        # umask 022: what it builds runs as every user of this checkout, so no one else may rewrite it.
+        (cd "$root" && umask 022 && MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Djansi.noreset=true" \
             mvn -q -B -Dstyle.color=never -DskipTests -Dpm.bundle.skip package) >&2 || { echo "pm: the build failed; see the Maven output above" >&2; exit 1; }
         rm -f "$aot"
         rmdir "$lock"; trap - EXIT INT TERM
@@ -133,8 +134,10 @@ client_flags="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3 -XX:+UseSeri
 # from a cache built for another jar (JDK-8377932), so only a cache newer than the jar is used.
 if [ -z "$bundled" ] && [ ! "$aot" -nt "$jar" ]; then
     # A jar rebuilt while the training runs would make a cache that is newer but stale: drop it then.
+    # Made under umask 022 whatever the caller's: a cache others could rewrite would run their code in
+    # every pm started from this checkout.
     touch "$aot.$$.stamp"
-    if "$java" $client_flags -XX:AOTCacheOutput="$aot.$$" -Xlog:disable -Xlog:all=error:stderr -cp "$jar" pm.cli.Train >/dev/null 2>&1 \
+    if (umask 022 && exec "$java" $client_flags -XX:AOTCacheOutput="$aot.$$" -Xlog:disable -Xlog:all=error:stderr -cp "$jar" pm.cli.Train >/dev/null 2>&1) \
             && [ ! "$jar" -nt "$aot.$$.stamp" ]; then
         mv -f "$aot.$$" "$aot"
     fi
