@@ -87,7 +87,9 @@ public record Cuts(long seq, long pid, long cut, long front, long[] starts) {
 
     /** The record's bytes, empty when there is none: cheaper to compare than to parse. */
     static byte[] raw(Path live) throws IOException {
-        try (InputStream in = Files.newInputStream(path(live))) {
+        Path record = path(live);
+        if (!Files.exists(record)) return new byte[0]; // most logs never rotate: no exception each time
+        try (InputStream in = Files.newInputStream(record)) {
             return in.readNBytes(64 * 1024);
         } catch (NoSuchFileException e) {
             return new byte[0];

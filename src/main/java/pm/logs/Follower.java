@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Reads one log from a position onwards, as the app appends to it, through any number of rotations,
@@ -35,11 +34,12 @@ import java.util.Objects;
  *     reading resumes at its start. A live file replaced by a new one (deleted and made again) is
  *     followed from the new one's start.
  * </ul>
- * At rest a read costs one {@code fstat} of the live file; the record (and the path, for a replaced file)
- * is read when the size moved, and once a second in any case.
+ * At rest a read costs one {@code stat} of the live file's path: the record is read only when the file's
+ * size or time of change moved (and every 10 s in any case, for a rotation and a write of exactly the cut
+ * length within one tick of the file system's clock).
  */
 public final class Follower implements Closeable {
-    private static final long RECHECK = 1_000_000_000L;
+    private static final long RECHECK = 10_000_000_000L;
     private static final long WAIT_FOR_ROTATION = 20_000_000L;
 
     private final Path live;
@@ -50,8 +50,8 @@ public final class Follower implements Closeable {
     /** The record as last read (null: read it first), and the layout it gives. */
     private byte[] seen;
     private Layout layout;
-    /** The live file's size at the last read that found nothing new; -1 to look anyway. */
-    private long idleSize = -1;
+    /** The live file as it was at the last read that found nothing new; null to look anyway. */
+    private BasicFileAttributes idle;
     private long checkedAt = System.nanoTime();
 
     public Follower(Path live, long position) {
@@ -79,7 +79,7 @@ public final class Follower implements Closeable {
     /** The position after the last byte written now (the live file's end). */
     public long end() throws IOException {
         for (; ; ) {
-            open();
+            if (channel == null) open();
             Layout l = stable();
             if (l == null) continue;
             long end = l.end();
@@ -93,15 +93,19 @@ public final class Follower implements Closeable {
      * nothing is there yet (or a rotation is under way). Bytes come from one file per call.
      */
     public int read(byte[] buf) throws IOException {
-        if (!open()) return 0;
-        long now = System.nanoTime();
-        if (now - checkedAt > RECHECK) {
-            checkedAt = now;
-            idleSize = -1;
-            if (replaced()) return 0;
-        } else if (idleSize >= 0 && channel.size() == idleSize) {
+        var now = attributes();
+        if (channel == null && (now == null || !open())) return 0;
+        if (now != null && !now.fileKey().equals(key)) {
+            reopen();
             return 0;
         }
+        long t = System.nanoTime();
+        if (t - checkedAt > RECHECK) {
+            checkedAt = t;
+            idle = null;
+        }
+        if (idle != null && now != null && now.size() == idle.size() && now.lastModifiedTime().equals(idle.lastModifiedTime()))
+            return 0;
         for (int attempt = 0; attempt < 1000; attempt++) {
             Layout l = stable();
             if (l == null) return 0;
@@ -120,11 +124,11 @@ public final class Follower implements Closeable {
             lost += next - position;
             position = next + n;
             if (n > 0) {
-                idleSize = -1;
+                idle = null;
                 return n;
             }
             if (span == null || span.file() != 0) continue; // the end of a rotated file: go on in the next one
-            idleSize = size;
+            idle = now;
             return 0;
         }
         return 0;
@@ -152,32 +156,32 @@ public final class Follower implements Closeable {
     }
 
     private boolean open() throws IOException {
-        if (channel != null) return true;
         try {
             channel = FileChannel.open(live, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             return false;
         }
-        key = fileKey();
+        var a = attributes();
+        key = a == null ? null : a.fileKey();
         seen = null;
-        idleSize = -1;
+        idle = null;
         return true;
     }
 
-    /** Whether the path names another file than the one open (it was deleted and made again); if so, reopens. */
-    private boolean replaced() throws IOException {
-        Object now = fileKey();
-        if (now == null || Objects.equals(now, key)) return false;
+    /** The path names another file than the one open (it was deleted and made again): follows the new one from its start. */
+    private void reopen() throws IOException {
         close();
-        if (!open()) return true;
+        if (!open()) return;
         Layout l = stable();
-        position = l == null ? position : l.cuts.cut();
-        return true;
+        if (l != null) position = l.cuts.cut();
     }
 
-    private Object fileKey() throws IOException {
+    /** The live file's identity, size and last change (one stat), or null while there is none. */
+    private BasicFileAttributes attributes() throws IOException {
+        // No exception while there is no file: a follower may wait a long time for an app's first line.
+        if (channel == null && !Files.exists(live)) return null;
         try {
-            return Files.readAttributes(live, BasicFileAttributes.class).fileKey();
+            return Files.readAttributes(live, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -196,5 +200,6 @@ public final class Follower implements Closeable {
         if (channel != null) channel.close();
         channel = null;
         seen = null;
+        idle = null;
     }
 }

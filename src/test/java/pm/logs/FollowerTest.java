@@ -136,10 +136,10 @@ class FollowerTest {
         try {
             Path live = tmp.resolve("app.out.log");
             var rotations = new AtomicInteger();
-            int count = 300_000;
+            int count = 600_000;
             byte[] got = followWhileRotating(live, count, rotations, true);
             System.out.println("copy and truncate: " + rotations + " rotations");
-            assertThat(rotations.get()).as("rotations").isGreaterThan(10);
+            assertThat(rotations.get()).as("rotations").isGreaterThan(5);
             assertThat(got).isEqualTo(concatenated(live));
         } finally {
             try (var files = Files.list(tmp)) {
@@ -214,6 +214,19 @@ class FollowerTest {
         Files.write(live, new byte[0]);
         append(live, 1, 5);
         assertThat(drain(f)).isEqualTo(lines(1, 5));
+    }
+
+    @Test
+    void aFileDeletedAndMadeAgainIsFollowedFromTheNewOnesStart() throws Exception {
+        Path live = dir.resolve("app.out.log");
+        append(live, 1, 300);
+        var f = new Follower(live, 0);
+        drain(f);
+        Files.delete(live);
+        append(live, 1, 500);
+        var got = new ByteArrayOutputStream();
+        for (int i = 0; i < 3; i++) got.writeBytes(drain(f)); // the first read finds the new file
+        assertThat(got.toByteArray()).isEqualTo(lines(1, 500));
     }
 
     @Test

@@ -1,0 +1,113 @@
+package pm.logs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Where to begin showing a log's past: the last lines, those a test accepts, those since a time. It reads
+ * the log backwards from its end, through the rotated files the rotation record knows, and returns a
+ * position to start a {@link Follower} at; the follower then reads forward from there, through whatever
+ * rotations happen meanwhile.
+ *
+ * <p>For the last N lines of a log as bytes: {@code Backlog.read(live, Backlog.start(live, n, null, Stamps.NONE))}.
+ */
+public final class Backlog {
+    private Backlog() {}
+
+    /** Looks at a line's bytes (its first 64 KiB at most, without the newline). */
+    public interface LineTest {
+        boolean test(byte[] b, int off, int len);
+    }
+
+    /**
+     * The position from which the log, up to its end now, holds the last {@code lines} lines that
+     * {@code test} accepts (every line: null), or all of them when {@code lines} is negative; and with
+     * {@code since} (epoch milliseconds, or {@link Stamps#NONE}), no line dated before it. A line dated by
+     * a timestamp it begins with ({@link Stamps#at}) dates the lines after it that have none; lines above
+     * the first date read count as recent; a file last changed before {@code since} is not read at all.
+     */
+    public static long start(Path live, int lines, LineTest test, long since) throws IOException {
+        try (var channel = open(live)) {
+            long found = 0;
+            for (int attempt = 0; attempt < 5; attempt++) {
+                byte[] raw = Cuts.raw(live);
+                Cuts cuts = Cuts.parse(raw);
+                if (cuts.odd() && !cuts.abandoned()) {
+                    sleep();
+                    continue;
+                }
+                var layout = new Layout(live, channel, cuts.settled(live));
+                found = lines == 0 ? layout.end() : new Scan(layout, since).start(lines, test);
+                // A rotation meanwhile moved the bytes read: read again (or take the last try's answer).
+                if (Arrays.equals(Cuts.raw(live), raw)) break;
+            }
+            return found;
+        }
+    }
+
+    /** The bytes from {@code from} to the end of what is written now, through rotated files. */
+    public static byte[] read(Path live, long from) throws IOException {
+        var out = new ByteArrayOutputStream();
+        try (var f = new Follower(live, from)) {
+            long end = f.end();
+            byte[] buf = new byte[64 * 1024];
+            for (int n; f.position() < end && (n = f.read(buf)) > 0; ) out.write(buf, 0, n - (int) Math.max(0, f.position() - end));
+        }
+        return out.toByteArray();
+    }
+
+    private static FileChannel open(Path live) throws IOException {
+        try {
+            return FileChannel.open(live, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One backward pass over a layout. */
+    private static final class Scan {
+        private final long since;
+        private final Backwards lines;
+
+        Scan(Layout layout, long since) throws IOException {
+            this.since = since;
+            this.lines = new Backwards(layout, since);
+        }
+
+        /**
+         * Walks back line by line. The tail's bound is the start of the {@code count}th accepted line from the
+         * end; the date's bound is the start of the oldest line dated since then, found when a line dated
+         * before it comes. Lines undated below the tail's line may belong to an old date: the walk goes on to
+         * the next date to see.
+         */
+        long start(int count, LineTest test) throws IOException {
+            long oldest = lines.end, tail = -1, recent = lines.end;
+            int accepted = 0;
+            while (lines.previous()) {
+                long s = lines.start;
+                long at = since == Stamps.NONE ? Stamps.NONE : Stamps.at(lines.bytes, lines.off, lines.len);
+                if (at != Stamps.NONE) {
+                    if (at < since) return Math.max(tail, recent);
+                    recent = s;
+                }
+                oldest = s;
+                if (tail < 0 && (test == null || test.test(lines.bytes, lines.off, lines.len)) && ++accepted == count) tail = s;
+                if (tail >= 0 && (since == Stamps.NONE || at != Stamps.NONE)) return tail;
+            }
+            return Math.max(tail, oldest);
+        }
+    }
+}
