@@ -32,7 +32,7 @@ import static pm.cli.CommandLine.Opt;
  */
 final class Logs {
     static List<Opt> options() {
-        return List.of(
+        return wrapped(List.of(
                 Opt.flag("follow", "(-f) keep printing lines as they are written, through rotations, until Ctrl-C"),
                 Opt.value("tail", "N", "(-n N, --lines N) the last N lines of each log (default 20, or all with --since)"),
                 Opt.value("lines", "N", "the same as --tail"),
@@ -42,7 +42,32 @@ final class Logs {
                         + " last changed before WHEN are skipped, and lines dated by nothing are kept"),
                 Opt.value("grep", "REGEX", "only lines that match (Java regular expression, anywhere in the line)"),
                 Opt.flag("out", "only stdout (with several logs, a line reads NAME | ...)"),
-                Opt.flag("err", "only stderr (with several logs, a line reads NAME ! ...)"));
+                Opt.flag("err", "only stderr (with several logs, a line reads NAME ! ...)")));
+    }
+
+    /** The options with long help texts broken into lines under their column (--help prints a text as is). */
+    private static List<Opt> wrapped(List<Opt> opts) {
+        int width = "-h, --help".length();
+        for (Opt o : opts) width = Math.max(width, o.name().length() + 2 + (o.takesValue() ? o.value().length() + 1 : 0));
+        String indent = "\n" + " ".repeat(width + 4);
+        var out = new ArrayList<Opt>();
+        for (Opt o : opts) {
+            var text = new StringBuilder();
+            int line = 0;
+            for (String word : o.help().split(" ")) {
+                if (line > 0 && line + 1 + word.length() > 96 - width) {
+                    text.append(indent);
+                    line = 0;
+                } else if (line > 0) {
+                    text.append(' ');
+                    line++;
+                }
+                text.append(word);
+                line += word.length();
+            }
+            out.add(new Opt(o.name(), o.value(), text.toString()));
+        }
+        return out;
     }
 
     private final Client client;

@@ -182,7 +182,7 @@ public record Cuts(long seq, long pid, long cut, long front, long[] starts) {
      * nothing. While the copy still has its temp name, nothing was cut, and the rotated files may be half
      * shifted: their places are forgotten. Once it is {@code NAME.1}, the shift was done, and the live file
      * was cut unless its front still equals the copy. (A log that repeats itself with a period dividing the
-     * front reads as not cut: at worst a stretch of identical bytes is repeated or dropped.) A flush (front
+     * front reads as not cut: readers then skip a stretch of bytes identical to those around it.) A flush (front
      * 0) may have emptied the live file and deleted the rotated ones: their places are forgotten, and a
      * reader finds the live file shorter than its place and starts again at its start.
      */
