@@ -170,19 +170,19 @@ final class Logs {
         for (boolean err : new boolean[]{false, true}) {
             if (err ? !ask.err() : !ask.out()) continue;
             Path live = Path.of(err ? app.errLog() : app.outLog());
-            long start = ends != null ? ends.getOrDefault(live, 0L) : backlog(live, ask);
+            var backlog = ends != null ? new Backlog.Span(ends.getOrDefault(live, 0L), 0) : backlog(live, ask);
             byte[] prefix = !byLine ? null : several ? ShownLog.prefix(app.name(), err, width, colour) : new byte[0];
-            list.add(new ShownLog(app.name(), err, live, start, sink, prefix, ask.grep(), ask.since() != Stamps.NONE));
+            list.add(new ShownLog(app.name(), err, live, backlog, sink, prefix, ask.grep(), ask.since() != Stamps.NONE));
         }
         return list;
     }
 
-    private static long backlog(Path live, Ask ask) throws IOException {
+    private static Backlog.Span backlog(Path live, Ask ask) throws IOException {
         Pattern grep = ask.grep();
         Backlog.LineTest test = grep == null ? null
                 : (b, off, len) -> grep.matcher(new String(b, off, len, StandardCharsets.UTF_8)).find();
         try {
-            return Backlog.start(live, ask.tail(), test, ask.since());
+            return Backlog.find(live, ask.tail(), test, ask.since());
         } catch (java.nio.file.AccessDeniedException e) {
             throw PmException.invalid("cannot read " + live + ": permission denied");
         }

@@ -1,5 +1,6 @@
 package pm.cli;
 
+import pm.logs.Backlog;
 import pm.logs.Follower;
 import pm.logs.Lines;
 import pm.logs.Stamps;
@@ -21,6 +22,7 @@ final class ShownLog implements Lines.Sink {
     final String app;
     final boolean err;
     private final Follower follower;
+    private final long backlogEnd;
     private final OutputStream out;
     /** Written before each line; null to pass the bytes on as they are. */
     private final byte[] prefix;
@@ -32,10 +34,13 @@ final class ShownLog implements Lines.Sink {
     /** Whether a line shown began with a timestamp, and whether any line was shown. */
     boolean dated, shown;
 
-    ShownLog(String app, boolean err, Path live, long from, OutputStream out, byte[] prefix, Pattern grep, boolean checkDates) {
+    /** Shows {@code backlog} first (its end: where following goes on), then what comes after it. */
+    ShownLog(String app, boolean err, Path live, Backlog.Span backlog, OutputStream out, byte[] prefix, Pattern grep,
+             boolean checkDates) {
         this.app = app;
         this.err = err;
-        this.follower = new Follower(live, from);
+        this.backlogEnd = backlog.to();
+        this.follower = new Follower(live, backlog.from());
         this.out = out;
         this.prefix = prefix;
         this.grep = grep;
@@ -54,7 +59,11 @@ final class ShownLog implements Lines.Sink {
 
     /** Reads once and writes what came: the number of bytes read (0: nothing new). */
     int pump(byte[] buf) throws IOException {
-        int n = follower.read(buf);
+        return pump(buf, buf.length);
+    }
+
+    private int pump(byte[] buf, int max) throws IOException {
+        int n = follower.read(buf, 0, max);
         if (follower.lost() > lostReported) {
             System.err.println("pm: " + (follower.lost() - lostReported) + " bytes of " + what()
                     + " were rotated away or flushed before they could be shown");
@@ -71,9 +80,10 @@ final class ShownLog implements Lines.Sink {
         return n;
     }
 
-    /** Reads until nothing new is there. */
+    /** Shows the backlog: reads up to where the log ended when it was found (not on behind a fast writer). */
     void drain(byte[] buf) throws IOException {
-        while (pump(buf) > 0) {
+        long end = backlogEnd;
+        while (follower.position() < end && pump(buf, (int) Math.min(buf.length, end - follower.position())) > 0) {
             // keep reading
         }
     }

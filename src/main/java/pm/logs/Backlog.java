@@ -9,12 +9,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Where to begin showing a log's past: the last lines, those a test accepts, those since a time. It reads
- * the log backwards from its end, through the rotated files the rotation record knows, and returns a
- * position to start a {@link Follower} at; the follower then reads forward from there, through whatever
- * rotations happen meanwhile.
+ * A log's recent past: the last lines, those a test accepts, those since a time. {@link #find} reads the
+ * log backwards from its end, through the rotated files the rotation record knows, and returns the span
+ * of positions they take; {@link #read} returns its bytes, and a {@link Follower} started at its end
+ * shows what comes next, through whatever rotations happen meanwhile (or one started at its start
+ * shows both).
  *
- * <p>For the last N lines of a log as bytes: {@code Backlog.read(live, Backlog.start(live, n, null, Stamps.NONE))}.
+ * <p>The last N lines of a log: {@code Backlog.read(live, Backlog.find(live, n, null, Stamps.NONE))}.
  */
 public final class Backlog {
     private Backlog() {}
@@ -24,25 +25,32 @@ public final class Backlog {
         boolean test(byte[] b, int off, int len);
     }
 
+    /** Positions {@code [from, to)} of a log: {@code to} is where it ended when the span was found. */
+    public record Span(long from, long to) {}
+
     /**
-     * The position from which the log, up to its end now, holds the last {@code lines} lines that
+     * The span from where the log, up to its end now, holds the last {@code lines} lines that
      * {@code test} accepts (every line: null), or all of them when {@code lines} is negative; and with
      * {@code since} (epoch milliseconds, or {@link Stamps#NONE}), no line dated before it. A line dated by
      * a timestamp it begins with ({@link Stamps#at}) dates the lines after it that have none; lines above
      * the first date read count as recent; a file last changed before {@code since} is not read at all.
      */
-    public static long start(Path live, int lines, LineTest test, long since) throws IOException {
+    public static Span find(Path live, int lines, LineTest test, long since) throws IOException {
         try (var channel = open(live)) {
-            long found = 0;
-            for (int attempt = 0; attempt < 5; attempt++) {
+            var found = new Span(0, 0);
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            for (int scans = 0; scans < 5; ) {
                 byte[] raw = Cuts.raw(live);
                 Cuts cuts = Cuts.parse(raw);
-                if (cuts.odd() && !cuts.abandoned()) {
+                // A rotation under way ends within milliseconds; one that does not (a stopped daemon) is read as it is.
+                if (cuts.odd() && !cuts.abandoned() && System.nanoTime() - deadline < 0) {
                     sleep();
                     continue;
                 }
                 var layout = new Layout(live, channel, cuts.settled(live));
-                found = lines == 0 ? layout.end() : new Scan(layout, since).start(lines, test);
+                long end = layout.end();
+                found = new Span(lines == 0 ? end : new Scan(layout, end, since).start(lines, test), end);
+                scans++;
                 // A rotation meanwhile moved the bytes read: read again (or take the last try's answer).
                 if (Arrays.equals(Cuts.raw(live), raw)) break;
             }
@@ -50,13 +58,14 @@ public final class Backlog {
         }
     }
 
-    /** The bytes from {@code from} to the end of what is written now, through rotated files. */
-    public static byte[] read(Path live, long from) throws IOException {
+    /** The bytes of a span, read through rotated files (what was rotated away meanwhile is left out). */
+    public static byte[] read(Path live, Span span) throws IOException {
         var out = new ByteArrayOutputStream();
-        try (var f = new Follower(live, from)) {
-            long end = f.end();
+        try (var f = new Follower(live, span.from())) {
+            long end = span.to();
             byte[] buf = new byte[64 * 1024];
-            for (int n; f.position() < end && (n = f.read(buf)) > 0; ) out.write(buf, 0, n - (int) Math.max(0, f.position() - end));
+            for (int n; f.position() < end && (n = f.read(buf, 0, (int) Math.min(buf.length, end - f.position()))) > 0; )
+                out.write(buf, 0, n);
         }
         return out.toByteArray();
     }
@@ -82,9 +91,9 @@ public final class Backlog {
         private final long since;
         private final Backwards lines;
 
-        Scan(Layout layout, long since) throws IOException {
+        Scan(Layout layout, long end, long since) {
             this.since = since;
-            this.lines = new Backwards(layout, since);
+            this.lines = new Backwards(layout, end, since);
         }
 
         /**

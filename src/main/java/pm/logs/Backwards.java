@@ -30,10 +30,11 @@ final class Backwards {
     byte[] bytes;
     int off, len;
 
-    Backwards(Layout layout, long since) throws IOException {
+    /** Lines before {@code end}. */
+    Backwards(Layout layout, long end, long since) {
         this.layout = layout;
         this.since = since;
-        this.end = layout.end();
+        this.end = end;
         this.lineLast = end - 1;
     }
 

@@ -93,6 +93,11 @@ public final class Follower implements Closeable {
      * nothing is there yet (or a rotation is under way). Bytes come from one file per call.
      */
     public int read(byte[] buf) throws IOException {
+        return read(buf, 0, buf.length);
+    }
+
+    /** As {@link #read(byte[])}, into {@code b[off, off + len)}. */
+    public int read(byte[] b, int off, int len) throws IOException {
         var now = attributes();
         if (channel == null && (now == null || !open())) return 0;
         if (now != null && !now.fileKey().equals(key)) {
@@ -111,7 +116,7 @@ public final class Follower implements Closeable {
             if (l == null) return 0;
             long next = l.next(position);
             var span = l.spanAt(next);
-            int n = span == null ? 0 : l.read(span, next, buf, 0, buf.length);
+            int n = span == null ? 0 : l.read(span, next, b, off, len);
             long size = channel.size();
             if (!Arrays.equals(Cuts.raw(live), seen)) {
                 seen = null;
@@ -173,7 +178,7 @@ public final class Follower implements Closeable {
         close();
         if (!open()) return;
         Layout l = stable();
-        if (l != null) position = l.cuts.cut();
+        position = l != null ? l.cuts.cut() : Cuts.read(live).cut();
     }
 
     /** The live file's identity, size and last change (one stat), or null while there is none. */

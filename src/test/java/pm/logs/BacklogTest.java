@@ -34,7 +34,7 @@ class BacklogTest {
 
     /** What the backlog holds, as lines. */
     List<String> shown(int n, Backlog.LineTest test, long since) throws IOException {
-        return lines(Backlog.read(live(), Backlog.start(live(), n, test, since)));
+        return lines(Backlog.read(live(), Backlog.find(live(), n, test, since)));
     }
 
     /** The lines in some bytes: split at newlines, a trailing one ending the last line. */
@@ -84,14 +84,14 @@ class BacklogTest {
     void bytesComeBackAsWrittenNotDecoded() throws IOException {
         byte[] latin1 = {'a', '\n', 'c', 'a', 'f', (byte) 0xE9, '\n', (byte) 0xFF, (byte) 0xFE};
         Files.write(live(), latin1);
-        assertThat(Backlog.read(live(), Backlog.start(live(), 2, null, Stamps.NONE)))
+        assertThat(Backlog.read(live(), Backlog.find(live(), 2, null, Stamps.NONE)))
                 .containsExactly('c', 'a', 'f', (byte) 0xE9, '\n', (byte) 0xFF, (byte) 0xFE);
     }
 
     @Test
     void aMissingFileHasNoBacklog() throws IOException {
-        assertThat(Backlog.start(live(), 5, null, Stamps.NONE)).isZero();
-        assertThat(Backlog.read(live(), 0)).isEmpty();
+        assertThat(Backlog.find(live(), 5, null, Stamps.NONE)).isEqualTo(new Backlog.Span(0, 0));
+        assertThat(Backlog.read(live(), new Backlog.Span(0, 10))).isEmpty();
     }
 
     @Test
@@ -104,6 +104,15 @@ class BacklogTest {
         assertThat(Files.size(live())).as("what is left in the live file").isLessThan(4096);
         assertThat(shown(2500, null, Stamps.NONE)).isEqualTo(all.subList(500, 3000));
         assertThat(shown(-1, null, Stamps.NONE)).isEqualTo(all);
+    }
+
+    @Test
+    void theSpanEndsWhereTheLogEndedWhenItWasFound() throws IOException {
+        file("a\nb\nc\n");
+        var span = Backlog.find(live(), 2, null, Stamps.NONE);
+        Files.writeString(live(), "d\n", StandardOpenOption.APPEND);
+        assertThat(span).isEqualTo(new Backlog.Span(2, 6));
+        assertThat(lines(Backlog.read(live(), span))).containsExactly("b", "c");
     }
 
     @Test
