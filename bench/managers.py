@@ -106,7 +106,7 @@ class Pm(Manager):
             elif a.restart is False:
                 args += ["--restart-policy", "never"]
             if a.rotate is not None:
-                args += ["--max-log-size", str(a.rotate)]
+                args += ["--max-log-size", f"{a.rotate}B" if a.rotate else "0"]  # a size takes its unit
             if a.keep is not None:
                 args += ["--log-files", str(a.keep)]
             self.pm(*args, "--", *a.argv[1:])

@@ -484,7 +484,7 @@ def phase_logs(cfg, mgrs, work):
     for (rid, title, rotate, keep, key), got in runs.items():
         if got["error"]:
             continue
-        note = {"pm": f"--max-log-size {rotate}" + (f" --log-files {keep}" if keep else ""),
+        note = {"pm": f"--max-log-size {rotate}B" + (f" --log-files {keep}" if keep else ""),
                 "pm2": "default (no rotation)",
                 "supervisord": f"stdout_logfile_maxbytes={rotate}" + (f", backups={keep}" if keep else ""),
                 "baseline": "the same writer with `> file`"}[key]

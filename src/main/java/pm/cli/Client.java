@@ -27,8 +27,35 @@ final class Client {
         this.home = home;
     }
 
-    /** Sends one request, starting the daemon first if none answers. */
+    Home home() {
+        return home;
+    }
+
+    /** How long a command keeps trying while the daemon is busy: a burst of commands clears in far less. */
+    private static final long BUSY_RETRY_MILLIS = 2000;
+
+    /**
+     * Sends one request, starting the daemon first if none answers. A daemon with every connection slot
+     * taken refuses the request unread, so it is sent again, with a doubling pause, for up to 2 s.
+     */
     Map<String, Object> call(String cmd, Map<String, Object> args) {
+        long waited = 0;
+        for (long pause = 20; ; pause *= 2) {
+            try {
+                return callOnce(cmd, args);
+            } catch (PmException e) {
+                if (e.code() != ErrorCode.BUSY) throw e;
+                long next = Math.min(pause, BUSY_RETRY_MILLIS - waited);
+                if (next <= 0)
+                    throw new PmException(ErrorCode.BUSY, "the daemon is busy: " + e.getMessage()
+                            + "; retry in a moment (pm tried for " + waited + " ms)");
+                sleep(next);
+                waited += next;
+            }
+        }
+    }
+
+    private Map<String, Object> callOnce(String cmd, Map<String, Object> args) {
         SocketChannel ch;
         try {
             ch = connect();
@@ -41,11 +68,21 @@ final class Client {
             }
         }
         try {
-            return Protocol.result(exchange(ch, Protocol.request(cmd, args)));
+            return Protocol.result(exchange(ch, request(cmd, args)));
+        } catch (Unsent e) {
+            throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon closed the connection before it read the request ("
+                    + e.getMessage() + "); nothing was done: retry");
         } catch (IOException e) {
             // Sent, but no answer: never send again, it may have been carried out.
             throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon closed the connection before it answered ("
-                    + e.getMessage() + "); the command may have taken effect: check pm status");
+                    + e.getMessage() + "); the command may have taken effect: check " + CommandLine.PM + " status");
+        }
+    }
+
+    /** The request could not be sent whole, and no answer came: the daemon cannot have carried it out. */
+    private static final class Unsent extends IOException {
+        Unsent(IOException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
@@ -72,7 +109,7 @@ final class Client {
 
     /** Sends one request to a daemon that must already run; IOException if none does. */
     Map<String, Object> callRunning(String cmd, Map<String, Object> args) throws IOException {
-        return Protocol.result(exchange(connect(), Protocol.request(cmd, args)));
+        return Protocol.result(exchange(connect(), request(cmd, args)));
     }
 
     private SocketChannel connect() throws IOException {
@@ -88,19 +125,38 @@ final class Client {
         }
     }
 
+    /** The request line; it says how the user runs pm when that is not plain "pm", for the commands the daemon's hints name. */
+    private static String request(String cmd, Map<String, Object> args) {
+        if (CommandLine.PM.equals("pm")) return Protocol.request(cmd, args);
+        var with = new java.util.LinkedHashMap<>(args);
+        with.put("as", CommandLine.PM);
+        return Protocol.request(cmd, with);
+    }
+
     private static String exchange(SocketChannel channel, String request) throws IOException {
         try (var ch = channel) {
             var req = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
-            while (req.hasRemaining()) ch.write(req);
+            IOException unsent = null;
+            try {
+                while (req.hasRemaining()) ch.write(req);
+            } catch (IOException e) {
+                // A daemon that refuses a connection (too busy) answers and closes without reading: the
+                // send fails, and its answer is there to read.
+                unsent = new Unsent(e);
+            }
             var buf = ByteBuffer.allocate(64 * 1024);
             var out = new ByteArrayOutputStream();
-            while (ch.read(buf) >= 0) {
-                boolean end = buf.position() > 0 && buf.get(buf.position() - 1) == '\n';
-                out.write(buf.array(), 0, buf.position());
-                buf.clear();
-                if (end) break;
+            try {
+                while (ch.read(buf) >= 0) {
+                    boolean end = buf.position() > 0 && buf.get(buf.position() - 1) == '\n';
+                    out.write(buf.array(), 0, buf.position());
+                    buf.clear();
+                    if (end) break;
+                }
+            } catch (IOException e) {
+                if (unsent == null) throw e;
             }
-            if (out.size() == 0) throw new IOException("no reply");
+            if (out.size() == 0) throw unsent != null ? unsent : new IOException("no reply");
             // Closing a connected channel in blocking mode first reads SO_LINGER, and that initialises the
             // JDK's socket option probes (libextnet, five test sockets): about 2 ms. Non-blocking, it just closes.
             ch.configureBlocking(false);
@@ -177,8 +233,12 @@ final class Client {
     }
 
     private static void pause() {
+        sleep(10);
+    }
+
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(10);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

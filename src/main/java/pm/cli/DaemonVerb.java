@@ -2,10 +2,12 @@ package pm.cli;
 
 import pm.core.ErrorCode;
 import pm.core.Home;
+import pm.core.Json;
 import pm.core.PmException;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.util.Map;
 
 /** {@code pm daemon start|stop|status}; {@code run} is handled by the launcher, which execs the daemon's JVM. */
@@ -30,7 +32,7 @@ final class DaemonVerb {
                 yield start();
             }
             case "status" -> status();
-            case "run" -> throw new PmException(ErrorCode.USAGE, "pm daemon run must go through the ./pm launcher");
+            case "run" -> throw new PmException(ErrorCode.USAGE, CommandLine.PM + " daemon run must go through the pm launcher script");
             default -> throw CommandLine.usage(p.command(), "unknown action '" + action + "': use start, stop, restart, status or run");
         };
     }
@@ -47,7 +49,7 @@ final class DaemonVerb {
             var result = client.callRunning("shutdown", Map.of());
             long running = ((Number) result.getOrDefault("running", 0L)).longValue();
             out.println("daemon stopped" + (running == 0 ? "" : "; " + running
-                    + " app(s) keep running, and the next daemon adopts them (pm kill stops them too)"));
+                    + " app(s) keep running, and the next daemon adopts them (" + CommandLine.PM + " kill stops them)"));
             awaitGone();
         } catch (IOException e) {
             out.println("daemon is not running for " + home.dir());
@@ -55,21 +57,41 @@ final class DaemonVerb {
         return 0;
     }
 
-    /** {@code pm kill}: stops every app, then the daemon; the next daemon starts again what was meant to run. */
+    /**
+     * {@code pm kill}: stops every app and records it as stopped, then the daemon. With no daemon running,
+     * apps the last one left running (named in the run file) are adopted by a new daemon and stopped.
+     */
     int kill(CommandLine.Parsed p) {
+        Map<String, Object> result;
         try {
-            var result = client.callRunning("shutdown", Map.of("stop_apps", true));
-            out.println("stopped " + result.get("stopped") + " app(s) and the daemon; the next daemon starts again those that were meant to run");
-            awaitGone();
+            result = client.callRunning("shutdown", Map.of("stop_apps", true));
         } catch (IOException e) {
-            out.println("daemon is not running for " + home.dir());
+            if (!runsLeft()) {
+                out.println("daemon is not running for " + home.dir());
+                return 0;
+            }
+            client.startDaemon();
+            result = client.call("shutdown", Map.of("stop_apps", true));
         }
+        out.println("stopped " + result.get("stopped") + " app(s) and the daemon; they stay stopped until started again");
+        if (result.get("warning") instanceof String w && !w.isEmpty()) System.err.println("pm: warning: " + w);
+        awaitGone();
         return 0;
+    }
+
+    /** Whether the run file names any run: apps a daemon that is gone may have left running. */
+    private boolean runsLeft() {
+        try {
+            return Json.parseObject(Files.readString(home.runFile())).get("runs") instanceof Map<?, ?> runs && !runs.isEmpty();
+        } catch (IOException | RuntimeException e) {
+            // none, or unreadable: the daemon would adopt nothing from it either
+            return false;
+        }
     }
 
     /** Returns once the old daemon has let go of the home, so a following command starts a new one at once. */
     private void awaitGone() {
-        for (int i = 0; i < 300 && java.nio.file.Files.exists(home.pidFile()); i++) {
+        for (int i = 0; i < 300 && Files.exists(home.pidFile()); i++) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

@@ -1,6 +1,8 @@
 package pm.cli;
 
+import pm.core.Health;
 import pm.core.PmException;
+import pm.core.ProcessState;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code pm demo}: the first thing a new user runs. Registers both sample apps exactly as the README's
- * quick start does (if they are not registered yet), starts them, waits until their /health answers,
- * and prints the status table and their URLs.
+ * {@code pm demo}: the first thing a new user runs. Installs the sample apps' dependencies (npm ci, and a
+ * virtualenv for the Python app), registers both apps exactly as the README's quick start does (if they
+ * are not registered yet), starts them, waits until their /health answers, and prints the status table
+ * and their URLs. Registered after its virtualenv exists, the Python app gets the same spec, interpreter
+ * included, as the quick start's command gives it.
  */
 final class Demo {
     private record App(String name, String script, String type, int port, List<String> extra) {}
@@ -34,6 +38,7 @@ final class Demo {
     int run(CommandLine.Parsed p) throws Exception {
         Path root = Path.of(System.getProperty("pm.root", System.getProperty("user.dir")));
         installNodeModules(root.resolve("sample_apps/nodejs_app"));
+        SampleVenv.prepare(root.resolve("sample_apps/python_app"), out);
         var registered = Verbs.list(client.call("list", Map.of()).get("processes")).stream()
                 .map(m -> (String) m.get("name")).toList();
         for (App app : APPS) {
@@ -55,7 +60,8 @@ final class Demo {
         out.println();
         for (App app : APPS) out.printf("%s: http://127.0.0.1:%d/  (health: http://127.0.0.1:%d/health)%n", app.name(), app.port(), app.port());
         out.println();
-        out.println("Next: ./pm logs python-app --tail 20   ./pm restart nodejs-app   ./pm stop --all");
+        String pm = CommandLine.PM;
+        out.println("Next: " + pm + " logs python-app --tail 20   " + pm + " restart nodejs-app   " + pm + " stop all");
         return 0;
     }
 
@@ -70,15 +76,15 @@ final class Demo {
     private void waitHealthy(App app) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            var proc = Verbs.list(client.call("status", Map.of("name", app.name())).get("processes")).getFirst();
-            if ("running".equals(proc.get("state")) && "healthy".equals(proc.get("health"))) {
-                out.printf("%s answers at %s%n", app.name(), proc.get("health_check"));
+            var proc = Verbs.statuses(client.call("status", Map.of("name", app.name()))).getFirst();
+            if (proc.state() == ProcessState.RUNNING && proc.health() == Health.HEALTHY) {
+                out.printf("%s answers at %s%n", app.name(), proc.healthCheck());
                 return;
             }
-            if ("fatal".equals(proc.get("state")) || "exited".equals(proc.get("state"))) break;
+            if (proc.state() == ProcessState.FATAL || proc.state() == ProcessState.EXITED) break;
             Thread.sleep(100);
         }
-        throw new PmException(pm.core.ErrorCode.SPAWN_FAILED, app.name() + " did not become healthy within 30s; see pm describe "
-                + app.name() + " and pm logs " + app.name() + " (is port " + app.port() + " taken by another program?)");
+        throw new PmException(pm.core.ErrorCode.SPAWN_FAILED, app.name() + " did not become healthy within 30s; see " + CommandLine.PM + " describe "
+                + app.name() + " and " + CommandLine.PM + " logs " + app.name() + " (is port " + app.port() + " taken by another program?)");
     }
 }

@@ -1,12 +1,14 @@
 package pm.cli;
 
 import pm.core.Json;
+import pm.core.ProcessDescription;
 import pm.core.ProcessSpec;
+import pm.core.Signals;
 import pm.core.Units;
+import pm.core.UtcTime;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -22,59 +24,64 @@ final class Describe {
 
     int run(CommandLine.Parsed p) {
         ProcessSpec.checkName(p.arg(0));
-        var proc = Verbs.map(client.call("describe", Map.of("name", p.arg(0))).get("process"));
+        var raw = Verbs.map(client.call("describe", Map.of("name", p.arg(0))).get("process"));
         if (p.has("json")) {
-            out.println(Json.write(proc));
+            out.println(Json.write(raw));
             return 0;
         }
-        var spec = Verbs.map(proc.get("spec"));
-        out.printf("%s (id %s, %s)%n", proc.get("name"), proc.get("id"), proc.get("type"));
-        String state = String.valueOf(proc.get("state"));
-        if (proc.get("pid") != null) {
-            state += " (pid " + proc.get("pid") + (proc.get("processes") instanceof Number n ? ", " + n + " process(es) in its group" : "")
-                    + ", up " + Units.formatAge(Duration.ofMillis(((Number) proc.get("uptime_ms")).longValue())) + ")";
+        var d = ProcessDescription.fromJson(raw);
+        var proc = d.status();
+        var spec = d.spec();
+        out.printf("%s (id %s, %s)%n", proc.name(), proc.id(), proc.type().wireName());
+        String state = proc.state().wireName();
+        if (proc.pid() != 0) {
+            state += " (pid " + proc.pid() + (proc.processes() >= 0 ? ", " + proc.processes() + " process(es) in its group" : "")
+                    + ", up " + Units.formatAge(Duration.ofMillis(Math.max(0, proc.uptimeMillis()))) + ")";
         }
         line("state", state);
-        boolean cgroup = "cgroup".equals(proc.get("tracking"));
-        if (proc.get("pids") instanceof List<?> pids && pids.size() > 1)
-            line("pids", String.join(" ", pids.stream().map(String::valueOf).toList()) + (cgroup ? " (its cgroup)" : " (its process group)"));
-        if (proc.get("tracking") != null) line("tracking", cgroup ? "cgroup " + proc.get("cgroup") : "process group");
-        line("desired", proc.get("desired"));
-        line("restarts", proc.get("restarts"));
-        if (!"".equals(proc.get("reason"))) line("reason", proc.get("reason"));
-        if (proc.get("last_exit") instanceof Map<?, ?> exit) line("last exit", exitLine(exit));
-        String health = String.valueOf(proc.get("health"));
-        if (proc.get("health_check") != null) {
-            health += "  " + proc.get("health_check") + " every " + ms(spec.get("health_interval_ms"))
-                    + ", timeout " + ms(spec.get("health_timeout_ms")) + ", " + spec.get("health_retries") + " failures";
-            if (proc.get("health_detail") != null) health += "; last: " + proc.get("health_detail");
+        boolean cgroup = "cgroup".equals(proc.tracking());
+        if (d.pids().size() > 1)
+            line("pids", String.join(" ", d.pids().stream().map(String::valueOf).toList()) + (cgroup ? " (its cgroup)" : " (its process group)"));
+        if (!proc.tracking().isEmpty()) line("tracking", cgroup ? "cgroup " + d.cgroup() : "process group");
+        line("desired", proc.wanted() ? "running" : "stopped");
+        line("restarts", proc.restarts());
+        if (!proc.reason().isEmpty()) line("reason", proc.reason());
+        proc.lastExit().ifPresent(exit -> line("last exit", exit.describe()
+                + (proc.lastExitAtMillis() == 0 ? "" : " at " + UtcTime.format(proc.lastExitAtMillis()))));
+        String health = proc.health().wireName();
+        if (!proc.healthCheck().isEmpty()) {
+            var h = spec.health();
+            health += "  " + proc.healthCheck() + " every " + Units.formatDuration(h.interval())
+                    + ", timeout " + Units.formatDuration(h.timeout()) + ", " + h.retries() + " failures";
+            if (!proc.healthDetail().isEmpty()) health += "; last: " + proc.healthDetail();
         }
         line("health", health);
-        line("heartbeat", heartbeatLine(proc));
-        if (proc.get("cpu_percent") instanceof Number cpu) {
-            line("cpu", Units.oneDecimal(cpu.doubleValue()) + "%  recent: " + join(proc.get("recent_cpu_percent"), false));
-            line("memory", Units.formatSize(((Number) proc.get("memory_bytes")).longValue())
-                    + "  recent: " + join(proc.get("recent_memory_bytes"), true));
+        line("heartbeat", heartbeatLine(d));
+        if (proc.sampled() && !Double.isNaN(proc.cpuPercent())) {
+            line("cpu", Units.oneDecimal(proc.cpuPercent()) + "%  recent: " + join(d.recentCpuPercent(), false));
+            line("memory", Units.formatSize(proc.memoryBytes()) + "  recent: " + join(d.recentMemoryBytes(), true));
         }
-        line("script", spec.get("script") + (((List<?>) spec.get("args")).isEmpty() ? "" : " " + String.join(" ", strings(spec.get("args")))));
-        if (!"".equals(spec.get("interpreter"))) line("interpreter", spec.get("interpreter"));
-        line("cwd", spec.get("cwd"));
-        var env = Verbs.map(spec.get("env"));
-        if (!env.isEmpty()) line("env", String.join(" ", env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
-        if (proc.get("port") != null) line("port", proc.get("port"));
-        line("policy", spec.get("restart_policy") + ", max " + spec.get("max_restarts") + " restarts in a row, first delay "
-                + ms(spec.get("restart_delay_ms")));
-        line("stop", spec.get("stop_signal") + ", SIGKILL after " + ms(spec.get("kill_timeout_ms")));
-        if (((Number) spec.get("max_memory_bytes")).longValue() > 0)
-            line("max memory", Units.formatSize(((Number) spec.get("max_memory_bytes")).longValue()));
-        line("out log", proc.get("out_log"));
-        line("err log", proc.get("err_log"));
-        var history = Verbs.list(proc.get("history"));
-        if (!history.isEmpty()) {
+        // As a shell reads it back: an argument that holds a space is one argument.
+        var command = new StringBuilder(CommandLine.quote(spec.script()));
+        for (String a : spec.args()) command.append(' ').append(CommandLine.quote(a));
+        line("script", command);
+        if (!spec.interpreter().isEmpty()) line("interpreter", spec.interpreter());
+        line("cwd", spec.cwd());
+        if (!spec.env().isEmpty())
+            line("env", String.join(" ", new java.util.TreeMap<>(spec.env()).entrySet().stream()
+                    .map(e -> CommandLine.quote(e.getKey() + "=" + e.getValue())).toList()));
+        if (proc.port() != 0) line("port", proc.port());
+        line("policy", spec.restartPolicy().wireName() + ", max " + spec.maxRestarts() + " restarts in a row, first delay "
+                + Units.formatDuration(spec.restartDelay()));
+        line("stop", Signals.name(spec.stopSignal()) + ", SIGKILL after " + Units.formatDuration(spec.killTimeout()));
+        if (spec.maxMemory() > 0) line("max memory", Units.formatSize(spec.maxMemory()));
+        line("out log", proc.outLog());
+        line("err log", proc.errLog());
+        if (!d.history().isEmpty()) {
             out.println("history");
-            for (var h : history) {
-                out.printf("  %s  %s -> %s%s%n", h.get("at"), h.get("from"), h.get("to"),
-                        "".equals(h.get("reason")) ? "" : "  " + h.get("reason"));
+            for (var h : d.history()) {
+                out.printf("  %s  %s -> %s%s%n", UtcTime.format(h.atMillis()), h.from().wireName(), h.to().wireName(),
+                        h.reason().isEmpty() ? "" : "  " + h.reason());
             }
         }
         return 0;
@@ -84,38 +91,19 @@ final class Describe {
         out.printf("  %-11s %s%n", field, value);
     }
 
-    private static String exitLine(Map<?, ?> exit) {
-        String what = switch (String.valueOf(exit.get("kind"))) {
-            case "exited" -> "exited with status " + exit.get("code");
-            case "signalled" -> "killed by " + exit.get("signal");
-            default -> "failed to start: " + exit.get("reason");
-        };
-        return what + (exit.get("at") == null ? "" : " at " + exit.get("at"));
+    private static String heartbeatLine(ProcessDescription d) {
+        long timeout = d.heartbeatTimeout().toMillis();
+        String limit = timeout == 0 ? "timeout off" : "timeout " + Units.formatDuration(d.heartbeatTimeout());
+        String rejected = d.rejectedHeartbeats() == 0 ? "" : ", " + d.rejectedHeartbeats() + " rejected";
+        long at = d.status().heartbeatAtMillis();
+        if (at == 0) return "none received (" + limit + rejected + ")";
+        return "last " + Units.formatAge(Duration.ofMillis(System.currentTimeMillis() - at)) + " ago (" + limit + rejected + ")";
     }
 
-    private static String heartbeatLine(Map<String, Object> proc) {
-        long timeout = ((Number) proc.get("heartbeat_timeout_ms")).longValue();
-        String limit = timeout == 0 ? "timeout off" : "timeout " + Units.formatDuration(Duration.ofMillis(timeout));
-        String rejected = ((Number) proc.get("rejected_heartbeats")).longValue() == 0 ? "" : ", " + proc.get("rejected_heartbeats") + " rejected";
-        if (proc.get("heartbeat_at") == null) return "none received (" + limit + rejected + ")";
-        long age = Duration.between(Instant.parse((String) proc.get("heartbeat_at")), Instant.now()).toMillis();
-        return "last " + Units.formatAge(Duration.ofMillis(age)) + " ago (" + limit + rejected + ")";
-    }
-
-    private static String ms(Object millis) {
-        return Units.formatDuration(Duration.ofMillis(((Number) millis).longValue()));
-    }
-
-    private static String join(Object values, boolean sizes) {
+    private static String join(List<? extends Number> values, boolean sizes) {
         var parts = new java.util.ArrayList<String>();
-        for (Object v : (List<?>) values) {
-            parts.add(sizes ? Units.formatSize(((Number) v).longValue()) : String.valueOf(v));
-        }
+        for (Number v : values) parts.add(sizes ? Units.formatSize(v.longValue()) : String.valueOf(v.doubleValue()));
         int from = Math.max(0, parts.size() - 10);
         return String.join(" ", parts.subList(from, parts.size()));
-    }
-
-    private static List<String> strings(Object list) {
-        return ((List<?>) list).stream().map(String::valueOf).toList();
     }
 }

@@ -1,145 +1,161 @@
 package pm.cli;
 
-import pm.core.HealthSettings;
-import pm.core.LogSettings;
+import pm.core.ErrorCode;
+import pm.core.Field;
 import pm.core.PmException;
+import pm.core.ProcessDescription;
 import pm.core.ProcessSpec;
-import pm.core.ProcessType;
-import pm.core.RestartPolicy;
-import pm.core.Signals;
-import pm.core.Units;
+import pm.core.ProcessStatus;
+import pm.core.SpecBuilder;
+import pm.core.SpecDiff;
+import pm.core.SpecFile;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.io.PrintStream;
+import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import static pm.cli.CommandLine.PM;
 
 /**
- * Turns {@code pm register SCRIPT [flags] [-- args]} into a validated {@link ProcessSpec}: resolves
- * paths against the caller's folder and infers the type, so the daemon gets nothing relative.
+ * {@code pm register SCRIPT [flags] [-- args]} on top of {@link SpecBuilder}: the flags come from the
+ * field table, and their values go to the builder as they were typed, which resolves the script and the
+ * folder against the caller's, so the daemon gets nothing relative. {@code start SCRIPT} registers
+ * through it too.
  */
 final class Register {
-    private Register() {}
-
-    static ProcessSpec spec(CommandLine.Parsed p, Path cwd) {
-        String scriptArg = p.arg(0);
-        Path script = resolveScript(scriptArg, cwd);
-        ProcessType type = p.has("type") ? ProcessType.parse(p.value("type", "")) : inferType(script);
-        String name = p.value("name", defaultName(script));
-        Path workdir = cwd;
-        if (p.has("cwd")) {
-            workdir = cwd.resolve(p.value("cwd", "")).normalize();
-            if (!Files.isDirectory(workdir)) throw PmException.invalid("--cwd " + workdir + " is not a directory");
-        }
-        var env = new LinkedHashMap<String, String>();
-        for (String e : p.values("env")) {
-            Map.Entry<String, String> kv = ProcessSpec.parseEnv(e);
-            env.put(kv.getKey(), kv.getValue());
-        }
-        return new ProcessSpec(
-                name,
-                type,
-                script.toString(),
-                p.rest(),
-                p.value("interpreter", ""),
-                workdir.toString(),
-                env,
-                p.has("port") ? port(p.value("port", "")) : 0,
-                p.value("health-check", ""),
-                RestartPolicy.parse(p.value("restart-policy", "on-failure")),
-                p.has("max-restarts") ? count(p.value("max-restarts", ""), "--max-restarts") : ProcessSpec.DEFAULT_MAX_RESTARTS,
-                p.has("restart-delay") ? Units.parseDuration(p.value("restart-delay", "")) : ProcessSpec.DEFAULT_RESTART_DELAY,
-                Signals.parse(p.value("stop-signal", "TERM")),
-                p.has("kill-timeout") ? Units.parseDuration(p.value("kill-timeout", "")) : ProcessSpec.DEFAULT_KILL_TIMEOUT,
-                new HealthSettings(
-                        duration(p, "health-interval", HealthSettings.DEFAULT.interval()),
-                        duration(p, "health-timeout", HealthSettings.DEFAULT.timeout()),
-                        p.has("health-retries") ? count(p.value("health-retries", ""), "--health-retries") : HealthSettings.DEFAULT.retries(),
-                        duration(p, "health-start-period", HealthSettings.DEFAULT.startPeriod())),
-                duration(p, "heartbeat-timeout", ProcessSpec.DEFAULT_HEARTBEAT_TIMEOUT),
-                p.has("max-memory") ? Units.parseSize(p.value("max-memory", "")) : 0,
-                new LogSettings(
-                        p.has("max-log-size") ? Units.parseSize(p.value("max-log-size", "")) : LogSettings.DEFAULT.maxSize(),
-                        p.has("log-files") ? count(p.value("log-files", ""), "--log-files") : LogSettings.DEFAULT.keep()));
+    /**
+     * register's flags, one per field of the table that has one; made when first read, since every
+     * command builds the whole command table and making them (the table, the help texts) cost 0.5 ms.
+     */
+    static List<CommandLine.Opt> options(CommandLine.Opt... others) {
+        return new Flags(others);
     }
 
-    private static Duration duration(CommandLine.Parsed p, String flag, Duration fallback) {
-        return p.has(flag) ? Units.parseDuration(p.value(flag, "")) : fallback;
+    private static final class Flags extends AbstractList<CommandLine.Opt> {
+        private final CommandLine.Opt[] others;
+        private List<CommandLine.Opt> opts;
+
+        Flags(CommandLine.Opt[] others) {
+            this.others = others;
+        }
+
+        private List<CommandLine.Opt> opts() {
+            if (opts == null) {
+                var made = new ArrayList<CommandLine.Opt>(List.of(others));
+                for (var f : Field.values()) if (!f.flag().isEmpty()) made.add(CommandLine.Opt.value(f.flag(), f.valueName(), f.help()));
+                opts = List.copyOf(made);
+            }
+            return opts;
+        }
+
+        @Override
+        public CommandLine.Opt get(int index) {
+            return opts().get(index);
+        }
+
+        @Override
+        public int size() {
+            return opts().size();
+        }
     }
 
-    /** A path (relative to the caller) that must exist, or a bare program name found on PATH. */
-    static Path resolveScript(String arg, Path cwd) {
-        if (arg.isEmpty()) throw PmException.invalid("the script is empty: give the program to run");
-        Path local = cwd.resolve(arg).normalize();
-        if (Files.isRegularFile(local)) return local;
-        if (Files.isDirectory(local)) throw PmException.invalid(arg + " is a directory: give the file to run");
-        if (!arg.contains("/")) {
-            String path = System.getenv("PATH");
-            if (path != null) {
-                for (String dir : path.split(":")) {
-                    Path p = Path.of(dir.isEmpty() ? "." : dir, arg);
-                    if (Files.isExecutable(p) && Files.isRegularFile(p)) return p.toAbsolutePath().normalize();
+    /** The spec the command line describes, or INVALID with one line per thing wrong with it. */
+    static ProcessSpec spec(CommandLine.Parsed p, SpecBuilder.Context context) {
+        var raw = raw(p);
+        raw.put(Field.SCRIPT.key(), p.arg(0));
+        return SpecBuilder.build(raw, SpecBuilder.Naming.flags(), context).orThrow();
+    }
+
+    /** The fields' values as typed, by flag (the app's arguments by key, when {@code --} was given). */
+    static Map<String, Object> raw(CommandLine.Parsed p) {
+        var raw = new LinkedHashMap<String, Object>();
+        if (p.dashed()) raw.put(Field.ARGS.key(), p.rest());
+        p.opts().forEach((flag, values) -> {
+            Field f = Field.byFlag(flag);
+            // A repeatable flag gives all its values; any other, its last (as a later flag overrides an earlier one).
+            if (f != null) raw.put(flag, f.kind() == Field.Kind.MAP || f.kind() == Field.Kind.LIST ? values : values.getLast());
+        });
+        return raw;
+    }
+
+    private final Client client;
+    private final PrintStream out;
+
+    Register(Client client, PrintStream out) {
+        this.client = client;
+        this.out = out;
+    }
+
+    /** {@code pm register}. */
+    int run(CommandLine.Parsed p) {
+        var proc = enrol(spec(p, SpecBuilder.Context.ofCaller()));
+        out.println("start it with: " + PM + " start " + proc.name());
+        return 0;
+    }
+
+    /**
+     * Registers the spec and says so; the same spec registered under its name already is fine, and said to
+     * be. Another spec under that name is refused (exit 5) with the update that would make it this one.
+     */
+    ProcessStatus enrol(ProcessSpec spec) {
+        Map<String, Object> result;
+        try {
+            result = client.call("register", Map.of("spec", spec.toJson()));
+        } catch (PmException e) {
+            if (e.code() != ErrorCode.ALREADY_EXISTS) throw e;
+            throw new PmException(ErrorCode.ALREADY_EXISTS, conflict(spec).orElse(e.getMessage()));
+        }
+        var proc = ProcessStatus.fromJson(Verbs.map(result.get("process")));
+        if (Boolean.TRUE.equals(result.get("unchanged"))) out.println(spec.name() + ": already registered with this spec; nothing changed");
+        else out.println("registered " + spec.name() + " (id " + proc.id() + ", " + spec.type().wireName() + ", " + spec.script() + ")");
+        return proc;
+    }
+
+    /** What differs from the registered spec, and the update that would make it this one; empty if it cannot be read. */
+    private Optional<String> conflict(ProcessSpec spec) {
+        ProcessSpec registered;
+        try {
+            registered = ProcessDescription.fromJson(Verbs.map(client.call("describe", Map.of("name", spec.name())).get("process"))).spec();
+        } catch (PmException e) {
+            return Optional.empty();
+        }
+        var diff = SpecDiff.between(registered, spec);
+        return Optional.of("'" + spec.name() + "' is already registered with another spec (it differs in " + String.join(", ", diff.keys())
+                + "); to change it: " + updateLine(registered, spec, diff) + ", or pick another --name");
+    }
+
+    /** The {@code pm update} command line that turns {@code from} into {@code to}, field by field. */
+    static String updateLine(ProcessSpec from, ProcessSpec to, SpecDiff diff) {
+        var line = new StringBuilder(PM).append(" update ").append(CommandLine.quote(to.name()));
+        String args = "";
+        for (var f : diff.changed()) {
+            Object value = f.valueIn(to);
+            switch (f) {
+                case SCRIPT -> line.append(' ').append(CommandLine.quote(to.script()));
+                case ARGS -> {
+                    var words = new StringBuilder(" --");
+                    for (String a : to.args()) words.append(' ').append(CommandLine.quote(a));
+                    args = words.toString();
+                }
+                case ENV -> {
+                    new java.util.TreeMap<>(to.env()).forEach((k, v) -> {
+                        if (!v.equals(from.env().get(k))) line.append(" --env ").append(CommandLine.quote(k + "=" + v));
+                    });
+                    for (String k : new java.util.TreeSet<>(from.env().keySet())) if (!to.env().containsKey(k)) line.append(" --unset-env ").append(CommandLine.quote(k));
+                }
+                // No flag turns the port off; the line then changes what it can.
+                case PORT -> {
+                    if (to.port() != 0) line.append(" --port ").append(to.port());
+                }
+                default -> {
+                    if (!f.flag().isEmpty()) line.append(" --").append(f.flag()).append(' ').append(CommandLine.quote(SpecFile.human(f, value)));
                 }
             }
         }
-        throw PmException.invalid("script not found: " + local + " (check the path, it is relative to " + cwd + ")");
-    }
-
-    static ProcessType inferType(Path script) {
-        String file = script.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (file.endsWith(".py")) return ProcessType.PYTHON;
-        if (file.endsWith(".js") || file.endsWith(".mjs") || file.endsWith(".cjs")) return ProcessType.NODEJS;
-        if (file.endsWith(".sh") || file.endsWith(".bash")) return ProcessType.SHELL;
-        if (file.endsWith(".jar")) return ProcessType.JAVA;
-        String shebang = shebang(script);
-        if (shebang.contains("python")) return ProcessType.PYTHON;
-        if (shebang.contains("node")) return ProcessType.NODEJS;
-        if (shebang.matches(".*\\b(ba|da|z|k)?sh\\b.*")) return ProcessType.SHELL;
-        if (Files.isExecutable(script)) return ProcessType.BINARY;
-        throw PmException.invalid("cannot tell what kind of program " + script
-                + " is: pass --type python, nodejs, shell, java or binary");
-    }
-
-    private static String shebang(Path script) {
-        try (InputStream in = Files.newInputStream(script)) {
-            byte[] head = in.readNBytes(256);
-            String text = new String(head, StandardCharsets.ISO_8859_1);
-            if (!text.startsWith("#!")) return "";
-            int nl = text.indexOf('\n');
-            return (nl < 0 ? text : text.substring(0, nl)).strip();
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    static String defaultName(Path script) {
-        String file = script.getFileName().toString();
-        int dot = file.lastIndexOf('.');
-        return dot > 0 ? file.substring(0, dot) : file;
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text.trim());
-            if (port >= 1 && port <= 65535) return port;
-        } catch (NumberFormatException ignored) {
-            // fall through to the error
-        }
-        throw PmException.invalid("bad --port '" + text + "': use a number from 1 to 65535");
-    }
-
-    static int count(String text, String flag) {
-        try {
-            int n = Integer.parseInt(text.trim());
-            if (n >= 0) return n;
-        } catch (NumberFormatException ignored) {
-            // fall through to the error
-        }
-        throw PmException.invalid("bad " + flag + " '" + text + "': use a whole number, 0 or more");
+        return line.append(args).toString();
     }
 }

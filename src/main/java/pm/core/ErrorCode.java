@@ -21,6 +21,8 @@ public enum ErrorCode {
     STORAGE(1),
     /** The daemon could not be reached or started. */
     DAEMON_UNREACHABLE(3),
+    /** The daemon had every connection slot taken and refused this one unread: nothing was done, retry. */
+    BUSY(6),
     /** Anything else; a bug if it ever shows up. */
     INTERNAL(1);
 

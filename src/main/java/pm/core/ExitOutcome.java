@@ -59,4 +59,27 @@ public sealed interface ExitOutcome {
         }
         return m;
     }
+
+    /**
+     * Reads what {@link #toJson} writes. Whether pm sent a signal is not on the wire, so a signalled outcome
+     * reads back as not sent by pm; a kind this version does not know reads as {@link Unknown}.
+     */
+    static ExitOutcome fromJson(Map<?, ?> m) {
+        return switch (String.valueOf(m.get("kind"))) {
+            case "exited" -> new Exited(m.get("code") instanceof Number n ? n.intValue() : 0);
+            case "signalled" -> new Signalled(signal(m.get("signal")), false);
+            case "failed-to-start" -> new FailedToStart(String.valueOf(m.get("reason")));
+            default -> new Unknown();
+        };
+    }
+
+    /** A signal's name as {@link Signals#name} writes it: "SIGTERM", or "signal 40" for one it has no name for. */
+    private static int signal(Object name) {
+        String s = String.valueOf(name);
+        try {
+            return s.startsWith("signal ") ? Integer.parseInt(s.substring(7)) : Signals.parse(s);
+        } catch (PmException | NumberFormatException e) {
+            return 0;
+        }
+    }
 }

@@ -8,8 +8,9 @@ import java.time.Duration;
  * start do not count (the app may still be booting). Defaults as in process-compose and Kubernetes.
  */
 public record HealthSettings(Duration interval, Duration timeout, int retries, Duration startPeriod) {
-    public static final HealthSettings DEFAULT =
-            new HealthSettings(Duration.ofSeconds(10), Duration.ofSeconds(1), 3, Duration.ofSeconds(30));
+    public static final HealthSettings DEFAULT = new HealthSettings((Duration) Field.HEALTH_INTERVAL.defaultValue(),
+            (Duration) Field.HEALTH_TIMEOUT.defaultValue(), (Integer) Field.HEALTH_RETRIES.defaultValue(),
+            (Duration) Field.HEALTH_START_PERIOD.defaultValue());
     /** While a process is starting, it is probed this often, so a fast app is running within moments. */
     public static final Duration STARTING_INTERVAL = Duration.ofMillis(250);
 

@@ -6,7 +6,8 @@ package pm.core;
  * rotates. Defaults as supervisord's (50 MB, 10 old files).
  */
 public record LogSettings(long maxSize, int keep) {
-    public static final LogSettings DEFAULT = new LogSettings(50L << 20, 10);
+    public static final LogSettings DEFAULT =
+            new LogSettings((Long) Field.MAX_LOG_SIZE.defaultValue(), (Integer) Field.LOG_FILES.defaultValue());
 
     public LogSettings {
         if (maxSize != 0 && maxSize < 4096 * 2) throw PmException.invalid("--max-log-size must be 0 (never rotate) or at least 8K");

@@ -35,11 +35,12 @@ public record ProcessSpec(
         LogSettings logs) {
 
     public static final int MAX_NAME_LENGTH = 64;
-    public static final int DEFAULT_MAX_RESTARTS = 10;
-    public static final Duration DEFAULT_RESTART_DELAY = Duration.ofMillis(100);
-    public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofSeconds(10);
+    // The defaults live in the field table; these name the ones code asks for.
+    public static final int DEFAULT_MAX_RESTARTS = (Integer) Field.MAX_RESTARTS.defaultValue();
+    public static final Duration DEFAULT_RESTART_DELAY = (Duration) Field.RESTART_DELAY.defaultValue();
+    public static final Duration DEFAULT_KILL_TIMEOUT = (Duration) Field.KILL_TIMEOUT.defaultValue();
     /** An app that has sent a heartbeat and then is silent this long is unhealthy; 0 turns it off. */
-    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = (Duration) Field.HEARTBEAT_TIMEOUT.defaultValue();
 
     /** A spec with default health settings, heartbeat timeout and no memory limit. */
     public ProcessSpec(String name, ProcessType type, String script, List<String> args, String interpreter, String cwd,
@@ -84,22 +85,41 @@ public record ProcessSpec(
 
     /** Names become file names and registry keys, so they are kept to a safe, printable alphabet. */
     public static void checkName(String name) {
-        if (name == null || name.isEmpty()) throw PmException.invalid("the name is empty: give one with --name");
+        String problem = nameProblem(name);
+        if (!problem.isEmpty()) throw PmException.invalid("the name " + problem);
+    }
+
+    /** What is wrong with a name, beginning with the name itself ("'a/b' may not contain '/': ..."); empty if nothing. */
+    static String nameProblem(String name) {
+        if (name == null || name.isEmpty()) return "is empty: give one such as web";
         if (name.length() > MAX_NAME_LENGTH)
-            throw PmException.invalid("the name '" + name.substring(0, 20) + "...' is longer than " + MAX_NAME_LENGTH + " characters");
-        if (name.equals(".")) throw PmException.invalid("the name may not be '.'");
-        if (name.contains("..")) throw PmException.invalid("the name '" + name + "' may not contain '..'");
-        if (name.startsWith("-")) throw PmException.invalid("the name '" + name + "' may not start with '-'");
+            return "'" + printable(name.substring(0, 20)) + "...' is longer than " + MAX_NAME_LENGTH + " characters";
+        if (name.equals(".")) return "'.' is not allowed";
+        if (name.contains("..")) return "'" + printable(name) + "' may not contain '..'";
+        if (name.startsWith("-")) return "'" + printable(name) + "' may not start with '-'";
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                     || c == '-' || c == '_' || c == '.' || c == '@';
             if (!ok) {
                 String what = c == '/' ? "'/'" : c == ' ' ? "spaces" : c < 0x20 || c == 0x7f ? "control characters" : "'" + c + "'";
-                throw PmException.invalid("the name '" + printable(name) + "' may not contain " + what
-                        + ": use letters, digits, '-', '_', '.' and '@'");
+                return "'" + printable(name) + "' may not contain " + what + ": use letters, digits, '-', '_', '.' and '@'";
             }
         }
+        return "";
+    }
+
+    /**
+     * Why a new app may not take this name, or "": {@code all} stands for every app, and a name of digits
+     * alone would read as an app's id. Only new names are checked: a registry may hold such names from
+     * before the rule, and keeps them (a name matches before an id does).
+     */
+    public static String newNameProblem(String name) {
+        if (name.equals("all")) return "'all' is reserved: it stands for every app; pick another name";
+        boolean digits = !name.isEmpty();
+        for (int i = 0; i < name.length(); i++) digits &= name.charAt(i) >= '0' && name.charAt(i) <= '9';
+        if (digits) return "'" + name + "' is all digits, which pm reads as an app's id; add a letter, such as app-" + name;
+        return "";
     }
 
     private static void checkEnv(String key, String value) {
@@ -117,10 +137,35 @@ public record ProcessSpec(
         return Map.entry(key, text.substring(eq + 1));
     }
 
-    private static String printable(String s) {
+    /** Control characters written as \xNN, so a message shows what was typed. */
+    public static String printable(String s) {
         var out = new StringBuilder();
-        for (char c : s.toCharArray()) out.append(c < 0x20 || c == 0x7f ? "\\x" + String.format("%02x", (int) c) : String.valueOf(c));
+        for (char c : s.toCharArray()) {
+            if (c < 0x20 || c == 0x7f) out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+            else out.append(c);
+        }
         return out.toString();
+    }
+
+    /** The words of a command line split on whitespace, as {@code --interpreter "node --max-old-space-size=64"} is. */
+    static List<String> words(String text) {
+        var out = new ArrayList<String>();
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean space = i == text.length() || Character.isWhitespace(text.charAt(i));
+            if (space && start >= 0) {
+                out.add(text.substring(start, i));
+                start = -1;
+            } else if (!space && start < 0) {
+                start = i;
+            }
+        }
+        return out;
+    }
+
+    /** The interpreter as argv words, the program first; empty when the type's default runs the script. */
+    public List<String> interpreterWords() {
+        return words(interpreter);
     }
 
     /** The health check's probe, or empty when there is none. */
@@ -133,17 +178,18 @@ public record ProcessSpec(
                 restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs);
     }
 
+    /** The stored form (registry.json, the register request, {@code list --json}); a value not set is null. */
     public Map<String, Object> toJson() {
         var m = new LinkedHashMap<String, Object>();
         m.put("name", name);
         m.put("type", type.wireName());
         m.put("script", script);
         m.put("args", args);
-        m.put("interpreter", interpreter);
+        m.put("interpreter", interpreter.isEmpty() ? null : interpreter);
         m.put("cwd", cwd);
         m.put("env", new java.util.TreeMap<>(env));
-        m.put("port", port);
-        m.put("health_check", healthCheck);
+        m.put("port", port == 0 ? null : port);
+        m.put("health_check", healthCheck.isEmpty() ? null : healthCheck);
         m.put("restart_policy", restartPolicy.wireName());
         m.put("max_restarts", maxRestarts);
         m.put("restart_delay_ms", restartDelay.toMillis());
@@ -154,59 +200,94 @@ public record ProcessSpec(
         m.put("health_retries", health.retries());
         m.put("health_start_period_ms", health.startPeriod().toMillis());
         m.put("heartbeat_timeout_ms", heartbeatTimeout.toMillis());
-        m.put("max_memory_bytes", maxMemory);
+        m.put("max_memory_bytes", maxMemory == 0 ? null : maxMemory);
         m.put("max_log_size_bytes", logs.maxSize());
         m.put("log_files", logs.keep());
         return m;
     }
 
-    /** Reads a spec back; missing optional fields take their defaults, so older files still load. */
+    /**
+     * Reads the stored form back ({@link #toJson}); a missing or null optional field takes its default, so
+     * older files still load. A value of the wrong type is refused with its field's path
+     * ({@code spec.port: expected a whole number, got the string '80'}), never stored as something else.
+     */
     public static ProcessSpec fromJson(Map<String, Object> m) {
-        try {
-            var env = new LinkedHashMap<String, String>();
-            if (m.get("env") instanceof Map<?, ?> e) e.forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
-            var args = new ArrayList<String>();
-            if (m.get("args") instanceof List<?> a) a.forEach(x -> args.add(String.valueOf(x)));
-            return new ProcessSpec(
-                    (String) m.get("name"),
-                    ProcessType.parse(str(m, "type", "binary")),
-                    (String) m.get("script"),
-                    args,
-                    str(m, "interpreter", ""),
-                    (String) m.get("cwd"),
-                    env,
-                    num(m, "port", 0),
-                    str(m, "health_check", ""),
-                    RestartPolicy.parse(str(m, "restart_policy", "on-failure")),
-                    num(m, "max_restarts", DEFAULT_MAX_RESTARTS),
-                    Duration.ofMillis(num(m, "restart_delay_ms", DEFAULT_RESTART_DELAY.toMillis())),
-                    Signals.parse(str(m, "stop_signal", "TERM")),
-                    Duration.ofMillis(num(m, "kill_timeout_ms", DEFAULT_KILL_TIMEOUT.toMillis())),
-                    new HealthSettings(
-                            Duration.ofMillis(num(m, "health_interval_ms", HealthSettings.DEFAULT.interval().toMillis())),
-                            Duration.ofMillis(num(m, "health_timeout_ms", HealthSettings.DEFAULT.timeout().toMillis())),
-                            num(m, "health_retries", HealthSettings.DEFAULT.retries()),
-                            Duration.ofMillis(num(m, "health_start_period_ms", HealthSettings.DEFAULT.startPeriod().toMillis()))),
-                    Duration.ofMillis(num(m, "heartbeat_timeout_ms", DEFAULT_HEARTBEAT_TIMEOUT.toMillis())),
-                    m.get("max_memory_bytes") instanceof Number n ? n.longValue() : 0,
-                    new LogSettings(m.get("max_log_size_bytes") instanceof Number n ? n.longValue() : LogSettings.DEFAULT.maxSize(),
-                            num(m, "log_files", LogSettings.DEFAULT.keep())));
-        } catch (ClassCastException e) {
-            throw PmException.invalid("malformed process spec: " + e.getMessage());
+        var env = new LinkedHashMap<String, String>();
+        if (m.get("env") instanceof Map<?, ?> e) {
+            e.forEach((k, v) -> {
+                if (!(v instanceof String value))
+                    throw stored("env." + k, v == null ? "is null: an empty value is written \"\"" : "expected a string, got " + what(v));
+                env.put(String.valueOf(k), value);
+            });
+        } else if (m.get("env") != null) {
+            throw stored("env", "expected a map of names to values, got " + what(m.get("env")));
         }
+        var args = new ArrayList<String>();
+        if (m.get("args") instanceof List<?> a) {
+            for (int i = 0; i < a.size(); i++) {
+                if (!(a.get(i) instanceof String arg)) throw stored("args[" + i + "]", "expected a string, got " + what(a.get(i)));
+                args.add(arg);
+            }
+        } else if (m.get("args") != null) {
+            throw stored("args", "expected a list of strings, got " + what(m.get("args")));
+        }
+        var health = HealthSettings.DEFAULT;
+        var logs = LogSettings.DEFAULT;
+        return new ProcessSpec(
+                str(m, "name", null),
+                ProcessType.parse(str(m, "type", "binary")),
+                str(m, "script", null),
+                args,
+                str(m, "interpreter", ""),
+                str(m, "cwd", null),
+                env,
+                (int) num(m, "port", 0, 65535),
+                str(m, "health_check", ""),
+                RestartPolicy.parse(str(m, "restart_policy", "on-failure")),
+                (int) num(m, "max_restarts", DEFAULT_MAX_RESTARTS, Integer.MAX_VALUE),
+                millis(m, "restart_delay_ms", DEFAULT_RESTART_DELAY),
+                Signals.parse(str(m, "stop_signal", "TERM")),
+                millis(m, "kill_timeout_ms", DEFAULT_KILL_TIMEOUT),
+                new HealthSettings(
+                        millis(m, "health_interval_ms", health.interval()),
+                        millis(m, "health_timeout_ms", health.timeout()),
+                        (int) num(m, "health_retries", health.retries(), Integer.MAX_VALUE),
+                        millis(m, "health_start_period_ms", health.startPeriod())),
+                millis(m, "heartbeat_timeout_ms", DEFAULT_HEARTBEAT_TIMEOUT),
+                num(m, "max_memory_bytes", 0, Long.MAX_VALUE),
+                new LogSettings(num(m, "max_log_size_bytes", logs.maxSize(), Long.MAX_VALUE),
+                        (int) num(m, "log_files", logs.keep(), Integer.MAX_VALUE)));
+    }
+
+    private static PmException stored(String key, String message) {
+        return PmException.invalid("spec." + key + ": " + message);
     }
 
     private static String str(Map<String, Object> m, String key, String fallback) {
         Object v = m.get(key);
-        return v == null ? fallback : (String) v;
+        if (v == null) return fallback;
+        if (v instanceof String s) return s;
+        throw stored(key, "expected a string, got " + what(v));
     }
 
-    private static int num(Map<String, Object> m, String key, long fallback) {
+    private static long num(Map<String, Object> m, String key, long fallback, long max) {
         Object v = m.get(key);
-        long n = v == null ? fallback : ((Number) v).longValue();
-        if (n > Integer.MAX_VALUE || n < Integer.MIN_VALUE)
-            throw PmException.invalid(key.replace("_ms", "").replace('_', '-') + " is too large (at most "
-                    + (key.endsWith("_ms") ? "24 days" : Integer.MAX_VALUE) + ")");
-        return (int) n;
+        if (v == null) return fallback;
+        if (!(v instanceof Long || v instanceof Integer)) throw stored(key, "expected a whole number, got " + what(v));
+        long n = ((Number) v).longValue();
+        if (n < 0 || n > max) throw stored(key, n + " is out of range (0 to " + max + ")");
+        return n;
+    }
+
+    private static Duration millis(Map<String, Object> m, String key, Duration fallback) {
+        return Duration.ofMillis(num(m, key, fallback.toMillis(), Integer.MAX_VALUE)); // what older versions stored
+    }
+
+    private static String what(Object v) {
+        if (v == null) return "null";
+        if (v instanceof String s) return "the string '" + printable(s) + "'";
+        if (v instanceof List<?>) return "a list";
+        if (v instanceof Map<?, ?>) return "a map";
+        return v.toString();
     }
 }

@@ -4,7 +4,13 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Durations written {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} (a bare number is seconds) and sizes {@code 10M}, {@code 1G}. */
+/**
+ * Durations written {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} and sizes {@code 512K}, {@code 10M},
+ * {@code 1G} (or {@code 100B}). A number needs its unit: PM2 counts milliseconds and bytes where pm
+ * would count seconds, so a bare {@code 3000} is refused with both readings rather than guessed; only
+ * {@code 0}, the same in every unit, may stand alone. Error messages begin with the value, so a caller
+ * can put the flag or key in front ({@code --restart-delay 3000 needs a unit: 3000ms or 3000s?}).
+ */
 public final class Units {
     private Units() {}
 
@@ -15,17 +21,22 @@ public final class Units {
 
     public static Duration parseDuration(String text) {
         var m = Syntax.DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) throw PmException.invalid("bad duration '" + text + "': write it like 500ms, 5s, 2m or 1h");
+        if (!m.matches()) throw PmException.invalid(quoted(text) + " is not a duration: write it like 500ms, 5s, 2m or 1h");
         double amount = Double.parseDouble(m.group(1));
-        double millis = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> amount;
+        if (m.group(2) == null && amount != 0) {
+            String n = m.group(1);
+            throw PmException.invalid(n + " needs a unit: " + n + "ms or " + n + "s?");
+        }
+        double millis = switch (m.group(2) == null ? "ms" : m.group(2)) {
+            case "s" -> amount * 1000;
             case "m" -> amount * 60_000;
             case "h" -> amount * 3_600_000;
-            default -> amount * 1000;
+            default -> amount;
         };
         return Duration.ofMillis(Math.round(millis));
     }
 
+    /** The largest unit that writes it exactly, so it parses back to the same duration. */
     public static String formatDuration(Duration d) {
         long ms = d.toMillis();
         if (ms % 3_600_000 == 0 && ms > 0) return ms / 3_600_000 + "h";
@@ -36,7 +47,8 @@ public final class Units {
 
     public static long parseSize(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);
-        if (t.endsWith("B")) t = t.substring(0, t.length() - 1);
+        boolean bytes = t.endsWith("B");
+        if (bytes) t = t.substring(0, t.length() - 1);
         long factor = 1;
         char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
         switch (unit) {
@@ -46,13 +58,29 @@ public final class Units {
             default -> { }
         }
         String digits = factor == 1 ? t : t.substring(0, t.length() - 1);
+        long n;
         try {
-            long n = Long.parseLong(digits);
-            if (n < 0) throw new NumberFormatException();
-            return Math.multiplyExact(n, factor);
+            n = Long.parseLong(digits);
+            if (n < 0 || digits.startsWith("+")) throw new NumberFormatException();
+            n = Math.multiplyExact(n, factor);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw PmException.invalid("bad size '" + text + "': write it like 512K, 10M or 1G");
+            throw PmException.invalid(quoted(text) + " is not a size: write it like 512K, 10M or 1G");
         }
+        if (n != 0 && factor == 1 && !bytes) throw PmException.invalid(digits + " needs a unit: " + digits + "K or " + digits + "M?");
+        return n;
+    }
+
+    /** The largest unit that writes it exactly ({@code 200M}, {@code 1536K}, {@code 1000B}), so it parses back. */
+    public static String formatSizeExact(long bytes) {
+        if (bytes == 0) return "0";
+        if (bytes % (1L << 30) == 0) return (bytes >> 30) + "G";
+        if (bytes % (1L << 20) == 0) return (bytes >> 20) + "M";
+        if (bytes % (1L << 10) == 0) return (bytes >> 10) + "K";
+        return bytes + "B";
+    }
+
+    private static String quoted(String text) {
+        return "'" + text + "'";
     }
 
     /** A compact human size: 0B, 912K, 14.2M, 1.3G. */

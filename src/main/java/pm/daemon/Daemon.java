@@ -9,6 +9,7 @@ import pm.daemon.api.Server;
 import pm.daemon.controller.Cgroups;
 import pm.daemon.controller.Controller;
 import pm.daemon.controller.Launcher;
+import pm.daemon.engine.Clock;
 import pm.daemon.engine.Engine;
 import pm.daemon.registry.Registry;
 import pm.daemon.registry.RunFile;
@@ -19,7 +20,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -39,30 +39,41 @@ public final class Daemon {
             System.err.println("pm daemon: " + e.getMessage());
             System.exit(e.code().exitStatus());
         }
-        FileChannel lockFile = FileChannel.open(home.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockFile = PrivateFile.open(home.lock());
         FileLock lock = lockFile.tryLock();
         if (lock == null) {
             System.err.println("pm daemon: another daemon (pid " + readPid(home) + ") already serves " + home.dir());
             System.exit(Home.ALREADY_SERVED);
         }
-        Files.writeString(home.pidFile(), ProcessHandle.current().pid() + "\n");
+        try {
+            PrivateFile.write(home.pidFile(), ProcessHandle.current().pid() + "\n");
+        } catch (IOException e) {
+            // A full disk must not keep a daemon from serving: the pid file only names it to people.
+            Files.deleteIfExists(home.pidFile());
+            System.err.println("pm daemon: warning: cannot write " + home.pidFile() + ": " + e.getMessage());
+        }
 
         Path root = Path.of(System.getProperty("pm.root", "."));
         var cgroups = Cgroups.find(home);
         var controller = new Controller(new Launcher(home, root.resolve("clients")), cgroups);
-        var engine = new Engine(home, new Registry(home.registry()), new RunFile(home.runFile()), controller);
+        var engine = new Engine(home, new Registry(home.registry()), new RunFile(home.runFile()), controller, new Clock());
         engine.restore();
         cgroups.clearStale();
         var monitor = new Monitor(engine::targets, engine::observe, interval("PM_SAMPLE_INTERVAL", Duration.ofSeconds(1)),
                 HeartbeatPort.remembered(home));
         HeartbeatPort.remember(home, monitor.heartbeatPort());
-        engine.watchedBy(monitor::targetsChanged, monitor.heartbeatPort());
+        // One thread for the periodic chores: each thread the daemon keeps costs memory at rest.
+        var chores = new Chores();
+        // New runs are news to the log keeper too: an app that writes fast from its start is paced at once.
+        engine.watchedBy(() -> {
+            monitor.targetsChanged();
+            chores.hurry();
+        }, monitor.heartbeatPort());
         monitor.start();
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
-        // One thread for the periodic chores: each thread the daemon keeps costs memory at rest.
-        new Chores()
-                .every(interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2)), new LogKeeper(home, engine::targets)::check)
+        Duration logCheck = interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2));
+        chores.paced(logCheck, new LogKeeper(home, engine::targets, logCheck.toNanos())::check)
                 .every(Footprint.PERIOD, new Footprint()::check)
                 .every(Duration.ofSeconds(2), server::cutOffSilent)
                 .start();

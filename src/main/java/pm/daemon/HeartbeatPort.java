@@ -26,7 +26,16 @@ final class HeartbeatPort {
         }
     }
 
-    static void remember(Home home, int port) throws IOException {
-        Files.writeString(file(home), port + "\n");
+    /**
+     * Writes the port down, unless it is already (a daemon must start on a full disk); a failure is a
+     * warning: the next daemon then picks any free port, and apps beat in vain until restarted.
+     */
+    static void remember(Home home, int port) {
+        if (remembered(home) == port) return;
+        try {
+            PrivateFile.write(file(home), port + "\n");
+        } catch (IOException e) {
+            System.err.println("pm daemon: warning: cannot write " + file(home) + ": " + e.getMessage());
+        }
     }
 }

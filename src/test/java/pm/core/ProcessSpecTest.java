@@ -56,7 +56,7 @@ class ProcessSpecTest {
 
     @Test
     void rejectsAnEmptyOrMissingName() {
-        assertInvalid(() -> ProcessSpec.checkName(""), "name is empty", "--name");
+        assertInvalid(() -> ProcessSpec.checkName(""), "the name is empty");
         assertInvalid(() -> ProcessSpec.checkName(null), "name is empty");
     }
 
@@ -106,7 +106,7 @@ class ProcessSpecTest {
 
     @Test
     void rejectsAHealthCheckThatIsNeitherAPathNorAUrl() {
-        assertInvalid(() -> spec("app", 80, "health", Map.of()), "bad --health-check 'health'");
+        assertInvalid(() -> spec("app", 80, "health", Map.of()), "--health-check 'health' is not a health check");
     }
 
     @Test
@@ -183,13 +183,45 @@ class ProcessSpecTest {
     }
 
     @Test
-    void fromJsonRejectsWrongTypesAsInvalid() {
+    void fromJsonRejectsWrongTypesWithTheFieldsPath() {
+        String base = "{\"name\":\"a\",\"script\":\"/bin/true\",\"cwd\":\"/\",";
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(base + "\"port\":\"80\"}")),
+                "spec.port: expected a whole number, got the string '80'");
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(base + "\"port\":99999999999}")), "spec.port: 99999999999 is out of range");
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(base + "\"restart_policy\":\"sometimes\"}")), "unknown restart policy");
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(base + "\"restart_delay_ms\":1.5}")),
+                "spec.restart_delay_ms: expected a whole number, got 1.5");
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(base + "\"interpreter\":[\"node\"]}")),
+                "spec.interpreter: expected a string, got a list");
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(base + "\"args\":[\"a\",1]}")), "spec.args[1]: expected a string, got 1");
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(base + "\"args\":\"a b\"}")), "spec.args: expected a list of strings");
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(base + "\"env\":[\"A=1\"]}")), "spec.env: expected a map");
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(base + "\"env\":{\"A\":1}}")), "spec.env.A: expected a string, got 1");
+        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject("{\"name\":7}")), "spec.name: expected a string, got 7");
+    }
+
+    @Test
+    void fromJsonRefusesANullEnvironmentValueInsteadOfStoringNull() {
         assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(
-                "{\"name\":\"a\",\"script\":\"/bin/true\",\"cwd\":\"/\",\"port\":\"80\"}")), "malformed process spec");
-        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(
-                "{\"name\":\"a\",\"script\":\"/bin/true\",\"cwd\":\"/\",\"port\":99999999999}")), "port is too large");
-        assertInvalid(() -> ProcessSpec.fromJson(Json.parseObject(
-                "{\"name\":\"a\",\"script\":\"/bin/true\",\"cwd\":\"/\",\"restart_policy\":\"sometimes\"}")), "unknown restart policy");
+                "{\"name\":\"a\",\"script\":\"/bin/true\",\"cwd\":\"/\",\"env\":{\"A\":null}}")), "spec.env.A: is null");
+    }
+
+    /** Written before values not set became null: port 0, empty strings, memory 0. */
+    @Test
+    void anOlderRegistryEntryStillLoads() {
+        var s = ProcessSpec.fromJson(Json.parseObject("{\"name\":\"web\",\"type\":\"python\",\"script\":\"/srv/app.py\","
+                + "\"args\":[],\"interpreter\":\"\",\"cwd\":\"/srv\",\"env\":{\"A\":\"1\"},\"port\":0,\"health_check\":\"\","
+                + "\"restart_policy\":\"on-failure\",\"max_restarts\":10,\"restart_delay_ms\":100,\"stop_signal\":\"SIGTERM\","
+                + "\"kill_timeout_ms\":10000,\"health_interval_ms\":10000,\"health_timeout_ms\":1000,\"health_retries\":3,"
+                + "\"health_start_period_ms\":30000,\"heartbeat_timeout_ms\":30000,\"max_memory_bytes\":0,"
+                + "\"max_log_size_bytes\":52428800,\"log_files\":10}"));
+        assertThat(s.port()).isZero();
+        assertThat(s.healthCheck()).isEmpty();
+        assertThat(s.interpreter()).isEmpty();
+        assertThat(s.env()).containsExactly(Map.entry("A", "1"));
+        assertThat(s.toJson()).containsEntry("port", null).containsEntry("health_check", null)
+                .containsEntry("interpreter", null).containsEntry("max_memory_bytes", null);
+        assertThat(ProcessSpec.fromJson(Json.parseObject(Json.write(s.toJson())))).isEqualTo(s);
     }
 
     @Test
@@ -204,7 +236,7 @@ class ProcessSpecTest {
     @Test
     void aHealthCheckPathNeedsAPortAndOtherFormsAreRejected() {
         assertInvalid(() -> spec("a", 0, "/health", Map.of()), "needs --port");
-        assertInvalid(() -> spec("a", 0, "health", Map.of()), "bad --health-check 'health'");
+        assertInvalid(() -> spec("a", 0, "health", Map.of()), "--health-check 'health' is not a health check");
         assertInvalid(() -> spec("a", 0, "tcp://nohost", Map.of()), "tcp://HOST:PORT");
         assertInvalid(() -> spec("a", 0, "cmd:", Map.of()), "needs a command");
     }

@@ -20,9 +20,10 @@ class UnitsTest {
         "5s, 5000",
         "2m, 120000",
         "1h, 3600000",
-        "3, 3000",
+        "0, 0",
+        "0.0, 0",
         "1.5s, 1500",
-        "0.5, 500",
+        "0.5s, 500",
         "' 10S ', 10000",
         "250MS, 250",
     })
@@ -35,8 +36,16 @@ class UnitsTest {
     void rejectsBadDurationsWithAHint(String text) {
         assertThatThrownBy(() -> Units.parseDuration(text))
                 .isInstanceOfSatisfying(PmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID))
-                .hasMessageContaining("bad duration '" + text + "'")
-                .hasMessageContaining("500ms, 5s, 2m or 1h");
+                .hasMessage("'" + text + "' is not a duration: write it like 500ms, 5s, 2m or 1h");
+    }
+
+    /** PM2 counts milliseconds where pm would count seconds: a bare number is asked about, not guessed. */
+    @ParameterizedTest
+    @CsvSource({"3000, 3000ms or 3000s?", "' 3 ', 3ms or 3s?", "0.5, 0.5ms or 0.5s?", "1, 1ms or 1s?"})
+    void aDurationWithoutItsUnitShowsBothReadings(String text, String readings) {
+        assertThatThrownBy(() -> Units.parseDuration(text))
+                .isInstanceOfSatisfying(PmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID))
+                .hasMessage(text.strip() + " needs a unit: " + readings);
     }
 
     @Test
@@ -59,7 +68,9 @@ class UnitsTest {
 
     @ParameterizedTest
     @CsvSource({
-        "100, 100",
+        "0, 0",
+        "0K, 0",
+        "100B, 100",
         "512K, 524288",
         "10M, 10485760",
         "1G, 1073741824",
@@ -72,12 +83,27 @@ class UnitsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "M", "MB", "abc", "-1M", "1.5G", "10T", "10X", "99999999999999G", "10 M"})
+    @ValueSource(strings = {"", "M", "MB", "abc", "-1M", "+5M", "1.5G", "10T", "10X", "99999999999999G", "10 M"})
     void rejectsBadSizesWithAHint(String text) {
         assertThatThrownBy(() -> Units.parseSize(text))
                 .isInstanceOfSatisfying(PmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID))
-                .hasMessageContaining("bad size '" + text + "'")
-                .hasMessageContaining("512K, 10M or 1G");
+                .hasMessage("'" + text + "' is not a size: write it like 512K, 10M or 1G");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"200, 200K or 200M?", "' 1 ', 1K or 1M?"})
+    void aSizeWithoutItsUnitShowsBothReadings(String text, String readings) {
+        assertThatThrownBy(() -> Units.parseSize(text))
+                .isInstanceOfSatisfying(PmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID))
+                .hasMessage(text.strip() + " needs a unit: " + readings);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "100, 100B", "1024, 1K", "1536, 1536B", "209715200, 200M", "1572864, 1536K", "1073741824, 1G",
+            "3221225472, 3G", "1073741825, 1073741825B"})
+    void exactSizesUseTheLargestUnitThatWritesThemExactly(long bytes, String text) {
+        assertThat(Units.formatSizeExact(bytes)).isEqualTo(text);
+        assertThat(Units.parseSize(text)).isEqualTo(bytes);
     }
 
     @ParameterizedTest

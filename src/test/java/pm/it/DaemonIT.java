@@ -143,42 +143,6 @@ class DaemonIT {
     }
 
     @Test
-    void pmKillStopsTheAppsAndTheNextDaemonStartsWhatWasMeantToRun() {
-        String sleeper = pm.fixture("sleeper.sh").toString();
-        pm.ok("register", sleeper, "--name", "up");
-        pm.ok("register", sleeper, "--name", "down");
-        pm.ok("start", "up");
-        long before = pm.pid("up");
-        assertThat(pm.ok("kill")).contains("stopped 1 app(s) and the daemon");
-        assertThat(Pm.alive(before)).isFalse();
-        assertThat(pm.state("up")).isEqualTo("running");
-        assertThat(pm.pid("up")).isNotEqualTo(before);
-        assertThat(pm.state("down")).isEqualTo("stopped");
-    }
-
-    @Test
-    void pmKillAlsoStopsAnAppWaitingToRestart() throws IOException {
-        Path runs = pm.file("crashy.runs");
-        pm.ok("register", pm.fixture("exit-with.sh").toString(), "--name", "crashy", "--restart-policy", "unless-stopped",
-                "--restart-delay", "300ms", "--", "1", "0", runs.toString());
-        pm.ok("register", pm.fixture("stubborn.sh").toString(), "--name", "slow", "--kill-timeout", "1500ms");
-        pm.ok("start", "--all");
-        Pm.await("a few crashes", Pm.seconds(10), () -> lines(runs) >= 2);
-        pm.ok("kill");
-        long after = lines(runs);
-        Pm.stays("no restart after pm kill", java.time.Duration.ofSeconds(2), () -> lines(runs) == after);
-        assertThat(pm.run("daemon", "status").code()).isEqualTo(3); // and the daemon is gone
-    }
-
-    private static long lines(Path file) {
-        try {
-            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    @Test
     void anAppWhoseStopWasCutShortByADaemonCrashIsStoppedByTheNextDaemon() throws IOException {
         pm.ok("register", pm.fixture("stubborn.sh").toString(), "--name", "slow", "--kill-timeout", "2s");
         pm.ok("start", "slow");
@@ -343,8 +307,8 @@ class DaemonIT {
         var procs = (List<Map<String, Object>>) ((Map<String, Object>) reply.get("result")).get("processes");
         assertThat(procs.getFirst()).containsExactly(Map.entry("name", "web"), Map.entry("state", "running"));
         assertThat(pm.ok("status"))
-                .containsPattern("(?m)^NAME +TYPE +STATE +PID +UPTIME +RESTARTS +CPU +MEM +HEALTH +PORT$")
-                .containsPattern("(?m)^web +shell +running +" + pid + " +\\d+s +0 +(-|\\d+\\.\\d%) +(-|\\d+(\\.\\d)?[BKMG]) +- +5099$");
+                .containsPattern("(?m)^ID +NAME +TYPE +STATE +PID +UPTIME +RESTARTS +CPU +MEM +HEALTH +PORT$")
+                .containsPattern("(?m)^0 +web +shell +running +" + pid + " +\\d+s +0 +(-|\\d+\\.\\d%) +(-|\\d+(\\.\\d)?[BKMG]) +- +5099$");
     }
 
     @Test

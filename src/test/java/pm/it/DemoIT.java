@@ -1,6 +1,11 @@
 package pm.it;
 
 import org.junit.jupiter.api.Test;
+import pm.core.Json;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,10 +22,30 @@ class DemoIT {
                     .containsPattern("nodejs-app +nodejs +running");
             assertThat(QuickStartIT.healthy(5000)).isTrue();
             assertThat(QuickStartIT.healthy(3000)).isTrue();
-            // Running it again is harmless: nothing is registered twice.
+            // Running it again is harmless: nothing is registered twice, nothing installed again.
             var again = pm.run("demo");
             assertThat(again.code()).as(again.toString()).isZero();
-            assertThat(again.out()).doesNotContain("registered");
+            assertThat(again.out()).doesNotContain("registered").doesNotContain("installing").doesNotContain("creating");
+
+            // The demo registers what the README's quick start registers, virtualenv included, so those
+            // commands typed after the demo register the same spec again.
+            assertThat(FlaskAppIT.spec(pm, "python-app").get("interpreter")).isEqualTo(FlaskAppIT.PYTHON.toString());
+            try (var readme = new Pm()) {
+                readme.ok(QuickStartIT.REGISTER_PYTHON.toArray(String[]::new));
+                readme.ok(QuickStartIT.REGISTER_NODE.toArray(String[]::new));
+                assertThat(specs(readme)).isEqualTo(specs(pm));
+            }
         }
+    }
+
+    /** Every registered spec, without what running it changes. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> specs(Pm pm) {
+        var all = (List<Map<String, Object>>) Json.parseObject(pm.ok("list", "--json")).get("processes");
+        return all.stream().map(m -> {
+            var spec = new LinkedHashMap<>(m);
+            spec.remove("desired");
+            return (Map<String, Object>) spec;
+        }).toList();
     }
 }

@@ -62,6 +62,22 @@ class EnvAndLogsIT {
     }
 
     @Test
+    void logsShowsAnAppsBytesAsWrittenEvenWhenTheyAreNotUtf8() throws Exception {
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "latin");
+        Files.createDirectories(pm.home.resolve("logs"));
+        // "café" in Latin-1, then bytes that are no text at all.
+        byte[] written = {'f', 'i', 'r', 's', 't', '\n', 'c', 'a', 'f', (byte) 0xE9, ' ', (byte) 0xFF, (byte) 0xFE, '\n'};
+        Files.write(pm.home.resolve("logs/latin.out.log"), written);
+        var pb = new ProcessBuilder(Pm.ROOT.resolve("pm").toString(), "logs", "latin", "--out", "--tail", "5")
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PM_HOME", pm.home.toString());
+        Process logs = pb.start();
+        byte[] shown = logs.getInputStream().readAllBytes();
+        assertThat(logs.waitFor()).isZero();
+        assertThat(shown).isEqualTo(written);
+    }
+
+    @Test
     void logsFollowPrintsNewLinesAsTheyAreWritten() throws Exception {
         pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "chatty");
         pm.ok("start", "chatty");

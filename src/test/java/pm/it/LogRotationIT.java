@@ -89,6 +89,35 @@ class LogRotationIT {
         assertThat(Files.readString(pm.home.resolve("daemon.log"))).doesNotContain("copy and truncate");
     }
 
+    /**
+     * A writer at 100 MiB/s with a 10M limit: every rotated file stays under 20 MiB (rotation follows the
+     * file's growth), and the files hold every byte written, none twice.
+     */
+    @Test
+    void aFastWriterCannotPushALogFarPastItsLimit() throws IOException {
+        int rate = 100, seconds = 4;
+        long total = (long) rate * seconds << 20;
+        pm.ok("register", pm.fixture("paced.py").toString(), "--name", "fast", "--max-log-size", "10M",
+                "--log-files", "1000", "--", String.valueOf(rate), String.valueOf(seconds));
+        pm.ok("start", "fast");
+        // Its own word, not the files' sizes: a listing taken while the rotated files shift may see one twice.
+        Path err = pm.home.resolve("logs/fast.err.log");
+        await("all bytes written", seconds(seconds + 20), () -> Files.exists(err) && sizeOf(err) > 0);
+        pm.ok("stop", "fast");
+        await("the files settle", seconds(10), () -> snapshot("fast").equals(snapshotAfter("fast", 200)));
+        var files = generations("fast");
+        long sum = 0, largest = 0;
+        for (Path f : files) {
+            sum += Files.size(f);
+            largest = Math.max(largest, Files.size(f));
+        }
+        System.out.println("100 MiB/s, --max-log-size 10M: " + (files.size() - 1) + " rotations, largest file "
+                + largest + " bytes; " + snapshot("fast"));
+        assertThat(files.size()).as("rotations").isGreaterThan(20);
+        assertThat(largest).as(snapshot("fast").toString()).isLessThanOrEqualTo(20L << 20);
+        assertThat(sum).isEqualTo(total);
+    }
+
     @Test
     void flushEmptiesTheLogsAndDeletesRotatedFiles() throws IOException {
         pm.ok("register", pm.fixture("env-dump.sh").toString(), "--name", "envy");

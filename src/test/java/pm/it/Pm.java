@@ -58,29 +58,43 @@ final class Pm implements AutoCloseable {
         var cmd = new ArrayList<String>();
         cmd.add(ROOT.resolve("pm").toString());
         cmd.addAll(args);
+        return command(env, cmd);
+    }
+
+    /** Runs this command line (a shell's, or pm under another name) in the checkout, with this home and extra variables. */
+    Result command(Map<String, String> env, List<String> cmd) {
         try {
             var pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
             pb.environment().put("PM_HOME", home.toString());
             pb.environment().put("NO_COLOR", "1");
+            // pm on the PATH, as installed: its hints then say "pm ..." (TypedCommandsIT runs it as ./pm too).
+            pb.environment().put("PATH", ROOT + ":" + System.getenv("PATH"));
             pb.environment().putAll(env);
-            // Outside the home, which a test may fill up or make read-only.
-            Path out = Files.createTempFile("pm-it-out", ".txt");
-            Path err = Files.createTempFile("pm-it-err", ".txt");
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            return finish(pb);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a command with no input, waits for it (60 s at most) and returns what it did. */
+    static Result finish(ProcessBuilder pb) throws IOException {
+        // Outside the home, which a test may fill up or make read-only.
+        Path out = Files.createTempFile("pm-it-out", ".txt");
+        Path err = Files.createTempFile("pm-it-err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        try {
             Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("pm " + args + " did not finish within 60s");
+                throw new AssertionError(pb.command() + " did not finish within 60s");
             }
-            var result = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-            Files.delete(out);
-            Files.delete(err);
-            return result;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            Files.delete(out);
+            Files.delete(err);
         }
     }
 

@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 import static pm.it.Pm.await;
 import static pm.it.Pm.seconds;
 
@@ -26,22 +28,28 @@ class QuickStartIT {
         pm.close();
     }
 
+    /** The seed README's two register commands, word for word. */
+    static final List<String> REGISTER_PYTHON = List.of("register", "sample_apps/python_app/app.py",
+            "--name", "python-app",
+            "--type", "python",
+            "--port", "5000",
+            "--health-check", "/health",
+            "--restart-policy", "on-failure");
+    static final List<String> REGISTER_NODE = List.of("register", "sample_apps/nodejs_app/app.js",
+            "--name", "nodejs-app",
+            "--type", "nodejs",
+            "--port", "3000",
+            "--health-check", "/health");
+
     @Test
     void theSeedsQuickStartWorksAsWritten() {
-        var python = pm.run("register", "sample_apps/python_app/app.py",
-                "--name", "python-app",
-                "--type", "python",
-                "--port", "5000",
-                "--health-check", "/health",
-                "--restart-policy", "on-failure");
+        var python = pm.run(REGISTER_PYTHON);
         assertThat(python.code()).as(python.toString()).isZero();
         assertThat(python.out()).contains("registered python-app");
+        // The Flask app runs in the virtualenv beside it, which the build makes as ./pm demo does.
+        assertThat(FlaskAppIT.spec(pm, "python-app").get("interpreter")).isEqualTo(FlaskAppIT.PYTHON.toString());
 
-        var node = pm.run("register", "sample_apps/nodejs_app/app.js",
-                "--name", "nodejs-app",
-                "--type", "nodejs",
-                "--port", "3000",
-                "--health-check", "/health");
+        var node = pm.run(REGISTER_NODE);
         assertThat(node.code()).as(node.toString()).isZero();
 
         // With a health check, an app is starting until its first probe passes.
@@ -56,7 +64,7 @@ class QuickStartIT {
                 .containsPattern("nodejs-app +nodejs +running +\\d+");
 
         await("the python app's start line in its log", seconds(10),
-                () -> pm.ok("logs", "python-app", "--tail", "50").contains("listening on http://127.0.0.1:5000"));
+                () -> pm.ok("logs", "python-app", "--tail", "50").contains("listening on http://127.0.0.1:5000 (Flask"));
 
         long before = pm.pid("python-app");
         assertThat(pm.ok("restart", "python-app")).containsPattern("python-app: (starting|running)");
@@ -76,6 +84,8 @@ class QuickStartIT {
         assertThat(pm.state("nodejs-app")).isEqualTo("stopped");
         // A graceful shutdown: SIGTERM was enough and the apps said so in their logs.
         assertThat(pm.ok("logs", "nodejs-app", "--tail", "5", "--out")).contains("stopped cleanly");
+        assertThat(pm.ok("logs", "python-app", "--tail", "5", "--out")).contains("stopped cleanly");
+        assertThat(pm.status("python-app").get("last_exit")).asInstanceOf(MAP).containsEntry("kind", "exited").containsEntry("code", 0L);
     }
 
     static boolean healthy(int port) {

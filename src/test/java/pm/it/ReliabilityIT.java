@@ -272,6 +272,55 @@ class ReliabilityIT {
         }
     }
 
+    /**
+     * An app's log fills the disk; the daemon is stopped; then status, stop and kill each start a daemon on
+     * the full disk and work. The last start needs a new copy of the jar (it changed), which cannot be
+     * made: the daemon runs from the build's jar, and the failed copy leaves nothing behind.
+     */
+    @Test
+    void aDaemonStartsOnAFullDiskAndStatusStopAndKillWork() throws Exception {
+        Assumptions.assumeTrue(mount("-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", pm.home.toString()), "needs root to mount a tmpfs");
+        try {
+            pm.ok("register", pm.fixture("filler.py").toString(), "--name", "filler", "--max-log-size", "0");
+            pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "other");
+            pm.ok("start", "--all");
+            long other = pm.pid("other");
+            await("a full disk", seconds(30), () -> usable(pm.home) == 0);
+            pm.ok("daemon", "stop");
+            var status = pm.run("status");
+            assertThat(status.code()).as(status.toString()).isZero();
+            assertThat(status.out()).contains("filler").contains("running");
+            var stop = pm.run("stop", "filler");
+            assertThat(stop.code()).as(stop.toString()).isZero();
+            assertThat(pm.state("filler")).isEqualTo("stopped");
+            assertThat(usable(pm.home)).isZero();
+            pm.ok("daemon", "stop");
+            // A changed jar (an upgrade), changed in place: the disk stays full.
+            try (var jar = new java.io.RandomAccessFile(pm.home.resolve("daemon.jar").toFile(), "rw")) {
+                jar.seek(jar.length() - 1);
+                jar.write(jar.read() ^ 1);
+            }
+            var kill = pm.run("kill");
+            assertThat(kill.code()).as(kill.toString()).isZero();
+            assertThat(kill.out()).contains("stopped 1 app(s)");
+            assertThat(Pm.alive(other)).isFalse();
+            try (var files = Files.list(pm.home)) {
+                assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("daemon.jar."));
+            }
+        } finally {
+            pm.run("kill");
+            mount("-l", pm.home.toString(), "UMOUNT");
+        }
+    }
+
+    private static long usable(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     @Test
     void aReadOnlyHomeGivesAClearErrorAndLosesNoRegisteredProcess() {
         pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "kept");

@@ -9,6 +9,10 @@ import pm.daemon.engine.Engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -18,7 +22,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +62,10 @@ public final class Server {
         this.onShutdown = onShutdown;
     }
 
-    /** Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600. */
+    /**
+     * Binds the socket (replacing a stale one, which the caller's lock proves is stale), mode 0600 from the
+     * instant it exists.
+     */
     public static Server bind(Path socket, Engine engine, Runnable onShutdown) throws IOException {
         return bind(socket, engine, REQUEST_DEADLINE, onShutdown);
     }
@@ -67,9 +73,30 @@ public final class Server {
     static Server bind(Path socket, Engine engine, Duration deadline, Runnable onShutdown) throws IOException {
         Files.deleteIfExists(socket);
         var ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        // bind makes the socket with the process's umask: set to 0600 after, it was open to others for a
+        // moment (another user connected 15 times in 20 starts under umask 000). A private umask around
+        // bind closes that gap. The umask is the whole process's, but nothing else creates files then: the
+        // daemon binds before its engine runs, so no app is being spawned to inherit it.
+        int umask = umask(0177);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(socket));
+        } finally {
+            umask(umask);
+        }
         return new Server(engine, ch, deadline, onShutdown);
+    }
+
+    private static final MethodHandle UMASK = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("umask").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    /** Sets the process's file mode mask (libc {@code umask}, which the JDK lacks); returns the previous one. */
+    private static int umask(int mask) {
+        try {
+            return (int) UMASK.invokeExact(mask);
+        } catch (Throwable t) {
+            throw new IllegalStateException("umask failed", t);
+        }
     }
 
     /** Closes the connections whose request line is overdue. Any thread; the daemon's timer calls it. */
@@ -131,8 +158,9 @@ public final class Server {
 
     private static void refuse(SocketChannel client) {
         try (client) {
-            client.write(ByteBuffer.wrap((Protocol.error(ErrorCode.BAD_REQUEST,
-                    "too many connections (" + MAX_CONNECTIONS + "); retry") + "\n").getBytes(StandardCharsets.UTF_8)));
+            // Unread: the client may get EPIPE sending its request, and then reads this answer.
+            client.write(ByteBuffer.wrap((Protocol.error(ErrorCode.BUSY, "too many connections (" + MAX_CONNECTIONS
+                    + ") at once; nothing was done") + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException ignored) {
             // it went away
         }
@@ -152,9 +180,7 @@ public final class Server {
                     awaited.remove(client);
                 }
                 var request = Json.parseObject(line);
-                if (!(request.get("v") instanceof Long v) || v != Protocol.VERSION)
-                    throw new PmException(ErrorCode.BAD_REQUEST, "protocol version " + request.get("v")
-                            + " is not supported (this daemon speaks " + Protocol.VERSION + "); run pm daemon stop and retry");
+                if (!(request.get("v") instanceof Long v) || v != Protocol.VERSION) throw versionMismatch(request.get("v"));
                 if (!(request.get("cmd") instanceof String cmd)) throw new PmException(ErrorCode.BAD_REQUEST, "no cmd");
                 @SuppressWarnings("unchecked")
                 var args = request.get("args") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.<String, Object>of();
@@ -179,6 +205,14 @@ public final class Server {
             // The client went away; nothing to answer.
         }
         if (shutdown) onShutdown.run();
+    }
+
+    /** Names the version the request gave, as it gave it (a string "1" is not the number 1), and this daemon's. */
+    static PmException versionMismatch(Object v) {
+        String given = v == null ? "the request names no protocol version"
+                : "protocol version " + Json.write(v) + (v instanceof String ? " (a string)" : "") + " is not supported";
+        return new PmException(ErrorCode.BAD_REQUEST, given + " (this daemon speaks version " + Protocol.VERSION
+                + "); run pm daemon stop and retry");
     }
 
     private static void close(SocketChannel client) {

@@ -8,7 +8,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Starts, adopts, signals and watches apps (DESIGN.md principle 4); it never edits an app or its files.
@@ -16,12 +15,12 @@ import java.util.OptionalInt;
  * allows, each run is also in a cgroup of its own ({@link Cgroups}), which holds every process it
  * started, also those that left the group, and those get the signals too.
  */
-public final class Controller {
+public final class Controller implements Processes {
     /**
      * One run of an app: the app's name, its pid (also its group id), its start time from {@code /proc} (to
      * tell it from a later process that reuses the pid), a pidfd on it, and whether this daemon is its parent.
      */
-    public static final class Run {
+    public static final class Run implements Processes.Run {
         private final String name;
         private final long pid;
         /** Clock ticks after boot; for a new child, -1 until first asked for. Engine thread. */
@@ -41,10 +40,12 @@ public final class Controller {
             this.cgroup = cgroup;
         }
 
+        @Override
         public String name() {
             return name;
         }
 
+        @Override
         public long pid() {
             return pid;
         }
@@ -53,6 +54,7 @@ public final class Controller {
          * When it started, read from {@code /proc} on first ask rather than at the spawn, where it took the
          * CPU from the starting app (0.2 ms). The pid cannot be reused before then: only the engine reaps it.
          */
+        @Override
         public long startTime() {
             // Unknown (unreadable /proc) is 0, which no process matches, and is asked again next time.
             if (startTime < 0) startTime = ProcFs.stat(pid).map(s -> s.startTime()).orElse(-1L);
@@ -64,16 +66,19 @@ public final class Controller {
         }
 
         /** How its processes are found: {@code cgroup} or {@code process-group} (status and describe say it). */
+        @Override
         public String tracking() {
             return cgroup == null || cgroup.isFailed() ? "process-group" : "cgroup";
         }
 
         /** Its cgroup's folder, or "" when it is tracked by process group. */
+        @Override
         public String cgroup() {
             return cgroup == null || cgroup.isFailed() ? "" : cgroup.dir().toString();
         }
 
         /** Its live processes, read now: its cgroup's, or its process group's (one pass over /proc). */
+        @Override
         public List<Long> members() {
             return cgroup != null && cgroup.holds() ? cgroup.members() : ProcFs.groupMembers(pid);
         }
@@ -93,12 +98,6 @@ public final class Controller {
             Posix.close(pidfd);
         }
     }
-
-    /**
-     * A run that ended: the exit status for a child of this daemon ({@code code}, or {@code -signal} when
-     * killed), none for an adopted one (only a parent can know it).
-     */
-    public record Exit(Run run, OptionalInt status) {}
 
     private final Launcher launcher;
     private final Cgroups cgroups;
@@ -122,6 +121,7 @@ public final class Controller {
      * child starts on this thread's CPU, and this thread, resumed at the child's exec, kept it waiting
      * 0.9-1.4 ms while the other CPU sat idle (perf sched, docs/performance.md on the crash gap).
      */
+    @Override
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
         var cgroup = cgroups.make(id, spec.name());
         long pid;
@@ -145,6 +145,7 @@ public final class Controller {
     }
 
     /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */
+    @Override
     public void forget(int id) {
         launcher.forget(id);
         cgroups.forget(id);
@@ -156,7 +157,8 @@ public final class Controller {
      * a pidfd, but its status cannot be known: only a parent reaps. A run that is gone has what it left in
      * its cgroup killed, as a run that ends by itself has.
      */
-    public Optional<Run> adopt(String name, long pid, long startTime, String cgroup) {
+    @Override
+    public Optional<Processes.Run> adopt(String name, long pid, long startTime, String cgroup) {
         int pidfd = ProcFs.isSameLiveProcess(pid, startTime) ? Posix.pidfdOpen(pid) : -1;
         // Checked again with the pidfd open: it now pins the process it refers to.
         if (pidfd >= 0 && !ProcFs.isSameLiveProcess(pid, startTime)) {
@@ -176,14 +178,16 @@ public final class Controller {
      * Sleeps until a watched run ends, {@link #wake} is called, or the timeout passes; returns the runs that
      * ended, reaped. For the engine thread only: it sleeps here instead of on a queue.
      */
+    @Override
     public List<Exit> awaitExits(long timeoutNanos) {
         // Ended runs' cgroups are removed once empty; an idle daemon has none and is not woken for them.
         var ended = exits.await(Math.min(timeoutNanos, cgroups.tidy(System.nanoTime())));
-        for (var x : ended) if (x.run().cgroup != null) cgroups.ended(x.run().cgroup);
+        for (var x : ended) if (x.run() instanceof Run r && r.cgroup != null) cgroups.ended(r.cgroup);
         return ended;
     }
 
     /** Any thread: the engine thread's current or next {@link #awaitExits} returns at once. */
+    @Override
     public void wake() {
         exits.wake();
     }
@@ -192,15 +196,18 @@ public final class Controller {
      * Signals the group (right after a spawn, before the group exists, the leader alone), and the rest of
      * the run's cgroup, if it has one.
      */
-    public void signal(Run run, int signal) {
+    @Override
+    public void signal(Processes.Run r, int signal) {
+        var run = (Run) r;
         if (run.cgroup != null) cgroups.settle(run.cgroup);
         if (Libc.kill(-run.pid(), signal, callState) == Libc.ESRCH) run.signalLeader(signal);
         if (run.cgroup != null && run.cgroup.holds()) cgroups.signal(run.cgroup, run.pid(), signal);
     }
 
     /** Whether any process of the run is still running (zombies do not count): in its cgroup, or else its group. */
-    public boolean groupAlive(Run run) {
-        if (run == null) return false;
+    @Override
+    public boolean groupAlive(Processes.Run r) {
+        if (!(r instanceof Run run)) return false;
         if (run.cgroup != null) {
             cgroups.settle(run.cgroup);
             if (run.cgroup.holds()) return cgroups.populated(run.cgroup);

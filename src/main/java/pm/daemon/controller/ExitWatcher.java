@@ -42,12 +42,12 @@ final class ExitWatcher {
     }
 
     /** Engine thread: sleeps until an app ends, {@link #wake} is called or the timeout passes; returns the ends. */
-    List<Controller.Exit> await(long timeoutNanos) {
+    List<Processes.Exit> await(long timeoutNanos) {
         // Rounded up, so a deadline is never missed by a wait that returns a little early.
         long millis = timeoutNanos <= 0 ? 0 : Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
         if (!reaped.isEmpty()) release();
         int got = epoll.await(ready, (int) millis);
-        var exits = new ArrayList<Controller.Exit>(got);
+        var exits = new ArrayList<Processes.Exit>(got);
         for (int i = 0; i < got; i++) {
             int fd = ready[i];
             if (fd == wake) {
@@ -60,7 +60,7 @@ final class ExitWatcher {
         return exits;
     }
 
-    private Controller.Exit finish(Controller.Run run) {
+    private Processes.Exit finish(Controller.Run run) {
         OptionalInt status = OptionalInt.empty();
         if (run.child()) {
             try {
@@ -72,7 +72,7 @@ final class ExitWatcher {
         // Its pidfd is let go of in the next await, after the engine has restarted the app: two calls less
         // on a restart's path. Until then it stays in the set, readable, and is not waited on.
         reaped.add(run);
-        return new Controller.Exit(run, status);
+        return new Processes.Exit(run, status);
     }
 
     /** Takes the reaped runs' pidfds out of the set, then closes them (in that order: see Epoll#remove). */

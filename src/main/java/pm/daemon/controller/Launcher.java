@@ -184,22 +184,17 @@ public final class Launcher {
         env.put(name, old == null || old.isEmpty() ? dir.toString() : old + ":" + dir);
     }
 
-    /** The command line for a spec, without the setsid prefix. */
+    /**
+     * The command line for a spec: the interpreter's words (the program first, then its own arguments,
+     * as {@code --interpreter "node --max-old-space-size=64"} gives them), then the script and its args.
+     */
     public static List<String> commandFor(ProcessSpec spec) {
-        var cmd = new ArrayList<String>();
-        String interpreter = spec.interpreter().isEmpty() ? spec.type().defaultInterpreter() : spec.interpreter();
+        var cmd = new ArrayList<String>(spec.interpreterWords());
+        if (cmd.isEmpty() && !spec.type().defaultInterpreter().isEmpty()) cmd.add(spec.type().defaultInterpreter());
         switch (spec.type()) {
-            case PYTHON -> {
-                cmd.add(interpreter);
-                cmd.add("-u"); // unbuffered, so log lines appear at once
-            }
-            case JAVA -> {
-                cmd.add(interpreter);
-                cmd.add("-jar");
-            }
-            case NODEJS, SHELL, BINARY -> {
-                if (!interpreter.isEmpty()) cmd.add(interpreter);
-            }
+            case PYTHON -> cmd.add("-u"); // unbuffered, so log lines appear at once
+            case JAVA -> cmd.add("-jar");
+            case NODEJS, SHELL, BINARY -> { }
         }
         cmd.add(spec.script());
         cmd.addAll(spec.args());

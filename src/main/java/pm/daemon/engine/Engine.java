@@ -5,8 +5,9 @@ import pm.core.ExitOutcome;
 import pm.core.Home;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
-import pm.daemon.controller.Controller;
+import pm.core.ProcessState;
 import pm.daemon.controller.Launcher;
+import pm.daemon.controller.Processes;
 import pm.daemon.monitor.Observation;
 import pm.daemon.monitor.Target;
 import pm.daemon.registry.Registry;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -45,16 +47,14 @@ public final class Engine {
 
     private record Observed(Observation observation) implements Message {}
 
-    /** A reply that waits until every named process satisfies {@code done}. */
-    private record Waiter(List<String> names, Predicate<Proc> done, Runnable then) {}
-
     final Home home;
     final Registry registry;
     private final RunFile runFile;
-    private final Controller controller;
+    private final Processes processes;
+    final Clock clock;
     final Map<String, Proc> procs = new LinkedHashMap<>();
     final List<String> warnings = new ArrayList<>();
-    private final List<Waiter> waiters = new ArrayList<>();
+    private final Waiters waiters = new Waiters();
     private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
     private final Commands commands = new Commands(this);
     int nextId;
@@ -74,12 +74,14 @@ public final class Engine {
     /** Where apps send heartbeats, as they are told it. */
     private String heartbeatAddress = "127.0.0.1:0";
 
-    public Engine(Home home, Registry registry, RunFile runFile, Controller controller) {
+    /** {@code processes} spawns, signals and watches the apps; {@code clock} tells the time (tests fake both). */
+    public Engine(Home home, Registry registry, RunFile runFile, Processes processes, Clock clock) {
         this.home = home;
         this.registry = registry;
         this.runFile = runFile;
         this.published = new Published(runFile);
-        this.controller = controller;
+        this.processes = processes;
+        this.clock = clock;
     }
 
     /**
@@ -96,9 +98,9 @@ public final class Engine {
             nextId = Math.max(nextId, e.id() + 1);
             var run = saved.get(e.spec().name());
             if (run == null) continue;
-            var adopted = controller.adopt(e.spec().name(), run.pid(), run.startTime(), run.cgroup());
+            var adopted = processes.adopt(e.spec().name(), run.pid(), run.startTime(), run.cgroup());
             if (adopted.isPresent()) {
-                p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), System.nanoTime());
+                p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), clock.nanos(), clock.millis());
             } else {
                 // It ended while no daemon ran: its policy decides, as for any exit, in run().
                 p.lastExit = new ExitOutcome.Unknown();
@@ -132,7 +134,7 @@ public final class Engine {
     /** Queued first, then the wake: the engine drains the wake before the queue, so nothing waits unseen. */
     private void post(Message message) {
         queue.add(message);
-        controller.wake();
+        processes.wake();
     }
 
     /** Whether the loop is running; a request to an engine that is not would never be answered. */
@@ -144,24 +146,36 @@ public final class Engine {
     public void run() {
         looping = true;
         try {
-            // In a step of its own, so the run file names what was started before the loop first sleeps.
-            step(() -> List.copyOf(procs.values()).forEach(p -> guarded(() -> startRestored(p))));
-            while (!finished) {
-                // Exits are waited for on this thread: a crashed app's restart is not handed between threads.
-                var exits = awaitExits(queue.isEmpty() ? untilNextDeadline() : 0);
-                // All the exits seen at once in one step: one run file written for a whole `stop --all`
-                // batch, not one per app (1000 apps: 1000 rewrites of a 150 KB file).
-                if (!exits.isEmpty()) step(() -> exits.forEach(x -> guarded(() -> exited(x))));
-                boolean any = !exits.isEmpty();
-                for (Message m; !finished && (m = queue.poll()) != null; any = true) {
-                    var message = m;
-                    step(() -> handle(message));
-                }
-                if (!any) step(() -> { });
-            }
+            begin();
+            while (!finished) turn();
         } finally {
             looping = false;
         }
+    }
+
+    /** Starts what the restore left to start, in a step of its own, so the run file names it before the loop first sleeps. */
+    void begin() {
+        step(() -> List.copyOf(procs.values()).forEach(p -> guarded(() -> startRestored(p))));
+    }
+
+    /** One turn of the loop: sleeps until an exit, a message or the next deadline, then handles what came. */
+    void turn() {
+        // Exits are waited for on this thread: a crashed app's restart is not handed between threads.
+        var exits = awaitExits(queue.isEmpty() ? untilNextDeadline() : 0);
+        // All the exits seen at once in one step: one run file written for a whole `stop --all`
+        // batch, not one per app (1000 apps: 1000 rewrites of a 150 KB file).
+        if (!exits.isEmpty()) step(() -> exits.forEach(x -> guarded(() -> exited(x))));
+        boolean any = !exits.isEmpty();
+        for (Message m; !finished && (m = queue.poll()) != null; any = true) {
+            var message = m;
+            step(() -> handle(message));
+        }
+        if (!any) step(() -> { });
+    }
+
+    /** Whether a shutdown has ended the loop. */
+    boolean finished() {
+        return finished;
     }
 
     /** Handles one thing, then fires the timers due and answers what can be answered. */
@@ -170,11 +184,11 @@ public final class Engine {
         guarded(() -> {
             handle.run();
             fireTimers();
-            if (restarted && waiters.isEmpty() && !finished && !shuttingDown && (publishAt == 0 || System.nanoTime() < publishAt)) {
+            if (restarted && waiters.isEmpty() && !finished && !shuttingDown && (publishAt == 0 || clock.nanos() < publishAt)) {
                 // An app restarted by itself, and no one waits for an answer: the run file waits while it starts,
                 // until the next step and AFTER_RESTART at most, however many restarts follow (the write
                 // and the start time it reads took 0.4 ms of CPU as the app started).
-                if (publishAt == 0) publishAt = System.nanoTime() + AFTER_RESTART.toNanos();
+                if (publishAt == 0) publishAt = clock.nanos() + AFTER_RESTART.toNanos();
             } else {
                 // The run file first: a command is answered only once the next daemon could adopt its result.
                 publishAt = 0;
@@ -184,15 +198,15 @@ public final class Engine {
             // The snapshot at once: the monitor and the heartbeat receiver need the new run's pid and secret
             // (a client library sends its first beat as it starts).
             published.publishTargets(procs.values());
-            settleWaiters();
+            waiters.settle(procs);
         });
     }
 
-    private List<Controller.Exit> awaitExits(long timeoutNanos) {
+    private List<Processes.Exit> awaitExits(long timeoutNanos) {
         try {
-            return controller.awaitExits(timeoutNanos);
+            return processes.awaitExits(timeoutNanos);
         } catch (RuntimeException e) {
-            LOG.severe("engine: waiting for exits: " + e); // the messages are still served, once a second
+            LOG.log(Level.SEVERE, "engine: waiting for exits: " + e, e); // the messages are still served, once a second
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException stop) {
@@ -202,9 +216,9 @@ public final class Engine {
         }
     }
 
-    private void exited(Controller.Exit x) {
+    private void exited(Processes.Exit x) {
         long pid = x.run().pid();
-        on(x.run().name(), new Event.Exited(pid, x.status(), controller.groupAlive(x.run())));
+        on(x.run().name(), new Event.Exited(pid, x.status(), processes.groupAlive(x.run())));
     }
 
     /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
@@ -212,7 +226,7 @@ public final class Engine {
         try {
             step.run();
         } catch (Throwable t) {
-            LOG.severe("engine: " + t);
+            LOG.log(Level.SEVERE, "engine: " + t, t);
         }
     }
 
@@ -225,7 +239,7 @@ public final class Engine {
         }
         if (!p.wanted || p.pid != 0) return;
         if (p.lastExit instanceof ExitOutcome.Unknown u && !p.spec.restartPolicy().restartsAfter(u)) {
-            p.state = State.EXITED;
+            p.state = ProcessState.EXITED;
             p.reason = u.describe() + " while no daemon ran; policy " + p.spec.restartPolicy().wireName() + " does not restart it";
             return;
         }
@@ -240,7 +254,7 @@ public final class Engine {
                 } catch (PmException e) {
                     r.reply().completeExceptionally(e);
                 } catch (RuntimeException e) {
-                    LOG.severe("request " + r.cmd() + ": " + e);
+                    LOG.log(Level.SEVERE, "request " + r.cmd() + ": " + e, e);
                     r.reply().completeExceptionally(new PmException(ErrorCode.INTERNAL, r.cmd() + " failed: " + e));
                 }
             }
@@ -266,7 +280,7 @@ public final class Engine {
                 var p = procs.get(r.name());
                 if (p != null) p.rejectedBeats++;
                 // At most one line a minute: anyone on the machine can send datagrams to the port.
-                long now = System.nanoTime();
+                long now = clock.nanos();
                 if (now - lastRejectionLog > TimeUnit.MINUTES.toNanos(1) || lastRejectionLog == 0) {
                     lastRejectionLog = now;
                     LOG.warning("heartbeat rejected" + (r.name().isEmpty() ? "" : " for " + r.name()) + ": " + r.why()
@@ -283,16 +297,16 @@ public final class Engine {
 
     /** Feeds one event to the machine and carries out what it asks for. */
     void apply(Proc p, Event event) {
-        State before = p.state;
+        ProcessState before = p.state;
         long pidBefore = p.pid;
         var runBefore = p.run;
         int restartsBefore = p.restarts;
-        var effects = Machine.apply(p, event, System.nanoTime());
+        var effects = Machine.apply(p, event, clock.nanos(), clock.millis());
         if (p.state != before || p.pid != pidBefore || p.restarts != restartsBefore) published.runsChanged();
         if (p.state != before) {
-            p.recordTransition(System.currentTimeMillis(), before, p.state, p.reason);
+            p.recordTransition(clock.millis(), before, p.state, p.reason);
             // Settled with no restart pending: a spawn kept ready for its restarts is not needed now.
-            if (p.state == State.STOPPED || p.state == State.EXITED || p.state == State.FATAL) controller.forget(p.id);
+            if (p.state == ProcessState.STOPPED || p.state == ProcessState.EXITED || p.state == ProcessState.FATAL) processes.forget(p.id);
         }
         if (p.pid == 0) p.run = null;
         for (var effect : effects) {
@@ -301,7 +315,7 @@ public final class Engine {
                 case Effect.Signal s -> {
                     // The run the event was about: an exit clears p.run, but its leftovers still get the signal.
                     var target = runBefore != null && runBefore.pid() == s.pgid() ? runBefore : p.run;
-                    if (target != null && target.pid() == s.pgid()) controller.signal(target, s.signal());
+                    if (target != null && target.pid() == s.pgid()) processes.signal(target, s.signal());
                 }
             }
         }
@@ -316,12 +330,12 @@ public final class Engine {
         try {
             String secret = Secrets.next();
             // An app that has restarted once likely will again: its spawn is kept ready, and it gets the CPU first.
-            var run = controller.spawn(p.id, p.spec, new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
+            var run = processes.spawn(p.id, p.spec, new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
                     p.restarts > 0);
             p.run = run;
             p.secret = secret;
             restarted |= p.restarts > 0;
-            apply(p, new Event.Spawned(run.pid(), System.currentTimeMillis()));
+            apply(p, new Event.Spawned(run.pid(), clock.millis()));
         } catch (Launcher.SpawnFailure e) {
             apply(p, new Event.SpawnFailed(e.getMessage()));
         } catch (RuntimeException e) {
@@ -330,10 +344,15 @@ public final class Engine {
         }
     }
 
+    /** A process's spec was replaced: the monitor gets it with the snapshot this step publishes. */
+    void specChanged() {
+        published.specsChanged();
+    }
+
     /** Forgets a deleted process, and what was kept ready to start it. */
     Proc remove(String name) {
         var p = procs.remove(name);
-        if (p != null) controller.forget(p.id);
+        if (p != null) processes.forget(p.id);
         return p;
     }
 
@@ -348,29 +367,19 @@ public final class Engine {
         for (var p : procs.values()) if (p.deadline != 0) next = Math.min(next, p.deadline);
         if (publishAt != 0) next = Math.min(next, publishAt);
         if (next == Long.MAX_VALUE) return TimeUnit.SECONDS.toNanos(60);
-        return Math.max(0, next - System.nanoTime());
+        return Math.max(0, next - clock.nanos());
     }
 
     private void fireTimers() {
-        long now = System.nanoTime();
+        long now = clock.nanos();
         for (var p : List.copyOf(procs.values())) {
-            if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(controller.groupAlive(p.run)));
+            if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(processes.groupAlive(p.run)));
         }
     }
 
     /** Replies later, once each named process satisfies {@code done}; checked after every message. */
     void await(List<String> names, Predicate<Proc> done, Runnable then) {
-        waiters.add(new Waiter(names, done, then));
-    }
-
-    private void settleWaiters() {
-        for (var w : List.copyOf(waiters)) {
-            boolean done = w.names().stream().allMatch(n -> procs.get(n) == null || w.done().test(procs.get(n)));
-            if (done) {
-                waiters.remove(w);
-                w.then().run();
-            }
-        }
+        waiters.add(names, done, then);
     }
 
     /** Ends the loop after this iteration. */

@@ -1,7 +1,9 @@
 package pm.daemon.engine;
 
 import pm.core.ExitOutcome;
+import pm.core.Health;
 import pm.core.HealthSettings;
+import pm.core.ProcessState;
 import pm.core.RestartPolicy;
 import pm.core.Signals;
 import pm.core.Units;
@@ -12,7 +14,7 @@ import java.util.OptionalInt;
 
 /**
  * The state machine of one process: (process, event, now) to (changed process, effects). Time comes in
- * as {@code now} (the wall clock is read only to stamp an exit for display) and it touches no process,
+ * as {@code now} (and the wall clock, only to stamp an exit or a probe for display) and it touches no process,
  * so it can be tested as a table; the engine carries out the effects.
  */
 public final class Machine {
@@ -26,16 +28,17 @@ public final class Machine {
 
     private static final List<Effect> NONE = List.of();
 
-    public static List<Effect> apply(Proc p, Event event, long now) {
+    /** {@code now} is monotonic nanoseconds; {@code wallMillis} the wall clock, only to stamp what is shown. */
+    public static List<Effect> apply(Proc p, Event event, long now, long wallMillis) {
         return switch (event) {
             case Event.Start s -> start(p);
             case Event.Stop s -> stop(p, s.force(), now);
             case Event.Restart r -> restart(p, now);
             case Event.Spawned s -> spawned(p, s, now);
             case Event.SpawnFailed f -> spawnFailed(p, f);
-            case Event.Exited x -> exited(p, x, now);
+            case Event.Exited x -> exited(p, x, now, wallMillis);
             case Event.Timer t -> timer(p, t, now);
-            case Event.Probed r -> probed(p, r, now);
+            case Event.Probed r -> probed(p, r, now, wallMillis);
             case Event.Sampled s -> sampled(p, s, now);
             case Event.Beat b -> beat(p, b);
             case Event.BeatLost l -> l.pid() == p.pid && p.pid != 0
@@ -67,7 +70,7 @@ public final class Machine {
         return switch (p.state) {
             // Nothing runs: cancel any pending restart and settle as stopped.
             case BACKOFF, EXITED, FATAL, STOPPED -> {
-                settle(p, State.STOPPED, p.state == State.STOPPED ? p.reason : "stopped by user");
+                settle(p, ProcessState.STOPPED, p.state == ProcessState.STOPPED ? p.reason : "stopped by user");
                 yield NONE;
             }
             // Signal the whole group and give it the kill timeout to go.
@@ -82,7 +85,7 @@ public final class Machine {
     }
 
     private static List<Effect> signalStop(Proc p, boolean force, long now) {
-        p.state = State.STOPPING;
+        p.state = ProcessState.STOPPING;
         p.reason = "stopping";
         p.leaderGone = false;
         p.killSent = force;
@@ -92,7 +95,7 @@ public final class Machine {
     }
 
     private static List<Effect> restart(Proc p, long now) {
-        if (p.state == State.RUNNING || p.state == State.STARTING || p.state == State.STOPPING) {
+        if (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING || p.state == ProcessState.STOPPING) {
             var effects = stop(p, false, now);
             p.wanted = true;
             p.afterStop = Proc.AfterStop.START;
@@ -102,7 +105,7 @@ public final class Machine {
     }
 
     private static List<Effect> spawn(Proc p) {
-        p.state = State.STARTING;
+        p.state = ProcessState.STARTING;
         p.reason = "";
         p.deadline = 0;
         p.afterStop = Proc.AfterStop.STOPPED;
@@ -111,7 +114,7 @@ public final class Machine {
     }
 
     private static List<Effect> spawned(Proc p, Event.Spawned s, long now) {
-        if (p.state != State.STARTING) return NONE; // a spawn nobody waits for any more; cannot happen on one thread
+        if (p.state != ProcessState.STARTING) return NONE; // a spawn nobody waits for any more; cannot happen on one thread
         p.pid = s.pid();
         p.startedAtMillis = s.wallMillis();
         p.startedNanos = now;
@@ -124,21 +127,22 @@ public final class Machine {
         // With a health check it is starting until its first probe passes; without one it runs now.
         boolean checked = !p.spec.healthCheck().isEmpty();
         p.health = checked ? Health.UNKNOWN : Health.NONE;
-        if (!checked) p.state = State.RUNNING;
+        if (!checked) p.state = ProcessState.RUNNING;
         return NONE;
     }
 
     private static List<Effect> spawnFailed(Proc p, Event.SpawnFailed f) {
         // Spawn failures (missing program, bad permissions) do not heal by retrying: give up at once.
         p.lastExit = new ExitOutcome.FailedToStart(f.reason());
-        settle(p, State.FATAL, "failed to start: " + f.reason());
+        p.spawnFailures++;
+        settle(p, ProcessState.FATAL, "failed to start: " + f.reason());
         return NONE;
     }
 
-    private static List<Effect> exited(Proc p, Event.Exited x, long now) {
+    private static List<Effect> exited(Proc p, Event.Exited x, long now, long wallMillis) {
         if (x.pid() != p.pid || p.pid == 0) return NONE; // an exit of an earlier run, already accounted for
         p.leaderGone = true;
-        p.lastExitAtMillis = System.currentTimeMillis();
+        p.lastExitAtMillis = wallMillis;
         return switch (p.state) {
             // The stop worked for the leader; the stop is done when its whole group is gone too.
             case STOPPING -> {
@@ -166,12 +170,12 @@ public final class Machine {
         RestartPolicy policy = p.spec.restartPolicy();
         p.pid = 0;
         if (!policy.restartsAfter(out)) {
-            settle(p, State.EXITED, out.describe() + "; policy " + policy.wireName() + " does not restart it");
+            settle(p, ProcessState.EXITED, out.describe() + "; policy " + policy.wireName() + " does not restart it");
             return;
         }
         String giveUp = countRestart(p, out.describe(), now);
         if (!giveUp.isEmpty()) {
-            settle(p, State.FATAL, giveUp);
+            settle(p, ProcessState.FATAL, giveUp);
             return;
         }
         backoff(p, out.describe(), now);
@@ -189,7 +193,7 @@ public final class Machine {
 
     private static void backoff(Proc p, String why, long now) {
         long delay = backoff(p.spec.restartDelay(), p.streak).toNanos();
-        p.state = State.BACKOFF;
+        p.state = ProcessState.BACKOFF;
         p.pid = 0;
         p.deadline = now + delay;
         p.reason = why + "; restart " + p.streak + " in " + Duration.ofNanos(delay).toMillis() + "ms";
@@ -245,27 +249,27 @@ public final class Machine {
                 return spawn(p);
             }
             case BACKOFF -> backoff(p, p.afterStopReason, now);
-            case FATAL -> settle(p, State.FATAL, p.afterStopReason);
-            case STOPPED -> settle(p, State.STOPPED, p.killSent ? "killed by SIGKILL" : "stopped by user");
+            case FATAL -> settle(p, ProcessState.FATAL, p.afterStopReason);
+            case STOPPED -> settle(p, ProcessState.STOPPED, p.killSent ? "killed by SIGKILL" : "stopped by user");
         }
         return NONE;
     }
 
-    private static List<Effect> probed(Proc p, Event.Probed r, long now) {
-        if (r.pid() != p.pid || p.pid == 0 || (p.state != State.STARTING && p.state != State.RUNNING)) return NONE;
+    private static List<Effect> probed(Proc p, Event.Probed r, long now, long wallMillis) {
+        if (r.pid() != p.pid || p.pid == 0 || (p.state != ProcessState.STARTING && p.state != ProcessState.RUNNING)) return NONE;
         p.probeDetail = r.detail();
-        p.lastProbeAtMillis = System.currentTimeMillis();
+        p.lastProbeAtMillis = wallMillis;
         if (r.ok()) {
             // First pass: it is up. Later passes: it recovered, or still is fine.
             p.probeFailures = 0;
             p.health = Health.HEALTHY;
-            if (p.state == State.STARTING) p.state = State.RUNNING;
+            if (p.state == ProcessState.STARTING) p.state = ProcessState.RUNNING;
             if (p.reason.startsWith("unhealthy")) p.reason = "";
             return NONE;
         }
         HealthSettings h = p.spec.health();
         // Failures while it may still be booting do not count.
-        if (p.state == State.STARTING && now - p.startedNanos < h.startPeriod().toNanos()) return NONE;
+        if (p.state == ProcessState.STARTING && now - p.startedNanos < h.startPeriod().toNanos()) return NONE;
         p.probeFailures++;
         if (p.probeFailures < h.retries() || p.health == Health.UNHEALTHY) return NONE;
         return unhealthy(p, "health check failed " + p.probeFailures + " times in a row: " + r.detail(), now);
@@ -273,7 +277,7 @@ public final class Machine {
 
     /** Health check or heartbeat says it is unwell: record why, and let the policy decide. */
     private static List<Effect> unhealthy(Proc p, String why, long now) {
-        if (p.state != State.STARTING && p.state != State.RUNNING) return NONE;
+        if (p.state != ProcessState.STARTING && p.state != ProcessState.RUNNING) return NONE;
         p.health = Health.UNHEALTHY;
         if (p.spec.restartPolicy() == RestartPolicy.NEVER) {
             p.reason = "unhealthy: " + why + "; policy never leaves it running";
@@ -298,7 +302,7 @@ public final class Machine {
         p.rssBytes = s.rssBytes();
         p.groupSize = s.processes();
         long limit = p.spec.maxMemory();
-        if (limit > 0 && s.rssBytes() > limit && (p.state == State.RUNNING || p.state == State.STARTING)) {
+        if (limit > 0 && s.rssBytes() > limit && (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING)) {
             // Like PM2's max_memory_restart, whatever the policy: the limit is the user's explicit wish.
             return restartUnwell(p, "memory " + Units.formatSize(s.rssBytes()) + " above --max-memory "
                     + Units.formatSize(limit), now);
@@ -310,14 +314,14 @@ public final class Machine {
         if (b.pid() != p.pid || p.pid == 0) return NONE;
         p.lastBeatAtMillis = b.wallMillis();
         // Without a health check, heartbeats are the health signal.
-        if (p.spec.healthCheck().isEmpty() && (p.state == State.RUNNING)) {
+        if (p.spec.healthCheck().isEmpty() && (p.state == ProcessState.RUNNING)) {
             p.health = Health.HEALTHY;
             if (p.reason.startsWith("unhealthy")) p.reason = "";
         }
         return NONE;
     }
 
-    private static void settle(Proc p, State state, String reason) {
+    private static void settle(Proc p, ProcessState state, String reason) {
         p.state = state;
         p.reason = reason;
         p.deadline = 0;

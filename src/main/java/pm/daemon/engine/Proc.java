@@ -1,7 +1,11 @@
 package pm.daemon.engine;
 
 import pm.core.ExitOutcome;
+import pm.core.Health;
 import pm.core.ProcessSpec;
+import pm.core.ProcessState;
+import pm.core.StateChange;
+import pm.daemon.controller.Processes;
 
 import java.util.Optional;
 
@@ -26,7 +30,7 @@ public final class Proc {
     ProcessSpec spec;
     /** The desired state, kept apart from the observed one: what the user last asked for. */
     boolean wanted;
-    State state = State.STOPPED;
+    ProcessState state = ProcessState.STOPPED;
     long pid;
     long startedAtMillis;
     long startedNanos;
@@ -35,6 +39,8 @@ public final class Proc {
     /** Restarts in a row, none of which stayed up long enough to count as stable. */
     int streak;
     ExitOutcome lastExit;
+    /** Spawns that failed since the daemon started; a command compares it before and after. */
+    int spawnFailures;
     long lastExitAtMillis;
     /** Why the process is in its state; empty when there is nothing to say. */
     String reason = "";
@@ -59,38 +65,35 @@ public final class Proc {
     /** The current run's heartbeat secret. */
     String secret = "";
     /** The current run, while there is one. */
-    pm.daemon.controller.Controller.Run run;
+    Processes.Run run;
     /** Being unregistered: no more starts. */
     boolean removing;
     int rejectedBeats;
 
-    /** One change of state, for describe. */
-    record Transition(long atMillis, State from, State to, String reason) {}
-
     static final int HISTORY = 20;
     static final int SAMPLES = 30;
-    final java.util.ArrayDeque<Transition> history = new java.util.ArrayDeque<>();
+    final java.util.ArrayDeque<StateChange> history = new java.util.ArrayDeque<>();
     /** The last {@link #SAMPLES} samples, oldest first, as a ring. */
     final double[] cpuHistory = new double[SAMPLES];
     final long[] rssHistory = new long[SAMPLES];
     int samplesTaken;
 
     /** Takes over a run an earlier daemon started: it is running; health is unknown until checked. */
-    void adopt(pm.daemon.controller.Controller.Run adopted, long startedAt, int restartCount, String runSecret, long now) {
+    void adopt(Processes.Run adopted, long startedAt, int restartCount, String runSecret, long now, long nowMillis) {
         run = adopted;
         pid = adopted.pid();
-        state = State.RUNNING;
+        state = ProcessState.RUNNING;
         startedAtMillis = startedAt;
-        startedNanos = now - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - startedAt));
+        startedNanos = now - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - startedAt));
         restarts = restartCount;
         secret = runSecret;
         health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
         reason = "adopted from an earlier daemon";
     }
 
-    void recordTransition(long atMillis, State from, State to, String why) {
+    void recordTransition(long atMillis, ProcessState from, ProcessState to, String why) {
         if (history.size() == HISTORY) history.removeFirst();
-        history.addLast(new Transition(atMillis, from, to, why));
+        history.addLast(new StateChange(atMillis, from, to, why));
     }
 
     void recordSample(double cpu, long rss) {
@@ -117,7 +120,7 @@ public final class Proc {
         return wanted;
     }
 
-    public State state() {
+    public ProcessState state() {
         return state;
     }
 
@@ -155,6 +158,6 @@ public final class Proc {
 
     /** Settled: no spawn or stop is under way (a process waiting for its first health check is settled). */
     public boolean settled() {
-        return afterStop == AfterStop.STOPPED && state != State.STOPPING && !(state == State.STARTING && pid == 0);
+        return afterStop == AfterStop.STOPPED && state != ProcessState.STOPPING && !(state == ProcessState.STARTING && pid == 0);
     }
 }

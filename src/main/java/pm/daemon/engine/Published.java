@@ -1,5 +1,6 @@
 package pm.daemon.engine;
 
+import pm.core.ProcessState;
 import pm.daemon.monitor.Target;
 import pm.daemon.registry.RunFile;
 
@@ -45,15 +46,20 @@ final class Published {
         targetsStale = runsStale = true;
     }
 
+    /** A spec changed in place (pm update): the snapshot, which carries specs, is out of date; the run file is not. */
+    void specsChanged() {
+        targetsStale = true;
+    }
+
     /** A new snapshot of the running processes, if runs changed since the last. */
     void publishTargets(Collection<Proc> procs) {
         if (!targetsStale) return;
         targetsStale = false;
         var list = new ArrayList<Target>();
         for (var p : procs) {
-            if (p.run == null || (p.state != State.RUNNING && p.state != State.STARTING)) continue;
+            if (p.run == null || (p.state != ProcessState.RUNNING && p.state != ProcessState.STARTING)) continue;
             var s = p.spec;
-            list.add(new Target(s.name(), p.id, p.pid, p.state == State.STARTING, s.probe(), s.health(), s.cwd(),
+            list.add(new Target(s.name(), p.id, p.pid, p.state == ProcessState.STARTING, s.probe(), s.health(), s.cwd(),
                     s.heartbeatTimeout(), p.secret, s.logs(), p.run.cgroup()));
         }
         targets = List.copyOf(list);

@@ -76,7 +76,7 @@ public final class Monitor {
                 loop.run();
                 return;
             } catch (Throwable t) {
-                LOG.severe(Thread.currentThread().getName() + ": " + t + "; restarting it in 1s");
+                LOG.log(java.util.logging.Level.SEVERE, Thread.currentThread().getName() + ": " + t + "; restarting it in 1s", t);
                 sleep(1000);
             }
         }

@@ -9,11 +9,12 @@ import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Replaces a file whole: a temp file (mode 0600, it may hold secrets) put in its place in one step, so a
@@ -34,10 +35,14 @@ final class AtomicFile {
     static void write(Path file, byte[] bytes, boolean durable) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.deleteIfExists(tmp); // what the last swap left
-            try (var ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY)) {
+            // The last swap left the old content under tmp: written over in place, then cut to length, its
+            // blocks are reused, so a write no larger than the one before needs no new space (on a full
+            // disk a stop is still recorded).
+            try (var ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), OWNER_ONLY)) {
                 var buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) ch.write(buf);
+                ch.truncate(bytes.length);
                 if (durable) ch.force(true);
             }
             if (!swap(tmp, file)) Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -9,6 +9,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -47,6 +48,37 @@ class ServerTest {
         } finally {
             server.close();
             timer.interrupt();
+        }
+    }
+
+    @Test
+    @Timeout(5)
+    void aProtocolVersionMismatchNamesBothVersions(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("pm.sock");
+        // No engine: the version is checked before a request reaches it.
+        var server = Server.bind(socket, null, Duration.ofSeconds(2), () -> {});
+        Thread.ofPlatform().daemon().start(server::serve);
+        try {
+            assertThat(send(socket, "{\"v\":\"1\",\"cmd\":\"ping\"}"))
+                    .contains("protocol version \\\"1\\\" (a string) is not supported (this daemon speaks version 1)");
+            assertThat(send(socket, "{\"cmd\":\"ping\"}"))
+                    .contains("the request names no protocol version (this daemon speaks version 1)");
+            assertThat(send(socket, "{\"v\":2,\"cmd\":\"ping\"}"))
+                    .contains("protocol version 2 is not supported (this daemon speaks version 1)");
+        } finally {
+            server.close();
+        }
+    }
+
+    private static String send(Path socket, String line) throws IOException {
+        try (var client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            client.connect(UnixDomainSocketAddress.of(socket));
+            client.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+            var reply = ByteBuffer.allocate(4096);
+            while (client.read(reply) >= 0) {
+                if (reply.position() > 0 && reply.get(reply.position() - 1) == '\n') break;
+            }
+            return new String(reply.array(), 0, reply.position(), StandardCharsets.UTF_8);
         }
     }
 }

@@ -92,4 +92,23 @@ class LauncherTest {
         assertThat(runToEnd(controller, spec, heartbeat, true)).isZero();
         assertThat(Files.readAllLines(home.outLog("show"))).hasSize(2);
     }
+
+    @Test
+    void anInterpreterWithArgumentsRunsAsItsWordsTheProgramFirst() throws Exception {
+        var home = new Home(dir.resolve("home"));
+        home.ensure();
+        var controller = new Controller(new Launcher(home, dir.resolve("clients")));
+        var plain = spec(Map.of());
+        var spec = new ProcessSpec("show", ProcessType.BINARY, plain.script(), List.of(), "env  COLOUR=green  ", dir.toString(),
+                Map.of(), 0, "", RestartPolicy.NEVER, 0, Duration.ZERO, Signals.SIGTERM, Duration.ofSeconds(5));
+        assertThat(Launcher.commandFor(spec)).containsExactly("env", "COLOUR=green", plain.script());
+        assertThat(runToEnd(controller, spec, new Launcher.Heartbeat("127.0.0.1:7", INTERVAL, secret('a')), false)).isZero();
+        assertThat(Files.readAllLines(home.outLog("show"))).containsExactly(secret('a') + " 127.0.0.1:7 10 green");
+
+        var python = new ProcessSpec("py", ProcessType.PYTHON, "/srv/app.py", List.of("a"), "python3 -X dev", "/srv", Map.of(), 0, "",
+                RestartPolicy.NEVER, 0, Duration.ZERO, Signals.SIGTERM, Duration.ZERO);
+        assertThat(Launcher.commandFor(python)).containsExactly("python3", "-X", "dev", "-u", "/srv/app.py", "a");
+        assertThat(Launcher.commandFor(new ProcessSpec("j", ProcessType.JAVA, "/srv/a.jar", List.of(), "", "/srv", Map.of(), 0, "",
+                RestartPolicy.NEVER, 0, Duration.ZERO, Signals.SIGTERM, Duration.ZERO))).containsExactly("java", "-jar", "/srv/a.jar");
+    }
 }

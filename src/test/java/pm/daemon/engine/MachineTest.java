@@ -1,5 +1,6 @@
 package pm.daemon.engine;
 
+import pm.core.ProcessState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +26,7 @@ class MachineTest {
     static final Duration DELAY = Duration.ofMillis(100);
     static final Duration KILL_TIMEOUT = Duration.ofSeconds(2);
     static final long PID = 4242;
+    static final long WALL = 1_795_676_750_000L;
 
     static final Effect SPAWN = new Effect.Spawn();
     static final List<Effect> NONE = List.of();
@@ -46,7 +48,7 @@ class MachineTest {
     }
 
     List<Effect> on(Event e) {
-        return Machine.apply(p, e, now);
+        return Machine.apply(p, e, now, WALL);
     }
 
     void advanceMillis(long millis) {
@@ -57,7 +59,7 @@ class MachineTest {
     void run(long pid) {
         assertThat(on(new Event.Start())).containsExactly(SPAWN);
         assertThat(on(new Event.Spawned(pid, 1_700_000_000_000L))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
     }
 
     /** From RUNNING: stay up {@code upMillis}, then exit with {@code status}. */
@@ -68,11 +70,11 @@ class MachineTest {
 
     /** From BACKOFF: wait out the deadline exactly and respawn with {@code pid}. */
     void restartFromBackoff(long pid) {
-        assertThat(p.state).isEqualTo(State.BACKOFF);
+        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
         now = p.deadline;
         assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
         on(new Event.Spawned(pid, 0));
-        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
     }
 
     // ---- start and spawn ----
@@ -81,11 +83,11 @@ class MachineTest {
     void startFromStoppedSpawnsThenSpawnedIsRunningWithPid() {
         newProc(RestartPolicy.ON_FAILURE, 3);
         assertThat(on(new Event.Start())).containsExactly(SPAWN);
-        assertThat(p.state).isEqualTo(State.STARTING);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
         assertThat(p.wanted).isTrue();
 
         assertThat(on(new Event.Spawned(PID, 123L))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
         assertThat(p.pid).isEqualTo(PID);
         assertThat(p.startedAtMillis).isEqualTo(123L);
         assertThat(p.startedNanos).isEqualTo(now);
@@ -99,7 +101,7 @@ class MachineTest {
         assertThat(on(new Event.Start())).isEqualTo(NONE);
         on(new Event.Spawned(PID, 0));
         assertThat(on(new Event.Start())).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
     }
 
     @Test
@@ -107,7 +109,7 @@ class MachineTest {
         newProc(RestartPolicy.UNLESS_STOPPED, 3);
         on(new Event.Start());
         assertThat(on(new Event.SpawnFailed("no such file: /bin/true"))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.FATAL);
+        assertThat(p.state).isEqualTo(ProcessState.FATAL);
         assertThat(p.reason).isEqualTo("failed to start: no such file: /bin/true");
         assertThat(p.lastExit).isEqualTo(new ExitOutcome.FailedToStart("no such file: /bin/true"));
         assertThat(p.deadline).isZero();
@@ -120,13 +122,13 @@ class MachineTest {
         p = new Proc(1, spec(RestartPolicy.ALWAYS, 3, Signals.parse("INT")), false);
         run(PID);
         assertThat(on(new Event.Stop(false))).containsExactly(new Effect.Signal(PID, 2));
-        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPING);
         assertThat(p.wanted).isFalse();
         assertThat(p.deadline).isEqualTo(now + KILL_TIMEOUT.toNanos());
 
         advanceMillis(50);
         assertThat(on(new Event.Exited(PID, -2, false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
         assertThat(p.reason).isEqualTo("stopped by user");
         assertThat(p.pid).isZero();
         assertThat(p.deadline).isZero();
@@ -140,16 +142,16 @@ class MachineTest {
         on(new Event.Stop(false));
         advanceMillis(10);
         assertThat(on(new Event.Exited(PID, -15, true))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPING);
         assertThat(p.deadline).isEqualTo(now + Machine.GROUP_POLL.toNanos());
 
         now = p.deadline;
         assertThat(on(new Event.Timer(true))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPING);
 
         now = p.deadline;
         assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
     }
 
     @Test
@@ -167,7 +169,7 @@ class MachineTest {
         assertThat(on(new Event.Timer(true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
         now = p.deadline;
         on(new Event.Timer(false));
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
         assertThat(p.reason).isEqualTo("killed by SIGKILL");
     }
 
@@ -182,14 +184,14 @@ class MachineTest {
 
         now += 1;
         assertThat(on(new Event.Timer(true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
-        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPING);
         assertThat(p.reason).isEqualTo("did not stop within 2000ms; sent SIGKILL");
 
         now = p.deadline;
         assertThat(on(new Event.Timer(true))).as("SIGKILL is sent once").isEqualTo(NONE);
 
         assertThat(on(new Event.Exited(PID, -9, false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
         assertThat(p.reason).isEqualTo("killed by SIGKILL");
         assertThat(p.lastExit).isEqualTo(new ExitOutcome.Signalled(9, true));
     }
@@ -199,9 +201,9 @@ class MachineTest {
         newProc(RestartPolicy.ON_FAILURE, 3);
         run(PID);
         assertThat(on(new Event.Stop(true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
-        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPING);
         on(new Event.Exited(PID, -9, false));
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
         assertThat(p.reason).isEqualTo("killed by SIGKILL");
     }
 
@@ -219,13 +221,13 @@ class MachineTest {
     void stopWhenNothingRunsSettlesAsStopped() {
         newProc(RestartPolicy.NEVER, 3);
         assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
 
         run(PID);
         crashAfter(500, 0);
-        assertThat(p.state).isEqualTo(State.EXITED);
+        assertThat(p.state).isEqualTo(ProcessState.EXITED);
         assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
         assertThat(p.reason).isEqualTo("stopped by user");
     }
 
@@ -242,11 +244,11 @@ class MachineTest {
         on(new Event.Stop(false));
         advanceMillis(10);
         assertThat(on(new Event.Exited(PID, status, false))).doesNotContain(SPAWN);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
         assertThat(p.deadline).isZero();
         advanceMillis(60_000);
         assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
     }
 
     // ---- exits and the restart policy ----
@@ -266,14 +268,14 @@ class MachineTest {
         "UNLESS_STOPPED, 1,   BACKOFF",
         "UNLESS_STOPPED, -9, BACKOFF",
     })
-    void theRestartPolicyDecidesAfterAnExitOnItsOwn(RestartPolicy policy, int status, State expected) {
+    void theRestartPolicyDecidesAfterAnExitOnItsOwn(RestartPolicy policy, int status, ProcessState expected) {
         newProc(policy, 3);
         run(PID);
         assertThat(crashAfter(500, status)).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(expected);
         assertThat(p.pid).isZero();
         assertThat(p.lastExit).isEqualTo(status == -9 ? new ExitOutcome.Signalled(9, false) : new ExitOutcome.Exited(status));
-        if (expected == State.BACKOFF) {
+        if (expected == ProcessState.BACKOFF) {
             assertThat(p.deadline).isEqualTo(now + DELAY.toNanos());
             assertThat(p.reason).contains("restart 1 in 100ms");
         } else {
@@ -288,7 +290,7 @@ class MachineTest {
         run(PID);
         advanceMillis(100);
         assertThat(on(new Event.Exited(PID, 0, true))).containsExactly(new Effect.Signal(PID, Signals.SIGKILL));
-        assertThat(p.state).isEqualTo(State.EXITED);
+        assertThat(p.state).isEqualTo(ProcessState.EXITED);
     }
 
     @Test
@@ -300,11 +302,11 @@ class MachineTest {
 
         now = deadline - 1;
         assertThat(on(new Event.Timer(false))).as("before the deadline").isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.BACKOFF);
+        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
 
         now = deadline;
         assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
-        assertThat(p.state).isEqualTo(State.STARTING);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
         assertThat(p.restarts).isEqualTo(1);
         assertThat(p.deadline).isZero();
     }
@@ -315,13 +317,13 @@ class MachineTest {
         run(PID);
         crashAfter(500, 1);
         assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
         assertThat(p.deadline).isZero();
         assertThat(p.reason).isEqualTo("stopped by user");
 
         advanceMillis(60_000);
         assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
         assertThat(p.restarts).isZero();
     }
 
@@ -362,13 +364,13 @@ class MachineTest {
             restartFromBackoff(PID + i);
         }
         crashAfter(500, 1);
-        assertThat(p.state).isEqualTo(State.FATAL);
+        assertThat(p.state).isEqualTo(ProcessState.FATAL);
         assertThat(p.reason).contains("crash loop").contains("after 3 restarts in a row");
         assertThat(p.restarts).isEqualTo(3);
         assertThat(p.deadline).isZero();
         advanceMillis(60_000);
         assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.FATAL);
+        assertThat(p.state).isEqualTo(ProcessState.FATAL);
     }
 
     @Test
@@ -376,7 +378,7 @@ class MachineTest {
         newProc(RestartPolicy.ALWAYS, 0);
         run(PID);
         crashAfter(500, 0);
-        assertThat(p.state).isEqualTo(State.FATAL);
+        assertThat(p.state).isEqualTo(ProcessState.FATAL);
         assertThat(p.reason).contains("crash loop");
     }
 
@@ -386,7 +388,7 @@ class MachineTest {
         run(PID);
         for (int i = 1; i <= 25; i++) {
             crashAfter(10, 1);
-            assertThat(p.state).as("after crash %d", i).isEqualTo(State.BACKOFF);
+            assertThat(p.state).as("after crash %d", i).isEqualTo(ProcessState.BACKOFF);
             assertThat(p.deadline - now).isLessThanOrEqualTo(Machine.MAX_BACKOFF.toNanos());
             restartFromBackoff(PID + i);
         }
@@ -406,7 +408,7 @@ class MachineTest {
         restartFromBackoff(PID + 2);
 
         crashAfter(Machine.STABLE_AFTER.toMillis(), 1);
-        assertThat(p.state).isEqualTo(State.BACKOFF);
+        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
         assertThat(p.streak).isEqualTo(1);
         assertThat(p.deadline - now).isEqualTo(DELAY.toNanos());
     }
@@ -418,7 +420,7 @@ class MachineTest {
         crashAfter(500, 1);
         restartFromBackoff(PID + 1);
         crashAfter(Machine.STABLE_AFTER.toMillis() - 1, 1);
-        assertThat(p.state).isEqualTo(State.FATAL);
+        assertThat(p.state).isEqualTo(ProcessState.FATAL);
     }
 
     @Test
@@ -426,11 +428,11 @@ class MachineTest {
         newProc(RestartPolicy.ALWAYS, 0);
         run(PID);
         crashAfter(10, 1);
-        assertThat(p.state).isEqualTo(State.FATAL);
+        assertThat(p.state).isEqualTo(ProcessState.FATAL);
         p.spec = spec(RestartPolicy.ALWAYS, 1, Signals.SIGTERM);
         run(PID + 1);
         crashAfter(10, 1);
-        assertThat(p.state).isEqualTo(State.BACKOFF);
+        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
         assertThat(p.streak).isEqualTo(1);
     }
 
@@ -440,7 +442,7 @@ class MachineTest {
         run(PID);
         crashAfter(10, 1);
         assertThat(on(new Event.Start())).containsExactly(SPAWN);
-        assertThat(p.state).isEqualTo(State.STARTING);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
         assertThat(p.deadline).isZero();
     }
 
@@ -451,13 +453,13 @@ class MachineTest {
         newProc(RestartPolicy.ALWAYS, 3);
         run(PID);
         assertThat(on(new Event.Exited(PID - 1, 1, false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
         assertThat(p.pid).isEqualTo(PID);
         assertThat(p.lastExit).isNull();
 
         on(new Event.Stop(false));
         assertThat(on(new Event.Exited(PID - 1, 1, false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPING);
     }
 
     @Test
@@ -466,7 +468,7 @@ class MachineTest {
         run(PID);
         advanceMillis(60_000);
         assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
     }
 
     // ---- restart ----
@@ -476,15 +478,15 @@ class MachineTest {
         newProc(RestartPolicy.NEVER, 3);
         run(PID);
         assertThat(on(new Event.Restart())).containsExactly(new Effect.Signal(PID, Signals.SIGTERM));
-        assertThat(p.state).isEqualTo(State.STOPPING);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPING);
         assertThat(p.wanted).isTrue();
         assertThat(p.settled()).isFalse();
 
         advanceMillis(30);
         assertThat(on(new Event.Exited(PID, -15, false))).containsExactly(SPAWN);
-        assertThat(p.state).isEqualTo(State.STARTING);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
         on(new Event.Spawned(PID + 1, 0));
-        assertThat(p.state).isEqualTo(State.RUNNING);
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
         assertThat(p.pid).isEqualTo(PID + 1);
         assertThat(p.restarts).as("a user restart is not an automatic one").isZero();
         assertThat(p.settled()).isTrue();
@@ -504,7 +506,7 @@ class MachineTest {
     void restartOfAStoppedProcessStartsIt() {
         newProc(RestartPolicy.NEVER, 3);
         assertThat(on(new Event.Restart())).containsExactly(SPAWN);
-        assertThat(p.state).isEqualTo(State.STARTING);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
     }
 
     @Test
@@ -515,7 +517,7 @@ class MachineTest {
         assertThat(on(new Event.Start())).isEqualTo(NONE);
         assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
         assertThat(on(new Event.Exited(PID, -15, false))).isEqualTo(NONE);
-        assertThat(p.state).isEqualTo(State.STOPPED);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
 
         run(PID + 1);
         on(new Event.Stop(false));

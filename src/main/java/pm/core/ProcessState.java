@@ -1,12 +1,12 @@
-package pm.daemon.engine;
+package pm.core;
 
 import java.util.Locale;
 
-/** Where a process is in its life, as the engine sees it. */
-public enum State {
+/** Where a process is in its life, as the daemon sees it and status reports it. */
+public enum ProcessState {
     /** Not running, and not meant to (never started, or stopped by the user). */
     STOPPED,
-    /** Being spawned (later: spawned and waiting for its first passing health check). */
+    /** Being spawned, or spawned and waiting for its first passing health check. */
     STARTING,
     RUNNING,
     /** Exited, and waiting out the restart delay before the policy starts it again. */
@@ -22,8 +22,19 @@ public enum State {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The state with this wire name; an unknown name (from a newer daemon) reads as STOPPED. */
+    public static ProcessState of(String wireName) {
+        for (var s : values()) if (s.wireName().equals(wireName)) return s;
+        return STOPPED;
+    }
+
     /** No process of this app is running. */
     public boolean isDown() {
         return this == STOPPED || this == EXITED || this == FATAL || this == BACKOFF;
+    }
+
+    /** Ended and not coming back by itself, or waiting to: what a user wants explained. */
+    public boolean needsExplaining() {
+        return this == FATAL || this == EXITED || this == BACKOFF;
     }
 }

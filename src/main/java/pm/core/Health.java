@@ -1,4 +1,4 @@
-package pm.daemon.engine;
+package pm.core;
 
 import java.util.Locale;
 
@@ -13,5 +13,11 @@ public enum Health {
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The health with this wire name; an unknown name reads as UNKNOWN. */
+    public static Health of(String wireName) {
+        for (var h : values()) if (h.wireName().equals(wireName)) return h;
+        return UNKNOWN;
     }
 }
