@@ -236,10 +236,16 @@ public final class Cgroups {
     private Cgroup recorded(String path) {
         if (root == null || path.isEmpty()) return null;
         Path dir = Path.of(path);
-        // Any base will do (the next daemon may start from another cgroup), but only a subtree of this home's.
+        // Any base will do (the next daemon may start from another cgroup), but only a run's cgroup in a
+        // subtree of this home's: not a daemon's own, which may hold other apps' children.
         if (!dir.startsWith(mount) || dir.getParent() == null || !dir.getParent().getFileName().equals(root.getFileName())
-                || !Files.isDirectory(dir)) return null;
+                || dir.getFileName().toString().startsWith("daemon-") || !Files.isDirectory(dir)) return null;
         return new Cgroup(dir);
+    }
+
+    /** The full path of a cgroup as {@code /proc/PID/cgroup} names it; "" when apps are tracked by process group. */
+    String path(String relative) {
+        return root == null || relative.isEmpty() ? "" : mount + relative;
     }
 
     /**
@@ -300,7 +306,7 @@ public final class Cgroups {
     /**
      * At start, once the runs are adopted: removes the empty cgroups an earlier daemon left behind (a
      * {@code kill -9} of it, or its own folder), and names in daemon.log any that still hold processes no
-     * run claims (a daemon killed between a spawn and writing the run file): those are left running.
+     * run claims (what a run that ended left, or a run whose leader is gone): those are left running.
      */
     public void clearStale() {
         if (root == null) return;

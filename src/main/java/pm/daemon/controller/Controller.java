@@ -2,12 +2,16 @@ package pm.daemon.controller;
 
 import pm.core.ProcessSpec;
 import pm.daemon.procfs.ProcFs;
+import pm.daemon.procfs.RunMark;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Starts, adopts, signals and watches apps (DESIGN.md principle 4); it never edits an app or its files.
@@ -29,10 +33,13 @@ public final class Controller implements Processes {
         private final boolean child;
         /** Its cgroup, or null when it is tracked by process group. */
         private final Cgroup cgroup;
+        /** Its serial, as its mark in the environment names it ({@link RunMark}); 0 for a run recorded without one. */
+        private final long serial;
         private boolean closed;
 
-        Run(String name, long pid, long startTime, int pidfd, boolean child, Cgroup cgroup) {
+        Run(String name, long pid, long startTime, int pidfd, boolean child, Cgroup cgroup, long serial) {
             this.name = name;
+            this.serial = serial;
             this.pid = pid;
             this.startTime = startTime;
             this.pidfd = pidfd;
@@ -63,6 +70,11 @@ public final class Controller implements Processes {
 
         int pidfd() {
             return pidfd;
+        }
+
+        @Override
+        public long serial() {
+            return serial;
         }
 
         /** How its processes are found: {@code cgroup} or {@code process-group} (status and describe say it). */
@@ -101,6 +113,8 @@ public final class Controller implements Processes {
 
     private final Launcher launcher;
     private final Cgroups cgroups;
+    /** The last run's serial: microseconds of the wall clock, so a later daemon's runs are newer. */
+    private long lastSerial;
     private final ExitWatcher exits = new ExitWatcher();
     /** Where the engine thread's calls leave errno, reused: an arena per call showed on a restart's path. */
     private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
@@ -124,10 +138,11 @@ public final class Controller implements Processes {
     @Override
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
         var cgroup = cgroups.make(id, spec.name());
+        long serial = lastSerial = Math.max(lastSerial + 1, System.currentTimeMillis() * 1000);
         long pid;
         int into = cgroups.openForSpawn(cgroup);
         try {
-            pid = launcher.spawn(id, spec, heartbeat, again, into);
+            pid = launcher.spawn(id, spec, heartbeat, serial, again, into);
         } catch (Launcher.SpawnFailure | RuntimeException e) {
             cgroups.discard(cgroup);
             throw e;
@@ -139,9 +154,21 @@ public final class Controller implements Processes {
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
         // Into its cgroup after the exec (where it was not born there): a move that may wait for the kernel.
         cgroups.enter(cgroup, pid, into >= 0, again);
-        var run = new Run(spec.name(), pid, -1, pidfd, true, cgroup);
+        var run = new Run(spec.name(), pid, -1, pidfd, true, cgroup, serial);
         exits.watch(run);
         return run;
+    }
+
+    /**
+     * The runs of this home that a scan of {@code /proc} finds by their mark ({@link RunMark}) and whose
+     * serial is none of {@code known}: by app id, the newest run's leader, its cgroup as a full path.
+     */
+    @Override
+    public Map<Integer, RunMark.Found> unrecorded(Set<Long> known) {
+        var out = new HashMap<Integer, RunMark.Found>();
+        RunMark.newest(launcher.marks().scan(), known).forEach((app, f) -> out.put(app,
+                new RunMark.Found(f.pid(), f.startTime(), f.serial(), f.app(), f.secret(), cgroups.path(f.cgroup()))));
+        return out;
     }
 
     /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */
@@ -158,7 +185,7 @@ public final class Controller implements Processes {
      * its cgroup killed, as a run that ends by itself has.
      */
     @Override
-    public Optional<Processes.Run> adopt(String name, long pid, long startTime, String cgroup) {
+    public Optional<Processes.Run> adopt(String name, long pid, long startTime, String cgroup, long serial) {
         int pidfd = ProcFs.isSameLiveProcess(pid, startTime) ? Posix.pidfdOpen(pid) : -1;
         // Checked again with the pidfd open: it now pins the process it refers to.
         if (pidfd >= 0 && !ProcFs.isSameLiveProcess(pid, startTime)) {
@@ -169,7 +196,7 @@ public final class Controller implements Processes {
             cgroups.abandoned(cgroup);
             return Optional.empty();
         }
-        var run = new Run(name, pid, startTime, pidfd, false, cgroups.adopt(cgroup, pid));
+        var run = new Run(name, pid, startTime, pidfd, false, cgroups.adopt(cgroup, pid), serial);
         exits.watch(run);
         return Optional.of(run);
     }

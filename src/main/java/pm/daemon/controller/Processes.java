@@ -1,9 +1,12 @@
 package pm.daemon.controller;
 
 import pm.core.ProcessSpec;
+import pm.daemon.procfs.RunMark;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 
 /**
@@ -31,6 +34,11 @@ public interface Processes {
             return "";
         }
 
+        /** Its serial, as the mark in its environment names it ({@link RunMark}); 0 when unknown. */
+        default long serial() {
+            return 0;
+        }
+
         /** Its live processes, read now: its cgroup's, or its process group's (one pass over /proc). */
         default List<Long> members() {
             return pm.daemon.procfs.ProcFs.groupMembers(pid());
@@ -50,7 +58,14 @@ public interface Processes {
      * Takes over a run an earlier daemon started, if the pid still belongs to it, with the cgroup it recorded
      * ("" for none).
      */
-    Optional<Run> adopt(String name, long pid, long startTime, String cgroup);
+    Optional<Run> adopt(String name, long pid, long startTime, String cgroup, long serial);
+
+    /**
+     * Runs of this home found running by their mark whose serial is none of {@code known} (the run file's):
+     * by app id, the newest run of each app. A daemon killed between a spawn and writing the run file leaves
+     * such a run.
+     */
+    Map<Integer, RunMark.Found> unrecorded(Set<Long> known);
 
     /** Signals the run's whole process group, and the rest of its cgroup if it has one. */
     void signal(Run run, int signal);

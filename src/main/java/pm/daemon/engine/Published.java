@@ -73,7 +73,7 @@ final class Published {
         for (var p : procs) {
             if (p.run != null)
                 runs.put(p.spec.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret,
-                        p.run.cgroup()));
+                        p.run.cgroup(), p.run.serial()));
         }
         try {
             runFile.save(runs);

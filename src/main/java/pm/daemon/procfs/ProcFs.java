@@ -87,6 +87,21 @@ public final class ProcFs {
         return out;
     }
 
+    private static long bootMillis;
+
+    /** When the machine booted (wall clock, from {@code btime} in /proc/stat), or 0 when unknown. */
+    public static long bootMillis() {
+        if (bootMillis != 0) return bootMillis;
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("stat"))) {
+                if (line.startsWith("btime ")) return bootMillis = Long.parseLong(line.substring(6).trim()) * 1000;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // unknown
+        }
+        return 0;
+    }
+
     private static Optional<ProcStat> read(Path stat) {
         try (var ch = FileChannel.open(stat, StandardOpenOption.READ)) {
             var buf = ByteBuffer.allocate(1024);
