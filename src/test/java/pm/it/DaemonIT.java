@@ -247,7 +247,9 @@ class DaemonIT {
         Files.writeString(registry, Files.readString(registry).replace("\"name\":\"bad\"", "\"name\":\"b/d\""));
         var r = pm.run("status");
         assertThat(r.out()).contains("good");
-        assertThat(r.err()).contains("1 registry entry could not be read").contains("registry.json.corrupt-");
+        assertThat(r.err()).contains("1 registry entry was not loaded ('b/d' (id 1): ").contains("registry.json.corrupt-");
+        // It stays in the file as written, for a person to mend.
+        assertThat(Files.readString(registry)).contains("\"name\":\"b/d\"");
     }
 
     @Test

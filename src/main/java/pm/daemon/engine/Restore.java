@@ -54,8 +54,12 @@ final class Restore {
         for (var u : loaded.unreadable()) engine.nextId = Math.max(engine.nextId, u.id() + 1);
         if (unseen.isEmpty() && loaded.unreadable().isEmpty()) return;
         // One pass over /proc, only when some app has no run on record.
+        // The runs the run file names for a loaded app are accounted for (adopted, or ended); one it names
+        // otherwise (an entry renamed by hand) is looked for like any other.
         Set<Long> known = new HashSet<>();
-        for (var r : saved.values()) known.add(r.serial());
+        saved.forEach((name, r) -> {
+            if (engine.procs.containsKey(name)) known.add(r.serial());
+        });
         var found = processes.unrecorded(known);
         for (var p : unseen) {
             var f = found.get(p.id);
