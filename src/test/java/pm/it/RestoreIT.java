@@ -57,6 +57,7 @@ class RestoreIT {
         pm.ok("register", sleeper, "--name", "api");
         pm.ok("start", "all");
         long web = pm.pid("web"), api = pm.pid("api");
+        Object tracking = pm.status("web").get("tracking");
         killDaemon();
         Files.writeString(pm.home.resolve("runs.json"), "{\"format\":1,\"runs\":{\"web\":{\"pid\":");
 
@@ -67,6 +68,8 @@ class RestoreIT {
         assertThat(pm.pid("web")).isEqualTo(web);
         assertThat(pm.pid("api")).isEqualTo(api);
         assertThat(pm.status("web").get("reason")).asString().contains("found running by its mark");
+        // With its cgroup, where it has one.
+        assertThat(pm.status("web").get("tracking")).isEqualTo(tracking);
         assertThat(copies("web")).isEqualTo(1);
         assertThat(copies("api")).isEqualTo(1);
         try (var files = Files.list(pm.home)) {

@@ -88,6 +88,15 @@ class RestoreTest {
     }
 
     @Test
+    void noScanIsMadeForAppsThatShouldNotRun() throws Exception {
+        registry = new Registry(dir.resolve("registry.json"));
+        registry.save(List.of(new Registry.Entry(0, spec("web"), false)));
+
+        assertThat(status(restored()).get("web").pid()).isZero();
+        assertThat(processes.scans).isZero();
+    }
+
+    @Test
     void aCorruptRunFileIsSetAsideReportedAndTheRunsAreFoundByTheirMark() throws Exception {
         registry = new Registry(dir.resolve("registry.json"));
         registry.save(List.of(new Registry.Entry(0, spec("web"), true), new Registry.Entry(1, spec("api"), true)));
