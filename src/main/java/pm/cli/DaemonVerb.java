@@ -8,6 +8,7 @@ import pm.core.PmException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 
 /** {@code pm daemon start|stop|status}; {@code run} is handled by the launcher, which execs the daemon's JVM. */
@@ -79,13 +80,19 @@ final class DaemonVerb {
         return 0;
     }
 
-    /** Whether the run file names any run: apps a daemon that is gone may have left running. */
+    /**
+     * Whether a daemon that is gone may have left apps running: the run file names a run or cannot be read
+     * (a new daemon then finds them by their mark), or the last daemon did not end cleanly (its pid file is
+     * left; it may have been killed before it recorded a run).
+     */
     private boolean runsLeft() {
+        if (Files.exists(home.pidFile())) return true;
         try {
             return Json.parseObject(Files.readString(home.runFile())).get("runs") instanceof Map<?, ?> runs && !runs.isEmpty();
-        } catch (IOException | RuntimeException e) {
-            // none, or unreadable: the daemon would adopt nothing from it either
+        } catch (java.nio.file.NoSuchFileException e) {
             return false;
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 
@@ -106,7 +113,14 @@ final class DaemonVerb {
             out.println("daemon is not running for " + home.dir());
             return ErrorCode.DAEMON_UNREACHABLE.exitStatus();
         }
-        out.printf("daemon running (pid %s) for %s%n", pid(), home.dir());
+        Map<String, Object> ping;
+        try {
+            ping = client.callRunning("ping", Map.of());
+        } catch (IOException e) {
+            throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon stopped answering: " + e.getMessage());
+        }
+        out.printf("daemon running (pid %s) for %s%n", ping.get("pid"), home.dir());
+        for (Object w : ping.get("warnings") instanceof List<?> l ? l : List.of()) System.err.println("warning: " + w);
         return 0;
     }
 

@@ -39,8 +39,10 @@ final class Describe {
                     + ", up " + Units.formatAge(Duration.ofMillis(Math.max(0, proc.uptimeMillis()))) + ")";
         }
         line("state", state);
+        boolean cgroup = "cgroup".equals(proc.tracking());
         if (d.pids().size() > 1)
-            line("pids", String.join(" ", d.pids().stream().map(String::valueOf).toList()) + " (its process group)");
+            line("pids", String.join(" ", d.pids().stream().map(String::valueOf).toList()) + (cgroup ? " (its cgroup)" : " (its process group)"));
+        if (!proc.tracking().isEmpty()) line("tracking", cgroup ? "cgroup " + d.cgroup() : "process group");
         line("desired", proc.wanted() ? "running" : "stopped");
         line("restarts", proc.restarts());
         if (!proc.reason().isEmpty()) line("reason", proc.reason());

@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything {@code describe} reports about one process: its {@link ProcessStatus}, plus the members of
- * its process group, its spec, its recent state changes and samples, and its heartbeat and probe
+ * Everything {@code describe} reports about one process: its {@link ProcessStatus}, plus its processes
+ * and its cgroup, its spec, its recent state changes and samples, and its heartbeat and probe
  * counters. The JSON form is the status object with these fields added (docs/status-json.md).
  */
 public record ProcessDescription(
         ProcessStatus status,
-        /* The running members of its process group, leader first. */
+        /* Its running processes: its cgroup's, or its process group's (leader first). */
         List<Long> pids,
+        /* Its cgroup's folder; empty when it is tracked by process group or not running. */
+        String cgroup,
         ProcessSpec spec,
         /* The last state changes, oldest first. */
         List<StateChange> history,
@@ -27,6 +29,7 @@ public record ProcessDescription(
 
     public ProcessDescription {
         pids = List.copyOf(pids);
+        cgroup = cgroup == null ? "" : cgroup;
         history = List.copyOf(history);
         recentCpuPercent = List.copyOf(recentCpuPercent);
         recentMemoryBytes = List.copyOf(recentMemoryBytes);
@@ -39,6 +42,7 @@ public record ProcessDescription(
     public Map<String, Object> toJson() {
         var m = status.toJson();
         m.put("pids", pids);
+        m.put("cgroup", cgroup.isEmpty() ? null : cgroup);
         m.put("spec", spec.toJson());
         var changes = new ArrayList<Object>();
         for (var c : history) changes.add(c.toJson());
@@ -66,7 +70,7 @@ public record ProcessDescription(
         if (m.get("recent_memory_bytes") instanceof List<?> l) for (Object o : l) if (o instanceof Number n) rss.add(n.longValue());
         if (!(m.get("spec") instanceof Map<?, ?> s)) throw new PmException(ErrorCode.BAD_REQUEST, "a describe reply without a spec");
         var spec = ProcessSpec.fromJson((Map<String, Object>) s);
-        return new ProcessDescription(ProcessStatus.fromJson(m), pids, spec, history, cpu, rss,
+        return new ProcessDescription(ProcessStatus.fromJson(m), pids, ProcessStatus.text(m.get("cgroup")), spec, history, cpu, rss,
                 ProcessStatus.number(m.get("rejected_heartbeats"), 0), (int) ProcessStatus.number(m.get("probe_failures"), 0));
     }
 }

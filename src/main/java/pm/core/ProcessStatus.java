@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * <p>Absent values have a neutral form here instead of null: {@code pid}, {@code startedAtMillis},
  * {@code heartbeatAtMillis}, {@code lastExitAtMillis} and {@code port} 0; {@code uptimeMillis},
- * {@code memoryBytes} and {@code processes} -1; {@code cpuPercent} NaN; {@code healthDetail} and
- * {@code healthCheck} empty.
+ * {@code memoryBytes} and {@code processes} -1; {@code cpuPercent} NaN; {@code tracking}, {@code healthDetail}
+ * and {@code healthCheck} empty.
  */
 public record ProcessStatus(
         int id,
@@ -28,6 +28,8 @@ public record ProcessStatus(
         double cpuPercent,
         long memoryBytes,
         int processes,
+        /* How its processes are found: "cgroup" or "process-group"; empty when it is not running. */
+        String tracking,
         Health health,
         String healthDetail,
         int port,
@@ -42,6 +44,7 @@ public record ProcessStatus(
         String errLog) {
 
     public ProcessStatus {
+        tracking = tracking == null ? "" : tracking;
         healthDetail = healthDetail == null ? "" : healthDetail;
         healthCheck = healthCheck == null ? "" : healthCheck;
         reason = reason == null ? "" : reason;
@@ -68,6 +71,7 @@ public record ProcessStatus(
         m.put("cpu_percent", Double.isNaN(cpuPercent) ? null : Math.round(cpuPercent * 10) / 10.0);
         m.put("memory_bytes", memoryBytes < 0 ? null : memoryBytes);
         m.put("processes", processes < 0 ? null : processes);
+        m.put("tracking", tracking.isEmpty() ? null : tracking);
         m.put("health", health.wireName());
         m.put("health_detail", healthDetail.isEmpty() ? null : healthDetail);
         m.put("port", port == 0 ? null : port);
@@ -112,6 +116,7 @@ public record ProcessStatus(
                 m.get("cpu_percent") instanceof Number n ? n.doubleValue() : Double.NaN,
                 number(m.get("memory_bytes"), -1),
                 (int) number(m.get("processes"), -1),
+                text(m.get("tracking")),
                 Health.of(m.get("health") == null ? "none" : text(m.get("health"))),
                 text(m.get("health_detail")),
                 (int) number(m.get("port"), 0),

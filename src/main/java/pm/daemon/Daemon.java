@@ -6,6 +6,7 @@ import pm.core.Units;
 import pm.daemon.logs.LogKeeper;
 import pm.daemon.monitor.Monitor;
 import pm.daemon.api.Server;
+import pm.daemon.controller.Cgroups;
 import pm.daemon.controller.Controller;
 import pm.daemon.controller.Launcher;
 import pm.daemon.engine.Clock;
@@ -53,9 +54,11 @@ public final class Daemon {
         }
 
         Path root = Path.of(System.getProperty("pm.root", "."));
-        var controller = new Controller(new Launcher(home, root.resolve("clients")));
+        var cgroups = Cgroups.find(home);
+        var controller = new Controller(new Launcher(home, root.resolve("clients")), cgroups);
         var engine = new Engine(home, new Registry(home.registry()), new RunFile(home.runFile()), controller, new Clock());
         engine.restore();
+        cgroups.clearStale();
         var monitor = new Monitor(engine::targets, engine::observe, interval("PM_SAMPLE_INTERVAL", Duration.ofSeconds(1)),
                 HeartbeatPort.remembered(home));
         HeartbeatPort.remember(home, monitor.heartbeatPort());
@@ -79,13 +82,13 @@ public final class Daemon {
         // file, written after every change (after a restart, within a few ms), lets the next daemon adopt them.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.flush(Duration.ofSeconds(1)); // a run file put off after a restart
-            cleanup(home, server);
+            cleanup(home, server, cgroups);
         }));
         // Not printf: java.util.Formatter loads the locale data, about 100 classes the daemon needs nowhere else.
         System.err.println("pm daemon " + ProcessHandle.current().pid() + " serving " + home.dir());
         engine.run();
         replied.await(2, TimeUnit.SECONDS);
-        cleanup(home, server);
+        cleanup(home, server, cgroups);
         lock.release();
         System.exit(0);
     }
@@ -105,7 +108,8 @@ public final class Daemon {
         }
     }
 
-    private static void cleanup(Home home, Server server) {
+    private static void cleanup(Home home, Server server, Cgroups cgroups) {
+        cgroups.leave();
         try {
             server.close();
             Files.deleteIfExists(home.socket());

@@ -247,7 +247,9 @@ class DaemonIT {
         Files.writeString(registry, Files.readString(registry).replace("\"name\":\"bad\"", "\"name\":\"b/d\""));
         var r = pm.run("status");
         assertThat(r.out()).contains("good");
-        assertThat(r.err()).contains("1 registry entry could not be read").contains("registry.json.corrupt-");
+        assertThat(r.err()).contains("1 registry entry was not loaded ('b/d' (id 1): ").contains("registry.json.corrupt-");
+        // It stays in the file as written, for a person to mend.
+        assertThat(Files.readString(registry)).contains("\"name\":\"b/d\"");
     }
 
     @Test
@@ -301,7 +303,7 @@ class DaemonIT {
         pm.ok("start", "web");
         long pid = pm.pid("web");
         assertThat(pm.status("web").keySet()).as("docs/status-json.md").containsExactly("id", "name", "type", "state",
-                "desired", "pid", "started_at", "uptime_ms", "restarts", "cpu_percent", "memory_bytes", "processes", "health",
+                "desired", "pid", "started_at", "uptime_ms", "restarts", "cpu_percent", "memory_bytes", "processes", "tracking", "health",
                 "health_detail", "port", "health_check", "heartbeat_at", "restart_policy", "reason", "last_exit", "out_log", "err_log");
         var reply = Json.parseObject(send("{\"v\":1,\"cmd\":\"status\",\"args\":{\"fields\":[\"state\",\"name\"]}}\n"));
         var procs = (List<Map<String, Object>>) ((Map<String, Object>) reply.get("result")).get("processes");

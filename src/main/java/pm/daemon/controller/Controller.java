@@ -2,16 +2,22 @@ package pm.daemon.controller;
 
 import pm.core.ProcessSpec;
 import pm.daemon.procfs.ProcFs;
+import pm.daemon.procfs.RunMark;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Starts, adopts, signals and watches apps (DESIGN.md principle 4); it never edits an app or its files.
- * Every app is a process group led by its own pid, so signals go to the whole group.
+ * Every app is a process group led by its own pid, so signals go to the whole group; where the system
+ * allows, each run is also in a cgroup of its own ({@link Cgroups}), which holds every process it
+ * started, also those that left the group, and those get the signals too.
  */
 public final class Controller implements Processes {
     /**
@@ -25,14 +31,20 @@ public final class Controller implements Processes {
         private long startTime;
         private final int pidfd;
         private final boolean child;
+        /** Its cgroup, or null when it is tracked by process group. */
+        private final Cgroup cgroup;
+        /** Its serial, as its mark in the environment names it ({@link RunMark}); 0 for a run recorded without one. */
+        private final long serial;
         private boolean closed;
 
-        Run(String name, long pid, long startTime, int pidfd, boolean child) {
+        Run(String name, long pid, long startTime, int pidfd, boolean child, Cgroup cgroup, long serial) {
             this.name = name;
+            this.serial = serial;
             this.pid = pid;
             this.startTime = startTime;
             this.pidfd = pidfd;
             this.child = child;
+            this.cgroup = cgroup;
         }
 
         @Override
@@ -60,6 +72,29 @@ public final class Controller implements Processes {
             return pidfd;
         }
 
+        @Override
+        public long serial() {
+            return serial;
+        }
+
+        /** How its processes are found: {@code cgroup} or {@code process-group} (status and describe say it). */
+        @Override
+        public String tracking() {
+            return cgroup == null || cgroup.isFailed() ? "process-group" : "cgroup";
+        }
+
+        /** Its cgroup's folder, or "" when it is tracked by process group. */
+        @Override
+        public String cgroup() {
+            return cgroup == null || cgroup.isFailed() ? "" : cgroup.dir().toString();
+        }
+
+        /** Its live processes, read now: its cgroup's, or its process group's (one pass over /proc). */
+        @Override
+        public List<Long> members() {
+            return cgroup != null && cgroup.holds() ? cgroup.members() : ProcFs.groupMembers(pid);
+        }
+
         boolean child() {
             return child;
         }
@@ -77,12 +112,21 @@ public final class Controller implements Processes {
     }
 
     private final Launcher launcher;
+    private final Cgroups cgroups;
+    /** The last run's serial: microseconds of the wall clock, so a later daemon's runs are newer. */
+    private long lastSerial;
     private final ExitWatcher exits = new ExitWatcher();
     /** Where the engine thread's calls leave errno, reused: an arena per call showed on a restart's path. */
     private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
 
+    /** Apps tracked by process group alone. */
     public Controller(Launcher launcher) {
+        this(launcher, Cgroups.off());
+    }
+
+    public Controller(Launcher launcher, Cgroups cgroups) {
         this.launcher = launcher;
+        this.cgroups = cgroups;
     }
 
     /**
@@ -93,36 +137,66 @@ public final class Controller implements Processes {
      */
     @Override
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
-        long pid = launcher.spawn(id, spec, heartbeat, again);
+        var cgroup = cgroups.make(id, spec.name());
+        long serial = lastSerial = Math.max(lastSerial + 1, System.currentTimeMillis() * 1000);
+        long pid;
+        int into = cgroups.openForSpawn(cgroup);
+        try {
+            pid = launcher.spawn(id, spec, heartbeat, serial, again, into);
+        } catch (Launcher.SpawnFailure | RuntimeException e) {
+            cgroups.discard(cgroup);
+            throw e;
+        } finally {
+            if (into >= 0) Posix.close(into);
+        }
         if (again) Posix.yieldCpu();
         int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
-        var run = new Run(spec.name(), pid, -1, pidfd, true);
+        // Into its cgroup after the exec (where it was not born there): a move that may wait for the kernel.
+        cgroups.enter(cgroup, pid, into >= 0, again);
+        var run = new Run(spec.name(), pid, -1, pidfd, true, cgroup, serial);
         exits.watch(run);
         return run;
+    }
+
+    /**
+     * The runs of this home that a scan of {@code /proc} finds by their mark ({@link RunMark}) and whose
+     * serial is none of {@code known}: by app id, the newest run's leader, its cgroup as a full path.
+     */
+    @Override
+    public Map<Integer, RunMark.Found> unrecorded(Set<Long> known) {
+        var out = new HashMap<Integer, RunMark.Found>();
+        RunMark.newest(launcher.marks().scan(), known).forEach((app, f) -> out.put(app,
+                new RunMark.Found(f.pid(), f.startTime(), f.serial(), f.app(), f.secret(), cgroups.path(f.cgroup()))));
+        return out;
     }
 
     /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */
     @Override
     public void forget(int id) {
         launcher.forget(id);
+        cgroups.forget(id);
     }
 
     /**
      * Takes over an app an earlier daemon started, if the pid still belongs to it (same start time, not a
-     * zombie). Its exit is noticed through a pidfd, but its status cannot be known: only a parent reaps.
+     * zombie), with the cgroup it recorded ("" for none) if that still holds it. Its exit is noticed through
+     * a pidfd, but its status cannot be known: only a parent reaps. A run that is gone has what it left in
+     * its cgroup killed, as a run that ends by itself has.
      */
     @Override
-    public Optional<Processes.Run> adopt(String name, long pid, long startTime) {
-        if (!ProcFs.isSameLiveProcess(pid, startTime)) return Optional.empty();
-        int pidfd = Posix.pidfdOpen(pid);
-        if (pidfd < 0) return Optional.empty();
+    public Optional<Processes.Run> adopt(String name, long pid, long startTime, String cgroup, long serial) {
+        int pidfd = ProcFs.isSameLiveProcess(pid, startTime) ? Posix.pidfdOpen(pid) : -1;
         // Checked again with the pidfd open: it now pins the process it refers to.
-        if (!ProcFs.isSameLiveProcess(pid, startTime)) {
+        if (pidfd >= 0 && !ProcFs.isSameLiveProcess(pid, startTime)) {
             Posix.close(pidfd);
+            pidfd = -1;
+        }
+        if (pidfd < 0) {
+            cgroups.abandoned(cgroup);
             return Optional.empty();
         }
-        var run = new Run(name, pid, startTime, pidfd, false);
+        var run = new Run(name, pid, startTime, pidfd, false, cgroups.adopt(cgroup, pid), serial);
         exits.watch(run);
         return Optional.of(run);
     }
@@ -133,7 +207,10 @@ public final class Controller implements Processes {
      */
     @Override
     public List<Exit> awaitExits(long timeoutNanos) {
-        return exits.await(timeoutNanos);
+        // Ended runs' cgroups are removed once empty; an idle daemon has none and is not woken for them.
+        var ended = exits.await(Math.min(timeoutNanos, cgroups.tidy(System.nanoTime())));
+        for (var x : ended) if (x.run() instanceof Run r && r.cgroup != null) cgroups.ended(r.cgroup);
+        return ended;
     }
 
     /** Any thread: the engine thread's current or next {@link #awaitExits} returns at once. */
@@ -142,16 +219,28 @@ public final class Controller implements Processes {
         exits.wake();
     }
 
-    /** Signals the group; right after a spawn, before the group exists, the leader alone. */
+    /**
+     * Signals the group (right after a spawn, before the group exists, the leader alone), and the rest of
+     * the run's cgroup, if it has one.
+     */
     @Override
-    public void signal(Processes.Run run, int signal) {
-        if (Libc.kill(-run.pid(), signal, callState) == Libc.ESRCH) ((Run) run).signalLeader(signal);
+    public void signal(Processes.Run r, int signal) {
+        var run = (Run) r;
+        if (run.cgroup != null) cgroups.settle(run.cgroup);
+        if (Libc.kill(-run.pid(), signal, callState) == Libc.ESRCH) run.signalLeader(signal);
+        if (run.cgroup != null && run.cgroup.holds()) cgroups.signal(run.cgroup, run.pid(), signal);
     }
 
-    /** Whether any process of the run's group still runs (zombies do not count). */
+    /** Whether any process of the run is still running (zombies do not count): in its cgroup, or else its group. */
     @Override
-    public boolean groupAlive(long pgid) {
+    public boolean groupAlive(Processes.Run r) {
+        if (!(r instanceof Run run)) return false;
+        if (run.cgroup != null) {
+            cgroups.settle(run.cgroup);
+            if (run.cgroup.holds()) return cgroups.populated(run.cgroup);
+        }
+        long pgid = run.pid();
         // kill(-pgid, 0) answers the common case, an empty group, without reading /proc.
-        return pgid > 0 && Libc.kill(-pgid, 0, callState) != Libc.ESRCH && ProcFs.groupHasLiveMember(pgid);
+        return Libc.kill(-pgid, 0, callState) != Libc.ESRCH && ProcFs.groupHasLiveMember(pgid);
     }
 }

@@ -3,6 +3,7 @@ package pm.daemon.controller;
 import pm.core.Home;
 import pm.core.ProcessSpec;
 import pm.core.ProcessType;
+import pm.daemon.procfs.RunMark;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -42,13 +43,16 @@ public final class Launcher {
      * A spawn kept ready for an app that restarts, with the secret's place in it: it serves while the app
      * has the same spec (the same object) and the same heartbeat address and interval.
      */
-    private record Kept(ProcessSpec spec, String address, Duration interval, Posix.Prepared prepared, int secretEntry) {
+    private record Kept(ProcessSpec spec, String address, Duration interval, Posix.Prepared prepared, int secretEntry,
+                        int runEntry) {
         boolean serves(ProcessSpec spec, Heartbeat heartbeat) {
             return this.spec == spec && address.equals(heartbeat.address()) && interval.equals(heartbeat.interval());
         }
     }
 
     private final Home home;
+    /** How this home's runs are marked. */
+    private final RunMark marks;
     /** Programs found on PATH, by name; the engine thread's only. */
     private final Map<String, String> resolved = new HashMap<>();
     /** Spawns kept ready, by app id; the engine thread's only. */
@@ -59,15 +63,18 @@ public final class Launcher {
     public Launcher(Home home, Path clients) {
         this.home = home;
         this.clients = clients;
+        this.marks = RunMark.of(home);
     }
 
     /**
      * Starts the app in its own session and process group; returns its pid, which is also its group id.
      * With {@code keepReady}, the spawn's native set-up (file actions, argv, environment) is kept for the
      * app's next start, which then only writes its new secret and calls {@code posix_spawn}: on a crashed
-     * app's restart that set-up was most of the daemon's work, about 0.4 ms run cold. Engine thread only.
+     * app's restart that set-up was most of the daemon's work, about 0.4 ms run cold. With a cgroup folder's
+     * descriptor ({@code cgroup >= 0}) the app is born in that cgroup, where glibc can (Cgroups). Engine
+     * thread only.
      */
-    public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, boolean keepReady) throws SpawnFailure {
+    public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, long runId, boolean keepReady, int cgroup) throws SpawnFailure {
         if (heartbeat.secret().length() != SECRET_LENGTH) throw new IllegalArgumentException("a secret has 32 characters");
         // An interpreter given a script it cannot read would start and fail at once; say why instead.
         if (!new File(spec.script()).canRead()) throw new SpawnFailure("cannot read " + spec.script());
@@ -79,13 +86,15 @@ public final class Launcher {
         boolean keep = false;
         try {
             if (ready == null) {
-                ready = prepare(spec, heartbeat, id);
+                ready = prepare(spec, heartbeat, id, runId);
             } else {
-                // Its entry is "PM_HEARTBEAT_SECRET=<secret>", as long for every run.
+                // Its entries are "PM_HEARTBEAT_SECRET=<secret>" and "PM_RUN_ID=<serial>:...", as long for every run.
                 ready.prepared().overwriteEnv(ready.secretEntry(), SECRET_VARIABLE.length() + 1,
                         heartbeat.secret().getBytes(StandardCharsets.US_ASCII));
+                ready.prepared().overwriteEnv(ready.runEntry(), RunMark.VARIABLE.length() + 1,
+                        RunMark.value(runId, id, marks.home()).getBytes(StandardCharsets.UTF_8));
             }
-            long pid = ready.prepared().run();
+            long pid = ready.prepared().run(cgroup);
             keep = keepReady;
             return pid;
         } catch (Posix.Failure e) {
@@ -99,13 +108,18 @@ public final class Launcher {
         }
     }
 
+    /** How this home's runs are marked. */
+    RunMark marks() {
+        return marks;
+    }
+
     /** Frees what is kept for an app that is gone or settled; its next spawn is made afresh. */
     public void forget(int id) {
         var ready = kept.remove(id);
         if (ready != null) ready.prepared().close();
     }
 
-    private Kept prepare(ProcessSpec spec, Heartbeat heartbeat, int id) throws SpawnFailure, Posix.Failure {
+    private Kept prepare(ProcessSpec spec, Heartbeat heartbeat, int id, long runId) throws SpawnFailure, Posix.Failure {
         var command = commandFor(spec);
         var env = new LinkedHashMap<>(System.getenv());
         env.putAll(spec.env());
@@ -115,6 +129,7 @@ public final class Launcher {
         env.put("PM_HEARTBEAT_ADDR", heartbeat.address());
         env.put(SECRET_VARIABLE, heartbeat.secret());
         env.put("PM_HEARTBEAT_INTERVAL", seconds(heartbeat.interval()));
+        env.put(RunMark.VARIABLE, RunMark.value(runId, id, marks.home()));
         switch (spec.type()) {
             case PYTHON -> {
                 env.put("PYTHONUNBUFFERED", "1");
@@ -124,16 +139,17 @@ public final class Launcher {
             case SHELL, JAVA, BINARY -> { }
         }
         var envList = new ArrayList<String>(env.size());
-        int secretEntry = -1;
+        int secretEntry = -1, runEntry = -1;
         for (var e : env.entrySet()) {
             if (e.getKey().equals(SECRET_VARIABLE)) secretEntry = envList.size();
+            if (e.getKey().equals(RunMark.VARIABLE)) runEntry = envList.size();
             envList.add(e.getKey() + "=" + e.getValue());
         }
         String program = resolve(command.getFirst());
         // The spawn itself creates the log files, owner-only (0600): logs often hold what no one else should read.
         var prepared = Posix.prepare(program, command, envList, spec.cwd(),
                 home.outLog(spec.name()).toString(), home.errLog(spec.name()).toString());
-        return new Kept(spec, heartbeat.address(), heartbeat.interval(), prepared, secretEntry);
+        return new Kept(spec, heartbeat.address(), heartbeat.interval(), prepared, secretEntry, runEntry);
     }
 
     /** Seconds as the heartbeat clients read them: "10", "0.3". */

@@ -28,6 +28,7 @@ final class Posix {
     private static final int POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final int POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final int POSIX_SPAWN_SETSID = 0x80;
+    private static final int POSIX_SPAWN_SETCGROUP = 0x100;
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY_CREAT_APPEND = 0x1 | 0x40 | 0x400;
     private static final long SYS_PIDFD_OPEN = 434;
@@ -54,6 +55,9 @@ final class Posix {
     private static final MethodHandle ATTR_FLAGS = fn("posix_spawnattr_setflags", FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_SHORT));
     private static final MethodHandle ATTR_SIGDEF = fn("posix_spawnattr_setsigdefault", FunctionDescriptor.of(INT, ADDR, ADDR));
     private static final MethodHandle ATTR_SIGMASK = fn("posix_spawnattr_setsigmask", FunctionDescriptor.of(INT, ADDR, ADDR));
+    /** glibc 2.39+: a child born in a given cgroup (clone3 with CLONE_INTO_CGROUP); null with an older glibc. */
+    private static final MethodHandle ATTR_SETCGROUP = LINKER.defaultLookup().find("posix_spawnattr_setcgroup_np").isEmpty()
+            ? null : fn("posix_spawnattr_setcgroup_np", FunctionDescriptor.of(INT, ADDR, INT));
     private static final MethodHandle SIGFILLSET = fn("sigfillset", FunctionDescriptor.of(INT, ADDR));
     private static final MethodHandle SIGEMPTYSET = fn("sigemptyset", FunctionDescriptor.of(INT, ADDR));
     private static final MethodHandle SYSCALL2 = LINKER.downcallHandle(find("syscall"),
@@ -177,11 +181,21 @@ final class Posix {
             envp = memory.asSlice(pointersAt + 8L * (argc + 1));
         }
 
-        /** Starts the process; returns its pid. */
-        long run() throws Failure {
+        /**
+         * Starts the process; returns its pid. With a cgroup folder's descriptor ({@code cgroup >= 0}; where
+         * glibc can, {@link #canSpawnIntoCgroup}) it is born in that cgroup.
+         */
+        long run(int cgroup) throws Failure {
             int rc;
+            MemorySegment attributes = ATTRIBUTES;
             try {
-                rc = (int) SPAWN.invokeExact(pid, path, actions, ATTRIBUTES, argv, envp);
+                if (cgroup >= 0 && INTO_CGROUP != null) {
+                    check("posix_spawnattr_setcgroup_np", (int) ATTR_SETCGROUP.invokeExact(INTO_CGROUP, cgroup));
+                    attributes = INTO_CGROUP;
+                }
+                rc = (int) SPAWN.invokeExact(pid, path, actions, attributes, argv, envp);
+            } catch (Failure f) {
+                throw f;
             } catch (Throwable t) {
                 throw new IllegalStateException("posix_spawn failed", t);
             }
@@ -241,10 +255,17 @@ final class Posix {
      * session, every signal back to its default disposition and none blocked, whatever the JVM set.
      * Never changed after, so spawns on any thread may share it.
      */
-    private static final MemorySegment ATTRIBUTES = attributes();
+    private static final MemorySegment ATTRIBUTES = attributes(0);
+    /** The same, plus a cgroup to be born in, which is set just before each spawn (on the engine thread only). */
+    private static final MemorySegment INTO_CGROUP = ATTR_SETCGROUP == null ? null : attributes(POSIX_SPAWN_SETCGROUP);
     private static final MemorySegment DEV_NULL = Arena.global().allocateFrom("/dev/null");
 
-    private static MemorySegment attributes() {
+    /** Whether a child can be born in its cgroup, rather than moved there after its exec. */
+    static boolean canSpawnIntoCgroup() {
+        return INTO_CGROUP != null;
+    }
+
+    private static MemorySegment attributes(int moreFlags) {
         try {
             MemorySegment attr = Arena.global().allocate(1024, 16);
             MemorySegment signals = Arena.global().allocate(256, 16);
@@ -254,7 +275,7 @@ final class Posix {
             ignored = (int) SIGEMPTYSET.invokeExact(signals);
             check("setsigmask", (int) ATTR_SIGMASK.invokeExact(attr, signals));
             check("setflags", (int) ATTR_FLAGS.invokeExact(attr,
-                    (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
+                    (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | moreFlags)));
             return attr;
         } catch (Throwable t) {
             throw new ExceptionInInitializerError(t);

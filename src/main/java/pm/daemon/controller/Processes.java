@@ -1,9 +1,12 @@
 package pm.daemon.controller;
 
 import pm.core.ProcessSpec;
+import pm.daemon.procfs.RunMark;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 
 /**
@@ -20,6 +23,26 @@ public interface Processes {
 
         /** Clock ticks after boot, to tell it from a later process that reuses the pid; 0 if unknown. */
         long startTime();
+
+        /** How its processes are found: {@code cgroup} or {@code process-group} (status and describe say it). */
+        default String tracking() {
+            return "process-group";
+        }
+
+        /** Its cgroup's folder, or "" when it is tracked by process group. */
+        default String cgroup() {
+            return "";
+        }
+
+        /** Its serial, as the mark in its environment names it ({@link RunMark}); 0 when unknown. */
+        default long serial() {
+            return 0;
+        }
+
+        /** Its live processes, read now: its cgroup's, or its process group's (one pass over /proc). */
+        default List<Long> members() {
+            return pm.daemon.procfs.ProcFs.groupMembers(pid());
+        }
     }
 
     /**
@@ -31,14 +54,24 @@ public interface Processes {
     /** Starts a run; {@code again}: it has restarted before and likely will again. */
     Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure;
 
-    /** Takes over a run an earlier daemon started, if the pid still belongs to it. */
-    Optional<Run> adopt(String name, long pid, long startTime);
+    /**
+     * Takes over a run an earlier daemon started, if the pid still belongs to it, with the cgroup it recorded
+     * ("" for none).
+     */
+    Optional<Run> adopt(String name, long pid, long startTime, String cgroup, long serial);
 
-    /** Signals the run's whole process group. */
+    /**
+     * Runs of this home found running by their mark whose serial is none of {@code known} (the run file's):
+     * by app id, the newest run of each app. A daemon killed between a spawn and writing the run file leaves
+     * such a run.
+     */
+    Map<Integer, RunMark.Found> unrecorded(Set<Long> known);
+
+    /** Signals the run's whole process group, and the rest of its cgroup if it has one. */
     void signal(Run run, int signal);
 
-    /** Whether any process of the group still runs (zombies do not count). */
-    boolean groupAlive(long pgid);
+    /** Whether any process of the run still runs (zombies do not count); false for none. */
+    boolean groupAlive(Run run);
 
     /** Sleeps until a watched run ends, {@link #wake} is called, or the timeout passes; returns the runs that ended. */
     List<Exit> awaitExits(long timeoutNanos);

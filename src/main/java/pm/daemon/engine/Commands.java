@@ -36,7 +36,7 @@ final class Commands {
         if (engine.shuttingDown && !readOnly && !cmd.equals("shutdown"))
             throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon is shutting down; run the command again in a moment");
         switch (cmd) {
-            case "ping" -> reply.complete(Map.of("pid", ProcessHandle.current().pid()));
+            case "ping" -> reply.complete(Map.of("pid", ProcessHandle.current().pid(), "warnings", List.copyOf(engine.warnings)));
             case "register" -> reply.complete(register(args));
             case "update" -> update(args, reply);
             case "unregister" -> unregister(args, reply);

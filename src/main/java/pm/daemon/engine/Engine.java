@@ -35,8 +35,8 @@ public final class Engine {
     private static final Logger LOG = Logger.getLogger("pm.engine");
     /**
      * How long the run file may wait after an automatic restart. A daemon killed with SIGKILL in that
-     * window leaves the new run unknown to the next one (which would start the app again beside it), as
-     * it would in the ~1 ms a write takes; SIGTERM writes it first ({@link #flush}).
+     * window leaves the new run out of the run file, as it would in the ~1 ms a write takes; the next
+     * daemon finds it by its mark instead ({@link Restore}). SIGTERM writes it first ({@link #flush}).
      */
     static final Duration AFTER_RESTART = Duration.ofMillis(5);
 
@@ -85,28 +85,11 @@ public final class Engine {
     }
 
     /**
-     * Loads the registry, and adopts every app an earlier daemon left running (same pid and start time),
-     * so a daemon restart or crash never starts an app twice. Call before {@link #run}.
+     * Loads the registry, and adopts every app an earlier daemon left running ({@link Restore}), so a daemon
+     * restart or crash never starts an app twice. Call before {@link #run}.
      */
     public void restore() {
-        var loaded = registry.load();
-        if (!loaded.warning().isEmpty()) warnings.add(loaded.warning());
-        var saved = runFile.load();
-        for (var e : loaded.entries()) {
-            var p = new Proc(e.id(), e.spec(), e.wanted());
-            procs.put(e.spec().name(), p);
-            nextId = Math.max(nextId, e.id() + 1);
-            var run = saved.get(e.spec().name());
-            if (run == null) continue;
-            var adopted = processes.adopt(e.spec().name(), run.pid(), run.startTime());
-            if (adopted.isPresent()) {
-                p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), clock.nanos(), clock.millis());
-            } else {
-                // It ended while no daemon ran: its policy decides, as for any exit, in run().
-                p.lastExit = new ExitOutcome.Unknown();
-                p.restarts = run.restarts();
-            }
-        }
+        new Restore(this, processes).run(registry.load(), runFile.load());
     }
 
     /** Connects the monitor: it is told when the snapshot changes, and apps are told where to send heartbeats. */
@@ -218,7 +201,7 @@ public final class Engine {
 
     private void exited(Processes.Exit x) {
         long pid = x.run().pid();
-        on(x.run().name(), new Event.Exited(pid, x.status(), processes.groupAlive(pid)));
+        on(x.run().name(), new Event.Exited(pid, x.status(), processes.groupAlive(x.run())));
     }
 
     /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
@@ -373,7 +356,7 @@ public final class Engine {
     private void fireTimers() {
         long now = clock.nanos();
         for (var p : List.copyOf(procs.values())) {
-            if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(processes.groupAlive(p.pid)));
+            if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(processes.groupAlive(p.run)));
         }
     }
 

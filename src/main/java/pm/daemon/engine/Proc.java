@@ -79,7 +79,7 @@ public final class Proc {
     int samplesTaken;
 
     /** Takes over a run an earlier daemon started: it is running; health is unknown until checked. */
-    void adopt(Processes.Run adopted, long startedAt, int restartCount, String runSecret, long now, long nowMillis) {
+    void adopt(Processes.Run adopted, long startedAt, int restartCount, String runSecret, long now, long nowMillis, String why) {
         run = adopted;
         pid = adopted.pid();
         state = ProcessState.RUNNING;
@@ -88,7 +88,7 @@ public final class Proc {
         restarts = restartCount;
         secret = runSecret;
         health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
-        reason = "adopted from an earlier daemon";
+        reason = why;
     }
 
     void recordTransition(long atMillis, ProcessState from, ProcessState to, String why) {

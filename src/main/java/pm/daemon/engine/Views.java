@@ -4,7 +4,6 @@ import pm.core.Home;
 import pm.core.Probe;
 import pm.core.ProcessDescription;
 import pm.core.ProcessStatus;
-import pm.daemon.procfs.ProcFs;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +27,7 @@ final class Views {
                 sampled ? p.cpuPercent : Double.NaN,
                 sampled ? p.rssBytes : -1,
                 sampled ? p.groupSize : -1,
+                up && p.run != null ? p.run.tracking() : "",
                 p.health, p.probeDetail, spec.port(), spec.probe().map(Probe::describe).orElse(""),
                 up ? p.lastBeatAtMillis : 0,
                 spec.restartPolicy(), p.reason,
@@ -45,8 +45,9 @@ final class Views {
             rss.add(p.rssHistory[i % Proc.SAMPLES]);
         }
         // One /proc pass, on demand: describe is rare and wants the whole tree.
-        List<Long> pids = p.pid == 0 ? List.of() : ProcFs.groupMembers(p.pid);
-        return new ProcessDescription(status(p, home, nowMillis), pids, p.spec, List.copyOf(p.history), cpu, rss,
+        List<Long> pids = p.pid == 0 || p.run == null ? List.of() : p.run.members();
+        String cgroup = p.pid == 0 || p.run == null ? "" : p.run.cgroup();
+        return new ProcessDescription(status(p, home, nowMillis), pids, cgroup, p.spec, List.copyOf(p.history), cpu, rss,
                 p.rejectedBeats, p.probeFailures);
     }
 

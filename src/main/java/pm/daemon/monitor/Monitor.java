@@ -106,14 +106,14 @@ public final class Monitor {
     /** Samples every interval, and posts only the usages that changed: an idle app costs the engine nothing. */
     private void sampleLoop() {
         List<Target> seen = List.of();
-        var groups = new HashSet<Long>();
+        var groups = new HashMap<Long, String>();
         var reported = new HashMap<Long, Sampler.Usage>();
         while (running) {
             var current = targets.get();
             if (current != seen) {
                 groups.clear();
-                for (Target t : current) groups.add(t.pid());
-                reported.keySet().retainAll(groups);
+                for (Target t : current) groups.put(t.pid(), t.cgroup());
+                reported.keySet().retainAll(groups.keySet());
                 seen = current;
             }
             if (!current.isEmpty()) {

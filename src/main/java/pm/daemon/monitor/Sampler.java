@@ -1,5 +1,6 @@
 package pm.daemon.monitor;
 
+import pm.daemon.procfs.ProcFs;
 import pm.daemon.procfs.ProcStat;
 
 import java.io.IOException;
@@ -15,15 +16,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Measures CPU and resident memory per process group from {@code /proc}. Cheap by design, because it
+ * Measures CPU and resident memory per app from {@code /proc}, over the members of its cgroup (its
+ * {@code cgroup.procs}) or, for an app tracked by process group, of its group. Cheap by design, because it
  * runs every second for every app (docs/performance.md has the measurements):
  * <ul>
  * <li>each known member's stat file stays open and is re-read with one {@code pread};
- * <li>{@code /proc} is listed to find new members every 10 samples, every 2 while some member is busy
- *     (it may be forking workers: a process must run to fork), and at once when an app has no known
- *     member yet; while listings find nothing new and nothing runs, the period doubles up to 40 samples
- *     (listing /proc was a third of the sampler's CPU at rest). A process found to belong to no app is
- *     not read again while it lives (a pid reused within one rescan period could be missed for that long);
+ * <li>new members are looked for every 10 samples, every 2 while some member is busy (it may be forking
+ *     workers: a process must run to fork), and at once when an app has no known member yet; while
+ *     nothing new is found and nothing runs, the period doubles up to 40 samples. A cgroup lists its
+ *     members; a process group is found by listing {@code /proc} (a third of the sampler's CPU at rest
+ *     before this back-off), where a process found to belong to no app is not read again while it lives
+ *     (a pid reused within one rescan period could be missed for that long);
  * <li>a member that used no CPU since its last read is read again only every {@link #QUIET_EVERY}th
  *     sample: without running it uses no CPU, and its memory barely moves (pages are faulted in by
  *     running; shared memory another process touches is the exception).
@@ -42,16 +45,25 @@ final class Sampler {
 
     private static final class Member {
         final FileChannel stat;
-        final long pgrp;
+        /** The app's key: its leader's pid, which is also its process group's id. */
+        final long group;
+        /** Its start time when found in a cgroup, which it cannot leave by itself; -1 for a process group's member. */
+        final long startTime;
         long ticks = -1;
         long at;
         long rssBytes;
         /** Samples to skip before reading again: set while the member is quiet. */
         int skip;
 
-        Member(FileChannel stat, long pgrp) {
+        Member(FileChannel stat, long group, long startTime) {
             this.stat = stat;
-            this.pgrp = pgrp;
+            this.group = group;
+            this.startTime = startTime;
+        }
+
+        /** Whether this read is still of the member: not a zombie, not a reused pid, not gone from the group. */
+        boolean still(ProcStat s) {
+            return s != null && s.state() != 'Z' && (startTime >= 0 ? s.startTime() == startTime : s.pgrp() == group);
         }
     }
 
@@ -74,16 +86,21 @@ final class Sampler {
     private boolean anyBusy;
     /** The groups that had a member at the last sample. */
     private final java.util.HashSet<Long> seenGroups = new java.util.HashSet<>();
+    /** The pids the cgroups listed at the last scan; reused. */
+    private final Set<Long> inCgroups = new java.util.HashSet<>();
 
     Sampler(Path proc) {
         this.proc = proc;
     }
 
-    /** Samples every process whose group is one of {@code groups}; returns usage per group. */
-    Map<Long, Usage> sample(Set<Long> groups, long nowNanos) {
+    /**
+     * Samples every member of the apps in {@code groups} (each app's leader pid, to its cgroup's folder, or
+     * to "" when its process group holds its processes); returns usage per app.
+     */
+    Map<Long, Usage> sample(Map<Long, String> groups, long nowNanos) {
         // A group with no known member (a new app) calls for a scan now; otherwise every few samples.
         // A busy app may have forked workers: look for them at the next sample rather than 10 s later.
-        boolean unseen = !seenGroups.containsAll(groups);
+        boolean unseen = !seenGroups.containsAll(groups.keySet());
         if (unseen || ++samplesSinceScan >= rescanEvery || (anyBusy && samplesSinceScan >= 2)) {
             boolean found = scan(groups);
             samplesSinceScan = 0;
@@ -106,21 +123,21 @@ final class Sampler {
                 it.remove();
             }
         }
-        totals.keySet().retainAll(groups);
+        totals.keySet().retainAll(groups.keySet());
         var out = new HashMap<Long, Usage>();
-        for (long g : groups) out.put(g, usage(g));
+        for (long g : groups.keySet()) out.put(g, usage(g));
         return out;
     }
 
     /** Reads one member (unless it is quiet) and adds it to its group's totals; false when it is gone. */
-    private boolean update(Member m, Set<Long> groups, long nowNanos) {
-        if (!groups.contains(m.pgrp)) return false;
+    private boolean update(Member m, Map<Long, String> groups, long nowNanos) {
+        if (!groups.containsKey(m.group)) return false;
         double percent = 0;
         if (m.skip > 0) {
             m.skip--;
         } else {
             ProcStat s = read(m.stat);
-            if (s == null || s.pgrp() != m.pgrp || s.state() == 'Z') return false;
+            if (!m.still(s)) return false;
             if (m.ticks >= 0 && nowNanos > m.at) {
                 long used = Math.max(0, s.cpuTicks() - m.ticks);
                 percent = used * 100.0 / CLOCK_TICKS / ((nowNanos - m.at) / 1e9);
@@ -131,8 +148,8 @@ final class Sampler {
             m.at = nowNanos;
             m.rssBytes = s.rssPages() * PAGE_SIZE;
         }
-        seenGroups.add(m.pgrp);
-        var t = totals.computeIfAbsent(m.pgrp, g -> new Totals());
+        seenGroups.add(m.group);
+        var t = totals.computeIfAbsent(m.group, g -> new Totals());
         t.cpu += percent;
         t.rss += m.rssBytes;
         t.count++;
@@ -144,21 +161,63 @@ final class Sampler {
         return t == null ? new Usage(0, 0, 0) : new Usage(t.cpu, t.rss, t.count);
     }
 
-    /** Lists /proc and starts tracking every process in one of the groups that is not tracked yet; true if any. */
-    private boolean scan(Set<Long> groups) {
+    /**
+     * Starts tracking every process of the apps that is not tracked yet, from their cgroups' member lists,
+     * and for apps tracked by process group from a listing of /proc; true if any.
+     */
+    private boolean scan(Map<Long, String> groups) {
         int before = members.size();
-        var listed = new java.util.HashSet<Long>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(proc)) {
-            for (Path p : dir) consider(p, groups, listed); // a method, so it is compiled soon (see sample)
-        } catch (IOException e) {
-            // /proc unreadable: report nothing rather than fail
+        boolean byGroup = false;
+        inCgroups.clear();
+        for (var g : groups.entrySet()) {
+            if (g.getValue().isEmpty()) {
+                byGroup = true;
+                continue;
+            }
+            for (long pid : ProcFs.cgroupMembers(Path.of(g.getValue()))) {
+                inCgroups.add(pid);
+                if (!members.containsKey(pid)) join(pid, g.getKey());
+            }
         }
-        foreign.retainAll(listed);
+        // A member of a cgroup can only leave it by being moved (by root, by hand): then it is not the app's.
+        for (Iterator<Map.Entry<Long, Member>> it = members.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue().startTime >= 0 && !inCgroups.contains(e.getKey())) {
+                close(e.getValue().stat);
+                it.remove();
+            }
+        }
+        if (byGroup) {
+            var listed = new java.util.HashSet<Long>();
+            try (DirectoryStream<Path> dir = Files.newDirectoryStream(proc)) {
+                for (Path p : dir) consider(p, groups, listed); // a method, so it is compiled soon (see sample)
+            } catch (IOException e) {
+                // /proc unreadable: report nothing rather than fail
+            }
+            foreign.retainAll(listed);
+        }
         return members.size() > before;
     }
 
-    /** One entry of /proc: a process not seen before is read once, and tracked if it is in a group. */
-    private void consider(Path p, Set<Long> groups, Set<Long> listed) {
+    /** A process its cgroup lists: tracked from now on, known by its start time. */
+    private void join(long pid, long group) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(proc.resolve(Long.toString(pid)).resolve("stat"), StandardOpenOption.READ);
+        } catch (IOException gone) {
+            return;
+        }
+        ProcStat s = read(ch);
+        if (s == null || s.state() == 'Z') {
+            close(ch);
+            return;
+        }
+        members.put(pid, new Member(ch, group, s.startTime()));
+        seenGroups.add(group);
+    }
+
+    /** One entry of /proc: a process not seen before is read once, and tracked if it is in an app's process group. */
+    private void consider(Path p, Map<Long, String> groups, Set<Long> listed) {
         String name = p.getFileName().toString();
         if (name.isEmpty() || !Character.isDigit(name.charAt(0))) return;
         long pid = Long.parseLong(name);
@@ -171,8 +230,9 @@ final class Sampler {
             return;
         }
         ProcStat s = read(ch);
-        if (s != null && groups.contains(s.pgrp())) {
-            members.put(pid, new Member(ch, s.pgrp()));
+        // Only apps tracked by process group: a cgroup's members are found in its list.
+        if (s != null && "".equals(groups.get(s.pgrp()))) {
+            members.put(pid, new Member(ch, s.pgrp(), -1));
             seenGroups.add(s.pgrp());
         } else {
             close(ch);

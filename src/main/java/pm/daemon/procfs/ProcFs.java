@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
-/** One-off reads of {@code /proc}: a process's stat line, and whether a process group has a live member. */
+/**
+ * One-off reads of {@code /proc}: a process's stat line, and whether a process group has a live member;
+ * and the members of a cgroup.
+ */
 public final class ProcFs {
     private ProcFs() {}
 
@@ -57,6 +60,46 @@ public final class ProcFs {
             // report what was found
         }
         return out;
+    }
+
+    /**
+     * The pids in a cgroup's {@code cgroup.procs} (its live processes: the kernel leaves zombies out), in
+     * the kernel's order; empty when the cgroup is gone or cannot be read.
+     */
+    public static java.util.List<Long> cgroupMembers(Path cgroup) {
+        var out = new java.util.ArrayList<Long>();
+        byte[] text;
+        try {
+            text = Files.readAllBytes(cgroup.resolve("cgroup.procs"));
+        } catch (IOException gone) {
+            return out;
+        }
+        long pid = 0;
+        for (byte b : text) {
+            if (b >= '0' && b <= '9') {
+                pid = pid * 10 + (b - '0');
+            } else if (pid != 0) {
+                out.add(pid);
+                pid = 0;
+            }
+        }
+        if (pid != 0) out.add(pid);
+        return out;
+    }
+
+    private static long bootMillis;
+
+    /** When the machine booted (wall clock, from {@code btime} in /proc/stat), or 0 when unknown. */
+    public static long bootMillis() {
+        if (bootMillis != 0) return bootMillis;
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("stat"))) {
+                if (line.startsWith("btime ")) return bootMillis = Long.parseLong(line.substring(6).trim()) * 1000;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // unknown
+        }
+        return 0;
     }
 
     private static Optional<ProcStat> read(Path stat) {

@@ -10,10 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +32,22 @@ public final class Registry {
         }
     }
 
-    /** What a load found: the entries, and a warning when a corrupt file had to be set aside. */
-    public record Loaded(List<Entry> entries, String warning) {}
+    /**
+     * An entry that could not be taken: unreadable, or a name or id that an earlier entry already has. It
+     * is kept in the file as it was (every save writes it back), so mending the file by hand brings it
+     * back. {@code id} is -1 and {@code name} "" where the entry does not say them readably.
+     */
+    public record Unreadable(int id, String name, String why) {}
+
+    /**
+     * What a load found: the entries, the entries it could not take, and a warning when a corrupt file had
+     * to be set aside or some entries could not be taken.
+     */
+    public record Loaded(List<Entry> entries, List<Unreadable> unreadable, String warning) {}
 
     private final Path file;
+    /** The entries the last load could not take, as they were; written back by every save. */
+    private List<Object> kept = List.of();
 
     public Registry(Path file) {
         this.file = file;
@@ -47,7 +58,7 @@ public final class Registry {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            return new Loaded(List.of(), "");
+            return new Loaded(List.of(), List.of(), "");
         } catch (IOException e) {
             throw new PmException(ErrorCode.STORAGE, "cannot read " + file + ": " + e.getMessage());
         }
@@ -61,37 +72,57 @@ public final class Registry {
             list = l;
         } catch (RuntimeException e) {
             Path aside = aside(true);
-            return new Loaded(List.of(), "the registry was corrupt (" + e.getMessage() + "); it was kept as "
+            return new Loaded(List.of(), List.of(), "the registry was corrupt (" + e.getMessage() + "); it was kept as "
                     + aside + " and pm started with an empty one");
         }
-        // One bad entry costs that entry, not the registry: the others load, the file is copied aside whole.
+        // One bad entry costs that entry, not the registry: the others load, and it stays in the file as it is.
         var entries = new ArrayList<Entry>();
-        var bad = new ArrayList<String>();
+        var unreadable = new ArrayList<Unreadable>();
+        var raw = new ArrayList<Object>();
+        var names = new HashMap<String, Integer>();
+        var ids = new HashSet<Integer>();
         for (Object o : list) {
+            int id = o instanceof Map<?, ?> m && m.get("id") instanceof Long l ? l.intValue() : -1;
+            String name = o instanceof Map<?, ?> m && m.get("spec") instanceof Map<?, ?> spec && spec.get("name") instanceof String n ? n : "";
+            String why;
             try {
-                entries.add(entry(o));
+                var entry = entry(o);
+                if (names.containsKey(name)) {
+                    why = "a second entry named '" + name + "' (the first has id " + names.get(name) + ")";
+                } else if (!ids.add(id)) {
+                    why = "a second entry with id " + id;
+                } else {
+                    names.put(name, id);
+                    entries.add(entry);
+                    continue;
+                }
             } catch (RuntimeException e) {
-                bad.add(String.valueOf(e.getMessage()));
+                why = String.valueOf(e.getMessage());
             }
+            unreadable.add(new Unreadable(id, name, why));
+            raw.add(o);
         }
-        if (bad.isEmpty()) return new Loaded(entries, "");
+        kept = List.copyOf(raw);
+        if (unreadable.isEmpty()) return new Loaded(entries, List.of(), "");
         Path copy = aside(false);
-        return new Loaded(entries, bad.size() + " registry entr" + (bad.size() == 1 ? "y" : "ies") + " could not be read ("
-                + String.join("; ", bad) + "); the whole file was copied to " + copy + " and the others were loaded");
+        var whys = new ArrayList<String>();
+        for (var u : unreadable) {
+            String which = ((u.name().isEmpty() ? "" : "'" + u.name() + "' ") + (u.id() < 0 ? "" : "(id " + u.id() + ")")).strip();
+            whys.add(which.isEmpty() ? u.why() : which + ": " + u.why());
+        }
+        return new Loaded(entries, List.copyOf(unreadable), unreadable.size() + " registry entr" + (unreadable.size() == 1 ? "y was" : "ies were")
+                + " not loaded (" + String.join("; ", whys) + "); " + (unreadable.size() == 1 ? "it stays" : "they stay")
+                + " in " + file + " as written until mended there (a copy of the file is in " + copy + "); the others were loaded");
     }
 
     /** Moves (or copies) the registry file aside under a dated name; returns where it went. */
     private Path aside(boolean move) {
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
-            if (move) Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-            else Files.copy(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            return move ? Aside.move(file) : Aside.copy(file);
         } catch (IOException io) {
             throw new PmException(ErrorCode.STORAGE, "the registry " + file + " is damaged and could not be set aside: "
                     + io.getMessage());
         }
-        return aside;
     }
 
     @SuppressWarnings("unchecked")
@@ -111,6 +142,7 @@ public final class Registry {
             m.put("spec", e.spec().toJson());
             list.add(m);
         }
+        list.addAll(kept);
         var root = new LinkedHashMap<String, Object>();
         root.put("format", FORMAT);
         root.put("processes", list);

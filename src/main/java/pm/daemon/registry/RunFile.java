@@ -14,13 +14,19 @@ import java.util.Map;
  * the apps instead of starting them twice. Written after every change (after an automatic restart, up to
  * a few milliseconds later: Engine.AFTER_RESTART) with a rename, so a daemon killed at any moment leaves
  * a whole file. Not fsynced on purpose: after a power loss the apps are gone too, and skipping the fsync
- * keeps starting 100 apps fast.
+ * keeps starting 100 apps fast. A run it does not name is still found by its mark (RunMark).
  */
 public final class RunFile {
     private static final int FORMAT = 1;
 
-    /** One running app as the next daemon needs to know it. */
-    public record Saved(long pid, long startTime, long startedAtMillis, int restarts, String secret) {}
+    /**
+     * One running app as the next daemon needs to know it; {@code cgroup} is its cgroup's folder, or "";
+     * {@code serial} the run's mark (RunMark), 0 when not known.
+     */
+    public record Saved(long pid, long startTime, long startedAtMillis, int restarts, String secret, String cgroup, long serial) {}
+
+    /** What a load found: the saved runs by name, and a warning when a corrupt file had to be set aside. */
+    public record Loaded(Map<String, Saved> runs, String warning) {}
 
     private final Path file;
 
@@ -28,23 +34,42 @@ public final class RunFile {
         this.file = file;
     }
 
-    /** The saved runs by name; empty when there is no file or it cannot be read (adoption is best effort). */
-    public Map<String, Saved> load() {
+    /**
+     * The saved runs by name; none when there is no file, or an empty one (what a power cut can leave: its
+     * pids would mean nothing anyway). A corrupt file is moved aside, with a warning, and gives no runs.
+     */
+    public Loaded load() {
         var out = new LinkedHashMap<String, Saved>();
+        String text;
         try {
-            var root = Json.parseObject(Files.readString(file));
-            if (!(root.get("runs") instanceof Map<?, ?> runs)) return out;
-            for (var e : runs.entrySet()) {
-                if (!(e.getValue() instanceof Map<?, ?> r)) continue;
-                out.put(String.valueOf(e.getKey()), new Saved(num(r, "pid"), num(r, "start_time"),
-                        num(r, "started_at_ms"), (int) num(r, "restarts"), String.valueOf(r.get("secret"))));
-            }
+            text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            return out;
-        } catch (IOException | RuntimeException e) {
-            return new LinkedHashMap<>();
+            return new Loaded(out, "");
+        } catch (IOException e) {
+            return new Loaded(out, "cannot read " + file + " (" + e.getMessage() + "); running apps were looked for in /proc");
         }
-        return out;
+        if (text.isBlank()) return new Loaded(out, "");
+        try {
+            var root = Json.parseObject(text);
+            if (!(root.get("format") instanceof Long f) || f != FORMAT) throw new IllegalArgumentException("unknown format " + root.get("format"));
+            if (!(root.get("runs") instanceof Map<?, ?> runs)) throw new IllegalArgumentException("no runs");
+            for (var e : runs.entrySet()) {
+                if (!(e.getValue() instanceof Map<?, ?> r)) throw new IllegalArgumentException("the run of " + e.getKey() + " is not an object");
+                out.put(String.valueOf(e.getKey()), new Saved(num(r, "pid"), num(r, "start_time"),
+                        num(r, "started_at_ms"), (int) num(r, "restarts"), String.valueOf(r.get("secret")),
+                        r.get("cgroup") instanceof String cgroup ? cgroup : "", num(r, "serial")));
+            }
+        } catch (RuntimeException e) {
+            String where;
+            try {
+                where = "it was kept as " + Aside.move(file);
+            } catch (IOException io) {
+                where = "it could not be set aside (" + io.getMessage() + ")";
+            }
+            return new Loaded(new LinkedHashMap<>(), "the run file was corrupt (" + e.getMessage() + "); " + where
+                    + ", and running apps were looked for in /proc by their mark instead");
+        }
+        return new Loaded(out, "");
     }
 
     public void save(Map<String, Saved> runs) throws IOException {
@@ -56,6 +81,8 @@ public final class RunFile {
             r.put("started_at_ms", e.getValue().startedAtMillis());
             r.put("restarts", e.getValue().restarts());
             r.put("secret", e.getValue().secret());
+            r.put("cgroup", e.getValue().cgroup());
+            r.put("serial", e.getValue().serial());
             m.put(e.getKey(), r);
         }
         var root = new LinkedHashMap<String, Object>();

@@ -26,7 +26,7 @@ class LauncherTest {
 
     private ProcessSpec spec(Map<String, String> env) throws Exception {
         Path script = dir.resolve("show.sh");
-        Files.writeString(script, "#!/bin/sh\necho \"$PM_HEARTBEAT_SECRET $PM_HEARTBEAT_ADDR $PM_HEARTBEAT_INTERVAL $COLOUR\"\n");
+        Files.writeString(script, "#!/bin/sh\necho \"$PM_HEARTBEAT_SECRET $PM_HEARTBEAT_ADDR $PM_HEARTBEAT_INTERVAL $COLOUR\"\necho \"$PM_RUN_ID\" >&2\n");
         script.toFile().setExecutable(true);
         return new ProcessSpec("show", ProcessType.BINARY, script.toString(), List.of(), "", dir.toString(), env, 0, "",
                 RestartPolicy.ALWAYS, 10, Duration.ZERO, Signals.SIGTERM, Duration.ofSeconds(5));
@@ -73,6 +73,11 @@ class LauncherTest {
                 secret('d') + " 127.0.0.1:8 10 blue",
                 secret('e') + " 127.0.0.1:8 10 blue",
                 secret('f') + " 127.0.0.1:8 10 blue");
+        // Each run has a mark of its own, a kept spawn too, that names the app and the home (RunMark).
+        var marks = Files.readAllLines(home.errLog("show"));
+        String where = java.util.regex.Pattern.quote(home.dir().toRealPath().toString());
+        assertThat(marks).hasSize(6).doesNotHaveDuplicates().allMatch(m -> m.matches("[0-9a-f]{16}:1:" + where));
+        assertThat(marks).isSorted();
     }
 
     @Test

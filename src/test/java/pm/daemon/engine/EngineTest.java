@@ -14,6 +14,7 @@ import pm.core.Signals;
 import pm.core.SpecBuilder;
 import pm.daemon.controller.Launcher;
 import pm.daemon.controller.Processes;
+import pm.daemon.procfs.RunMark;
 import pm.daemon.monitor.Observation;
 import pm.daemon.registry.Registry;
 import pm.daemon.registry.RunFile;
@@ -93,6 +94,9 @@ class EngineTest {
         final Map<String, String> spawnFailures = new LinkedHashMap<>();
         final Map<Long, Processes.Run> adoptable = new LinkedHashMap<>();
         final Map<Long, Processes.Run> runs = new LinkedHashMap<>();
+        /** Runs a scan of /proc finds by their mark, by app id. */
+        final Map<Integer, RunMark.Found> marked = new LinkedHashMap<>();
+        int scans;
         long lastTimeout = -1;
 
         @Override
@@ -105,7 +109,17 @@ class EngineTest {
         }
 
         @Override
-        public Optional<Run> adopt(String name, long pid, long startTime) {
+        public Map<Integer, RunMark.Found> unrecorded(Set<Long> known) {
+            var out = new LinkedHashMap<Integer, RunMark.Found>();
+            marked.forEach((app, f) -> {
+                if (!known.contains(f.serial())) out.put(app, f);
+            });
+            scans++;
+            return out;
+        }
+
+        @Override
+        public Optional<Run> adopt(String name, long pid, long startTime, String cgroup, long serial) {
             var run = adoptable.get(pid);
             if (run != null) runs.put(pid, run);
             return Optional.ofNullable(run);
@@ -117,8 +131,8 @@ class EngineTest {
         }
 
         @Override
-        public boolean groupAlive(long pgid) {
-            return aliveGroups.contains(pgid);
+        public boolean groupAlive(Run run) {
+            return run != null && aliveGroups.contains(run.pid());
         }
 
         @Override
@@ -213,7 +227,7 @@ class EngineTest {
         assertThat(s.pid()).isEqualTo(1000);
         assertThat(s.startedAtMillis()).isEqualTo(clock.millis);
         assertThat(registry.load().entries().getFirst().wanted()).isTrue();
-        assertThat(new RunFile(dir.resolve("runs.json")).load()).containsKey("web");
+        assertThat(new RunFile(dir.resolve("runs.json")).load().runs()).containsKey("web");
         // Starting what runs does nothing more.
         assertThat(statuses(send("start", Map.of("name", "web"))).getFirst().pid()).isEqualTo(1000);
         assertThat(processes.spawned).hasSize(1);

@@ -1,0 +1,102 @@
+package pm.daemon.engine;
+
+import pm.core.ExitOutcome;
+import pm.daemon.controller.Processes;
+import pm.daemon.procfs.RunMark;
+import pm.daemon.registry.Registry;
+import pm.daemon.registry.RunFile;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a daemon does as it starts: loads the registry and takes over every run an earlier daemon left,
+ * so a daemon restart or crash never starts an app twice. A run is taken from the run file (same pid and
+ * start time), or, when the file does not name it (a daemon killed between a spawn and writing it, a run
+ * file set aside as corrupt), from a scan of {@code /proc} for its mark ({@link RunMark}). A registry entry
+ * that could not be loaded keeps its process running, and a warning names it.
+ */
+final class Restore {
+    private final Engine engine;
+    private final Processes processes;
+
+    Restore(Engine engine, Processes processes) {
+        this.engine = engine;
+        this.processes = processes;
+    }
+
+    void run(Registry.Loaded loaded, RunFile.Loaded runs) {
+        if (!loaded.warning().isEmpty()) engine.warnings.add(loaded.warning());
+        if (!runs.warning().isEmpty()) engine.warnings.add(runs.warning());
+        var saved = runs.runs();
+        var unseen = new ArrayList<Proc>();
+        for (var e : loaded.entries()) {
+            var p = new Proc(e.id(), e.spec(), e.wanted());
+            engine.procs.put(e.spec().name(), p);
+            engine.nextId = Math.max(engine.nextId, e.id() + 1);
+            var run = saved.get(e.spec().name());
+            var adopted = run == null ? java.util.Optional.<Processes.Run>empty()
+                    : processes.adopt(e.spec().name(), run.pid(), run.startTime(), run.cgroup(), run.serial());
+            if (adopted.isPresent()) {
+                p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), engine.clock.nanos(),
+                        engine.clock.millis(), "adopted from an earlier daemon");
+                continue;
+            }
+            if (run != null) {
+                // It ended while no daemon ran: its policy decides, as for any exit, in run().
+                p.lastExit = new ExitOutcome.Unknown();
+                p.restarts = run.restarts();
+            }
+            unseen.add(p);
+        }
+        for (var u : loaded.unreadable()) engine.nextId = Math.max(engine.nextId, u.id() + 1);
+        // One pass over /proc (about 15 ms for 100 processes, cold), only where a run may be missing from the
+        // record: an app that should run has none on record (a start or restart writes that wish before its
+        // spawn; a stop writes the other before its signal, and its run stays on record until it ends), the
+        // run file was lost, or an entry was not loaded.
+        boolean lost = !runs.warning().isEmpty();
+        if (unseen.stream().noneMatch(p -> p.wanted) && !lost && loaded.unreadable().isEmpty()) return;
+        // The runs the run file names for a loaded app are accounted for (adopted, or ended); one it names
+        // otherwise (an entry renamed by hand) is looked for like any other.
+        Set<Long> known = new HashSet<>();
+        saved.forEach((name, r) -> {
+            if (engine.procs.containsKey(name)) known.add(r.serial());
+        });
+        var found = processes.unrecorded(known);
+        for (var p : unseen) {
+            var f = found.get(p.id);
+            if (f == null) continue;
+            var adopted = processes.adopt(p.spec.name(), f.pid(), f.startTime(), f.cgroup(), f.serial());
+            if (adopted.isEmpty()) continue;
+            p.lastExit = null;
+            p.adopt(adopted.get(), startedAtMillis(f), p.restarts, f.secret(), engine.clock.nanos(), engine.clock.millis(),
+                    "found running by its mark (PM_RUN_ID): the last daemon ended before it recorded this run");
+        }
+        for (var u : loaded.unreadable()) unmanaged(u, saved, found);
+    }
+
+    /**
+     * A registry entry that was not loaded and whose process still runs: it is left running (pm cannot
+     * tell what it should do with it), and named in a warning so no one loses track of it.
+     */
+    private void unmanaged(Registry.Unreadable u, Map<String, RunFile.Saved> saved, Map<Integer, RunMark.Found> found) {
+        long pid = 0;
+        var run = u.name().isEmpty() || engine.procs.containsKey(u.name()) ? null : saved.get(u.name());
+        if (run != null && pm.daemon.procfs.ProcFs.isSameLiveProcess(run.pid(), run.startTime())) pid = run.pid();
+        var f = u.id() < 0 || engine.procs.values().stream().anyMatch(p -> p.id == u.id()) ? null : found.get(u.id());
+        if (pid == 0 && f != null) pid = f.pid();
+        if (pid == 0) return;
+        engine.warnings.add("the registry entry " + (u.name().isEmpty() ? "" : "'" + u.name() + "' ") + (u.id() < 0 ? "" : "(id " + u.id() + ") ")
+                + "was not loaded, and its process " + pid + " was running when the daemon started: pm leaves it running"
+                + " but does not manage it; mend the entry in " + engine.home.registry() + " and run pm daemon restart to adopt it,"
+                + " or end it with kill -TERM -" + pid);
+    }
+
+    /** When the found run started, from its start time in clock ticks after boot. */
+    private long startedAtMillis(RunMark.Found f) {
+        long boot = pm.daemon.procfs.ProcFs.bootMillis();
+        return boot == 0 ? engine.clock.millis() : boot + f.startTime() * 10; // 100 ticks a second on Linux
+    }
+}
