@@ -109,8 +109,8 @@ if [ "${1:-}" = daemon ] && [ "${2:-}" = run ]; then
         rm -f "$copy.$$"
         echo "pm daemon: warning: cannot copy $jar to $copy (is the disk full?); running from $jar, which a rebuild would break" >&2
     fi
-    # The daemon's flags: a small, steady footprint (docs/performance.md says why each is here, with
-    # the RSS each one saved). -XX:-ShrinkHeapInSteps: the collection pm.daemon.Footprint asks for after
+    # The daemon's flags: a small, steady footprint (each one saved RSS; the commit messages have
+    # the figures). -XX:-ShrinkHeapInSteps: the collection pm.daemon.Footprint asks for after
     # a burst shrinks the heap at once, not by 0, 10, 40 % over several. -XX:TrimNativeHeapInterval: the
     # compiler's arenas and other freed malloc memory go back to the system (glibc keeps them otherwise).
     # -Xshare:off: the JDK's CDS archive is resident whole (14.6 MiB) for the 1300 of its classes the
@@ -127,7 +127,7 @@ fi
 # security provider by reflection, which otherwise spins method-handle classes (about 4 ms of every command).
 # CompileThresholdScaling=3: fewer methods compiled in a run this short; the compiler thread's CPU time
 # competes with the command on a busy machine (pm status: about 3 ms less CPU, 10% faster under load,
-# no slower at 1000 apps; docs/performance.md).
+# no slower at 1000 apps).
 client_flags="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3 -XX:+UseSerialGC -XX:-UsePerfData -Djdk.reflect.useNativeAccessorOnly=true"
 
 # The AOT cache makes the client start about twice as fast. JDK 25.0.3 silently runs stale classes

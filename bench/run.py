@@ -40,7 +40,7 @@ MIB = 2**20
 
 class Results:
     def __init__(self):
-        self.rows, self.notes, self.curves = {}, [], {}
+        self.rows, self.notes, self.curves, self.ratios = {}, [], {}, {}
 
     def row(self, rid, title, unit):
         return self.rows.setdefault(rid, {"id": rid, "title": title, "unit": unit, "cells": {}})
@@ -65,6 +65,18 @@ class Results:
     def note(self, text):
         print(f"  note: {text}")
         self.notes.append(text)
+
+    def ratio(self, rid, key, over):
+        """Notes and keeps the ratio of two managers' medians in one row of this run, if both were measured."""
+        cells = self.rows.get(rid, {}).get("cells", {})
+        a, b = cells.get(key, {}).get("summary"), cells.get(over, {}).get("summary")
+        if not a or not b or b["median"] <= 0:
+            return None
+        r = a["median"] / b["median"]
+        self.ratios[f"{rid}: {key} / {over}"] = round(r, 3)
+        self.note(f"{self.rows[rid]['title']}: {key} / {over} = {r:.2f} x "
+                  f"({report.fmt(a['median'])} against {report.fmt(b['median'])} {self.rows[rid]['unit']}, this run)")
+        return r
 
 
 R = Results()
@@ -257,6 +269,8 @@ def phase_idle(cfg, mgrs):
     finally:
         for _, m in opened_:
             close(m)
+    R.ratio("cpu_mid", "pm", "supervisord")
+    R.ratio("cpu_mid", "pm", "pm2")
     R.note(f"At rest ({n} processes): the managers ran side by side (each idle, each measured in its own "
            f"/proc), after {cfg['settle']} s to settle; RSS is VmRSS of the daemon process alone "
            "(pm: the JVM; PM2: the God daemon; supervisord: its Python process).")
@@ -335,7 +349,7 @@ def crash_run(cfg, mgrs, work, up, gaps, rid, title, stagger=0.0):
             m = factory()
             todo.append((key, m, stamps))
             try:
-                m.setup([App("crash", [CRASH_APP, stamps, str(up)], restart=True)])
+                m.setup([App("crash", [CRASH_APP, stamps, str(up)])])  # each manager's default settings
                 m.start_all()
                 if not stagger:
                     wait_until(lambda: gaps_of(stamps)[1] > gaps, (gaps + 1) * (up + 5) + 30,
@@ -375,9 +389,11 @@ def phase_crash(cfg, mgrs, work):
     say(f"== crash-to-restart gap: an app up {up} s that exits 1, {n} gaps each"
         + (f", the managers side by side, {st} s apart" if st else ""))
     crash_run(cfg, mgrs, work, up, n, "crash_gap", f"crash-to-restart gap, app up {up} s", stagger=st)
+    R.ratio("crash_gap", "pm", "baseline")
     R.note(f"Crash gap: next start minus the previous exit, both stamped by the app itself (`date +%s.%N`). "
-           "pm: `--restart-policy always --restart-delay 0` (a run of 1 s or more is stable, Machine.STABLE_AFTER, "
-           "so each restart is the first in a row: no backoff). PM2: autorestart, restart_delay 0 (min_uptime 1 s: a 2 s run is stable). supervisord: autorestart=true "
+           "Every manager with its default settings. pm: policy on-failure, --restart-delay 100ms (a run of 1 s or "
+           "more is stable, so each crash is the first in a row: restarted at once). PM2: autorestart, restart_delay 0 "
+           "(min_uptime 1 s: a 2 s run is stable). supervisord: autorestart=unexpected, exit 1 is unexpected "
            "(startsecs 1: a 2 s run is RUNNING); it restarts an exited program on the pass of its main loop after "
            "the one that reaps it, and between passes it polls with a 1 s timeout (supervisord.py runforever: "
            "transition() runs before reap()), hence about 1 s. baseline: `while true; do app; done` in /bin/sh.")
@@ -705,7 +721,7 @@ def write(out, meta):
              "rss_large", "cpu_mid", "cpu_mid_slices", "start_mid", "start_mid_startsecs0", "start_large", "stop_mid", "stop_large",
              "crash_gap", "logs_norot", "lost_norot", "logs_rot", "lost_rot"]
     rows = sorted(R.rows.values(), key=lambda r: order.index(r["id"]) if r["id"] in order else 99)
-    res = {"meta": meta, "measurements": rows, "curves": R.curves, "notes": R.notes, "charts": charts}
+    res = {"meta": meta, "measurements": rows, "curves": R.curves, "ratios": R.ratios, "notes": R.notes, "charts": charts}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     md = report.markdown(res)

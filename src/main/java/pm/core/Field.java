@@ -45,7 +45,7 @@ public enum Field {
     MAX_RESTARTS("max-restarts", "max_restarts", Kind.COUNT, "N", 10, false,
             "restarts in a row before giving up, except with unless-stopped"),
     RESTART_DELAY("restart-delay", "restart_delay", Kind.DURATION, "DURATION", Duration.ofMillis(100), false,
-            "first delay before a restart, doubled each time up to 30s"),
+            "delay before a restart from the 2nd quick crash in a row, doubled each time up to 30s"),
     ENV("env", "env", Kind.MAP, "KEY=VALUE", Map.of(), true, "an environment variable for it (repeatable)"),
     CWD("cwd", "cwd", Kind.STRING, "DIR", null, true, "its working folder (default: the current folder)"),
     STOP_SIGNAL("stop-signal", "stop_signal", Kind.CHOICE, "SIGNAL", Signals.SIGTERM, false, "signal that asks it to stop"),

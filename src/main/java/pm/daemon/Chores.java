@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * The daemon's periodic chores (log checks, the heap check, cutting off silent clients) on one thread,
  * {@code pm-timer}: each thread a daemon keeps costs memory at rest. A plain loop that sleeps until the
  * next chore is due, not a {@code ScheduledThreadPoolExecutor}: its queue and futures, run interpreted
- * once a period, cost 3.5 ms of CPU a minute more at rest (docs/performance.md). A chore runs every period,
+ * once a period, cost 3.5 ms of CPU a minute more at rest. A chore runs every period,
  * or, paced, says itself when it is due next. A chore that throws is logged and runs again next period.
  */
 final class Chores {

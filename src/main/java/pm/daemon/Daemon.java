@@ -69,13 +69,14 @@ public final class Daemon {
             monitor.targetsChanged();
             chores.hurry();
         }, monitor.heartbeatPort());
+        engine.figuresFrom(monitor::freshen);
         monitor.start();
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
         Duration logCheck = interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2));
         chores.paced(logCheck, new LogKeeper(home, engine::targets, logCheck.toNanos())::check)
                 .every(Footprint.PERIOD, new Footprint()::check)
-                .every(Duration.ofSeconds(2), server::cutOffSilent)
+                .every(Footprint.PERIOD, server::cutOffSilent) // the same period: one wake for both
                 .start();
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
         // SIGTERM or Ctrl-C ends the daemon alone, as pm daemon stop does: the apps keep running and the run

@@ -9,7 +9,7 @@ import java.time.Duration;
  * short-lived garbage) the heap stayed at its whole 64 MiB cap, with 6 MiB of it live. So a thread
  * looks at the committed heap every few seconds and, when it grew well past what it was after the last
  * collection, asks for one; the launcher's {@code -XX:-ShrinkHeapInSteps} lets that one collection shrink
- * the heap at once. At rest the heap does not grow, so this never collects (docs/performance.md).
+ * the heap at once. At rest the heap does not grow, so this never collects.
  * {@link #check} runs on the daemon's timer thread.
  */
 final class Footprint {

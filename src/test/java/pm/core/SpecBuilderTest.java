@@ -332,7 +332,7 @@ class SpecBuilderTest {
             assertThat(Field.byKey(f.key())).isEqualTo(f);
         }
         assertThat(keys).doesNotHaveDuplicates();
-        assertThat(Field.RESTART_DELAY.help()).isEqualTo("first delay before a restart, doubled each time up to 30s (default 100ms)");
+        assertThat(Field.RESTART_DELAY.help()).isEqualTo("delay before a restart from the 2nd quick crash in a row, doubled each time up to 30s (default 100ms)");
         assertThat(Field.RESTART_POLICY.help()).isEqualTo("never, on-failure, always, unless-stopped (default on-failure)");
     }
 

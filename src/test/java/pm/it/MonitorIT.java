@@ -245,6 +245,63 @@ class MonitorIT {
         assertThat(pm.ok("status")).containsPattern("alloc .* 2\\d\\d\\.\\dM");
     }
 
+    /** Starts wake.py MB under this name, with these flags; returns its runs file once it has started. */
+    private Path restingApp(String name, int mb, String... flags) {
+        Path runs = pm.file(name + ".runs");
+        var args = new ArrayList<>(List.of(flags));
+        args.addAll(List.of("--", runs.toString(), String.valueOf(mb)));
+        register(name, "wake.py", args.toArray(String[]::new));
+        pm.ok("start", name);
+        await(name + " started", seconds(10), () -> lines(runs) == 1);
+        return runs;
+    }
+
+    private static long lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void wake(long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-USR1", String.valueOf(pid)).start().waitFor()).isZero();
+    }
+
+    @Test
+    void atRestStatusShowsFiguresNoOlderThanTheSamplingPeriod() throws Exception {
+        restingApp("rest", 150);
+        long pid = pm.pid("rest");
+        // Long enough for the daemon to sample at rest (every 10 periods) with no command to prompt it.
+        Pm.stays("the app at rest", seconds(3), () -> ProcessHandle.of(pid).isPresent());
+        wake(pid);
+        Path out = pm.home.resolve("logs").resolve("rest.out.log");
+        await("it holds its memory", seconds(10), () -> Files.exists(out) && read(out).contains("holding"));
+        long held = System.nanoTime();
+        await("one sampling period", seconds(2), () -> System.nanoTime() - held > 1_100_000_000L);
+        // The first status after a period shows the memory: sampled for it, not at the next sample at rest.
+        assertThat(((Number) pm.status("rest").get("memory_bytes")).longValue()).isGreaterThan(150L << 20);
+    }
+
+    @Test
+    void aMemoryLimitIsCheckedEveryPeriodWhileTheDaemonRests() throws Exception {
+        Path runs = restingApp("limited", 150, "--max-memory", "100M");
+        long pid = pm.pid("limited");
+        // No command meanwhile: a status would sample the app itself.
+        Pm.stays("the app at rest", seconds(3), () -> lines(runs) == 1);
+        wake(pid);
+        await("a restart for memory within a few periods", seconds(4), () -> lines(runs) == 2);
+        assertThat(pm.ok("describe", "limited")).contains("above --max-memory 100.0M");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void maxMemoryRestartsAGrowingApp() {
         register("leaky", "alloc.py", "--max-memory", "120M", "--", "10", "20");

@@ -111,8 +111,25 @@ class PoliciesIT {
         long started = System.nanoTime();
         await("it gave up", seconds(20), () -> pm.state("slow").equals("fatal"));
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        // 200ms + 400ms + 800ms of backoff at least.
-        assertThat(elapsedMs).isGreaterThanOrEqualTo(1400);
+        // The first restart at once, then 200ms + 400ms of backoff at least.
+        assertThat(elapsedMs).isGreaterThanOrEqualTo(600);
         assertThat(runs(runs)).isEqualTo(4);
+    }
+
+    @Test
+    void aOneOffCrashAfterAStableRunIsRestartedAtOnceAndAQuickOneWaitsTheDelay() throws IOException {
+        Path runs = pm.file("once.runs");
+        pm.ok("register", pm.fixture("stable-then-crash.sh").toString(), "--name", "once", "--restart-delay", "3s",
+                "--", runs.toString());
+        pm.ok("start", "once");
+        await("the restart after its stable run", seconds(10), () -> runs(runs) == 2);
+        var starts = Files.readAllLines(runs).stream().mapToLong(Long::parseLong).toArray();
+        // Up 1.5 s, then at once: the 3 s delay would make this 4.5 s at least.
+        assertThat((starts[1] - starts[0]) / 1_000_000).as("ms between the two starts").isLessThan(3000);
+        // The second run ends at once: its crash is the second in a row, and waits the 3 s.
+        await("the backoff", seconds(5), () -> pm.state("once").equals("backoff"));
+        assertThat(pm.status("once").get("reason")).asString().contains("restart 2 in 3000ms");
+        Pm.stays("no restart during the delay", Duration.ofMillis(1500), () -> runs(runs) == 2);
+        await("the restart after the delay", seconds(10), () -> runs(runs) == 3);
     }
 }

@@ -35,7 +35,7 @@ import java.util.logging.Logger;
  * {@link #MAX_CONNECTIONS} at once, and one that sends nothing is cut off after the deadline (checked
  * by the daemon's timer thread, {@link #cutOffSilent}, every few seconds). Platform
  * threads, not virtual ones: a command lives a few milliseconds, and virtual threads kept their
- * scheduler's four threads and classes for good (0.4-0.8 MiB of a daemon at rest, docs/performance.md;
+ * scheduler's four threads and classes for good (0.4-0.8 MiB of a daemon at rest;
  * health probes still run on virtual threads, so a daemon with health checks pays that anyway).
  * Whatever a client sends, the daemon answers or drops it and keeps serving.
  */

@@ -133,7 +133,7 @@ public final class Controller implements Processes {
      * Starts a run of the app. {@code again}: it has restarted before and likely will again, so its spawn
      * is kept ready ({@link Launcher#spawn}), and it is given the CPU before the daemon's bookkeeping. The
      * child starts on this thread's CPU, and this thread, resumed at the child's exec, kept it waiting
-     * 0.9-1.4 ms while the other CPU sat idle (perf sched, docs/performance.md on the crash gap).
+     * 0.9-1.4 ms while the other CPU sat idle (perf sched).
      */
     @Override
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * Notices every app's exit without a thread of its own: the engine thread sleeps in {@code epoll_wait}
  * on the apps' pidfds and on an eventfd that other threads write to wake it, then reaps the children
  * among the ended ones with {@code waitid(P_PIDFD)} for their exact status. So a crashed app is restarted
- * by the thread that saw it end, with no hand-over between threads (docs/performance.md, crash gap).
+ * by the thread that saw it end, with no hand-over between threads.
  */
 final class ExitWatcher {
     private static final Logger LOG = Logger.getLogger("pm.exits");

@@ -73,6 +73,7 @@ public final class Engine {
     private long publishAt;
     /** Where apps send heartbeats, as they are told it. */
     private String heartbeatAddress = "127.0.0.1:0";
+    private Runnable freshen = () -> { };
 
     /** {@code processes} spawns, signals and watches the apps; {@code clock} tells the time (tests fake both). */
     public Engine(Home home, Registry registry, RunFile runFile, Processes processes, Clock clock) {
@@ -98,6 +99,11 @@ public final class Engine {
         this.heartbeatAddress = "127.0.0.1:" + heartbeatPort;
     }
 
+    /** {@code freshen} runs before a request that shows CPU and memory is queued, and queues fresh samples first. */
+    public void figuresFrom(Runnable freshen) {
+        this.freshen = freshen;
+    }
+
     /** The running processes, for the monitor; an immutable snapshot. */
     public List<Target> targets() {
         return published.targets();
@@ -108,7 +114,9 @@ public final class Engine {
         post(new Observed(observation));
     }
 
+    /** Any thread but the engine's (a request that shows the figures may wait for a fresh sample first). */
     public CompletableFuture<Map<String, Object>> submit(String cmd, Map<String, Object> args) {
+        if (cmd.equals("status") || cmd.equals("describe")) freshen.run();
         var reply = new CompletableFuture<Map<String, Object>>();
         post(new Request(cmd, args, reply));
         return reply;

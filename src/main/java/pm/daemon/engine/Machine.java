@@ -157,28 +157,29 @@ public final class Machine {
             case RUNNING, STARTING -> {
                 p.lastExit = outcome(x.status(), false);
                 var cleanup = x.groupAlive() ? List.<Effect>of(new Effect.Signal(p.pid, Signals.SIGKILL)) : NONE;
-                afterExit(p, now);
-                yield cleanup;
+                var restart = afterExit(p, now);
+                if (restart.isEmpty()) yield cleanup;
+                yield cleanup.isEmpty() ? restart : List.of(cleanup.getFirst(), restart.getFirst());
             }
             // No process of ours should be running in these states.
             case STOPPED, BACKOFF, EXITED, FATAL -> NONE;
         };
     }
 
-    private static void afterExit(Proc p, long now) {
+    private static List<Effect> afterExit(Proc p, long now) {
         ExitOutcome out = p.lastExit;
         RestartPolicy policy = p.spec.restartPolicy();
         p.pid = 0;
         if (!policy.restartsAfter(out)) {
             settle(p, ProcessState.EXITED, out.describe() + "; policy " + policy.wireName() + " does not restart it");
-            return;
+            return NONE;
         }
         String giveUp = countRestart(p, out.describe(), now);
         if (!giveUp.isEmpty()) {
             settle(p, ProcessState.FATAL, giveUp);
-            return;
+            return NONE;
         }
-        backoff(p, out.describe(), now);
+        return restartOrBackoff(p, out.describe(), now);
     }
 
     /** Counts one more automatic restart in the streak; returns why to give up, or "" to go on. */
@@ -189,6 +190,18 @@ public final class Machine {
             return "crash loop: " + why + " after " + p.spec.maxRestarts() + " restarts in a row, each up less than "
                     + STABLE_AFTER.toSeconds() + "s; gave up";
         return "";
+    }
+
+    /** The first crash in a row costs no wait (a one-off crash after a stable run); a quick one after it waits. */
+    private static List<Effect> restartOrBackoff(Proc p, String why, long now) {
+        if (!backoff(p.spec.restartDelay(), p.streak).isZero()) {
+            backoff(p, why, now);
+            return NONE;
+        }
+        p.restarts++;
+        var effects = spawn(p);
+        p.reason = why + "; restarted at once"; // what the history shows for this transition; the spawn clears it
+        return effects;
     }
 
     private static void backoff(Proc p, String why, long now) {
@@ -202,12 +215,15 @@ public final class Machine {
     /** The shortest delay from the second restart in a row on, so even --restart-delay 0 cannot spin. */
     static final Duration MIN_BACKOFF = Duration.ofMillis(10);
 
-    /** The delay before restart number {@code streak} in a row: doubling from the first delay, capped. */
-    public static Duration backoff(Duration first, int streak) {
-        if (streak <= 1) return first;
-        long ms = Math.max(first.toMillis(), MIN_BACKOFF.toMillis());
-        long cap = Math.max(ms, MAX_BACKOFF.toMillis()); // a first delay above the cap is taken as asked
-        for (int i = 1; i < streak && ms < cap; i++) ms *= 2;
+    /**
+     * The delay before restart number {@code streak} in a row: none for the first (a one-off crash, as PM2
+     * restarts), {@code delay} for the second, then doubling, capped.
+     */
+    public static Duration backoff(Duration delay, int streak) {
+        if (streak <= 1) return Duration.ZERO;
+        long ms = Math.max(delay.toMillis(), MIN_BACKOFF.toMillis());
+        long cap = Math.max(ms, MAX_BACKOFF.toMillis()); // a delay above the cap is taken as asked
+        for (int i = 2; i < streak && ms < cap; i++) ms *= 2;
         return Duration.ofMillis(Math.min(ms, cap));
     }
 
@@ -248,7 +264,9 @@ public final class Machine {
                 p.streak = 0;
                 return spawn(p);
             }
-            case BACKOFF -> backoff(p, p.afterStopReason, now);
+            case BACKOFF -> {
+                return restartOrBackoff(p, p.afterStopReason, now);
+            }
             case FATAL -> settle(p, ProcessState.FATAL, p.afterStopReason);
             case STOPPED -> settle(p, ProcessState.STOPPED, p.killSent ? "killed by SIGKILL" : "stopped by user");
         }

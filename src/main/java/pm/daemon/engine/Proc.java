@@ -20,7 +20,7 @@ public final class Proc {
         STOPPED,
         /** Start again at once (a user's restart). */
         START,
-        /** Wait out the backoff, then start again (restarting an unhealthy app). */
+        /** Start again, after the backoff if one is due (restarting an unhealthy app). */
         BACKOFF,
         /** Give up (an unhealthy app in a crash loop). */
         FATAL

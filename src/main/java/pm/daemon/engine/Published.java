@@ -60,7 +60,7 @@ final class Published {
             if (p.run == null || (p.state != ProcessState.RUNNING && p.state != ProcessState.STARTING)) continue;
             var s = p.spec;
             list.add(new Target(s.name(), p.id, p.pid, p.state == ProcessState.STARTING, s.probe(), s.health(), s.cwd(),
-                    s.heartbeatTimeout(), p.secret, s.logs(), p.run.cgroup()));
+                    s.heartbeatTimeout(), p.secret, s.logs(), p.run.cgroup(), s.maxMemory()));
         }
         targets = List.copyOf(list);
         targetsChanged.run();

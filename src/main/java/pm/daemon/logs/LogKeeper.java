@@ -19,8 +19,8 @@ import java.util.logging.Logger;
  * reach its limit sooner again before it can, as often as every {@link #FASTEST}, so a steady fast writer
  * passes the limit by about what it writes in that time. A file that was slow and suddenly writes fast
  * is only seen at its next check (within a period, or {@link #QUIET_EVERY} periods if it was quiet). Files
- * checked once a period or less are checked together, on the period's tick, so a daemon at rest wakes
- * once a period as before.
+ * checked once a period or less are checked together, on the period's tick, so a daemon whose logs are
+ * all quiet wakes once every {@link #QUIET_EVERY} periods.
  */
 public final class LogKeeper {
     private static final Logger LOG = Logger.getLogger("pm.logs");
@@ -56,7 +56,8 @@ public final class LogKeeper {
     public long check() {
         long now = System.nanoTime();
         while (tick - now <= SLACK) tick += period;
-        soonest = tick;
+        // At rest every file is quiet: the next wake is then QUIET_EVERY periods away, not one.
+        soonest = tick + (QUIET_EVERY - 1) * period;
         List<Target> current = targets.get();
         // The engine publishes a new list when runs change: only then forget the files of stopped apps.
         if (current != seen) {
@@ -110,7 +111,10 @@ public final class LogKeeper {
         try {
             Watched w = open.get(file);
             if (w == null) {
-                if (!Files.exists(file)) return;
+                if (!Files.exists(file)) {
+                    soonest = Math.min(soonest, tick);
+                    return;
+                }
                 w = new Watched(FileChannel.open(file, StandardOpenOption.READ), now);
                 open.put(file, w);
             }

@@ -20,6 +20,13 @@ public final class Monitor {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("pm.monitor");
     /** The first probe of a run, soon after its spawn. */
     private static final Duration FIRST_PROBE = Duration.ofMillis(100);
+    /**
+     * While no app used CPU at the last sample and none has a memory limit, samples are this many periods
+     * apart; a reader of the figures asks for a fresh sample ({@link #freshen}).
+     */
+    static final int IDLE_EVERY = 10;
+    /** The longest a reader waits for a fresh sample before it takes the figures as they are. */
+    private static final long FRESHEN_WAIT_NANOS = 1_000_000_000;
 
     private final Supplier<List<Target>> targets;
     private final Consumer<Observation> sink;
@@ -36,6 +43,15 @@ public final class Monitor {
     private volatile boolean running = true;
     /** The probe loop's thread, made when the first health check appears. Guarded by this. */
     private Thread probes;
+    /** Wakes the sampler before its time: a reader wants fresh figures, or an app with a memory limit started. */
+    private final java.util.concurrent.Semaphore sampleWake = new java.util.concurrent.Semaphore(0);
+    /** Set by a reader that wants a sample that reads every member now. Guarded by fresh. */
+    private boolean demanded;
+    /** Whether the sampler sleeps the long sleep of a daemon at rest. */
+    private volatile boolean resting;
+    /** When the last sample that read every member began (nanoTime). Guarded by fresh. */
+    private long freshAt = System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
+    private final Object fresh = new Object();
 
     public Monitor(Supplier<List<Target>> targets, Consumer<Observation> sink, Duration sampleInterval, int heartbeatPort)
             throws IOException {
@@ -88,6 +104,8 @@ public final class Monitor {
      * nothing took the CPU from the app as it started (0.1 ms, seen with perf sched).
      */
     public void targetsChanged() {
+        // An app with a memory limit is sampled every period from its start, even when the others rest.
+        if (resting && anyLimit(targets.get()) && sampleWake.availablePermits() == 0) sampleWake.release();
         if (!probing && !anyProbe(targets.get())) return;
         startProbes();
         if (wake.availablePermits() == 0) wake.release();
@@ -98,17 +116,57 @@ public final class Monitor {
         heartbeats.close();
     }
 
+    /**
+     * Any thread: returns once the figures the engine holds are at most one sampling period old: at once
+     * when they are, else after a sample taken now has been posted to the engine (so a request posted after
+     * this is handled after it), or after {@link #FRESHEN_WAIT_NANOS} at most. Readers of the figures call
+     * it, since a daemon at rest samples only every {@link #IDLE_EVERY} periods.
+     */
+    public void freshen() {
+        long period = sampleInterval.toNanos();
+        if (period == 0 || !running) return;
+        long asked = System.nanoTime();
+        synchronized (fresh) {
+            if (asked - freshAt < period) return;
+            demanded = true;
+            if (sampleWake.availablePermits() == 0) sampleWake.release();
+            long left;
+            while (asked - freshAt >= period && (left = asked + FRESHEN_WAIT_NANOS - System.nanoTime()) > 0) {
+                try {
+                    fresh.wait(left / 1_000_000 + 1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private static boolean anyProbe(List<Target> current) {
         for (Target t : current) if (t.probe().isPresent()) return true;
         return false;
     }
 
-    /** Samples every interval, and posts only the usages that changed: an idle app costs the engine nothing. */
+    private static boolean anyLimit(List<Target> current) {
+        for (Target t : current) if (t.maxMemory() > 0) return true;
+        return false;
+    }
+
+    /**
+     * Samples every interval while some app runs or has a memory limit, else every {@link #IDLE_EVERY}
+     * intervals and whenever a reader asks ({@link #freshen}), and posts only the usages that changed: an
+     * idle app costs the engine nothing.
+     */
     private void sampleLoop() {
         List<Target> seen = List.of();
         var groups = new HashMap<Long, String>();
         var reported = new HashMap<Long, Sampler.Usage>();
+        boolean watching = true;
         while (running) {
+            long began = System.nanoTime();
+            // A sample at rest or on demand reads every member, quiet ones too: its figures are all new.
+            boolean whole = takeDemand() || !watching;
+            if (whole) sampler.readAllNext();
             var current = targets.get();
             if (current != seen) {
                 groups.clear();
@@ -127,7 +185,41 @@ public final class Monitor {
             } else {
                 sampler.clear();
             }
-            sleep(sampleInterval.toMillis());
+            if (whole) tookFresh(began);
+            watching = sampler.busy() || anyLimit(current);
+            rest(watching ? 1 : IDLE_EVERY);
+        }
+    }
+
+    /** Whether a reader asked for a sample since the last one began; the ask is taken. */
+    private boolean takeDemand() {
+        synchronized (fresh) {
+            boolean asked = demanded;
+            demanded = false;
+            return asked;
+        }
+    }
+
+    /** A sample that read every member, begun at {@code began}, is posted: readers waiting for one go on. */
+    private void tookFresh(long began) {
+        synchronized (fresh) {
+            freshAt = began;
+            fresh.notifyAll();
+        }
+    }
+
+    /** Sleeps {@code periods} sampling periods, or less when a reader wants fresh figures. */
+    private void rest(int periods) {
+        resting = periods > 1;
+        try {
+            if (sampleWake.tryAcquire(periods * sampleInterval.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                sampleWake.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            resting = false;
         }
     }
 

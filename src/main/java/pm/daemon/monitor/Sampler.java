@@ -260,6 +260,16 @@ final class Sampler {
         }
     }
 
+    /** Whether a member used CPU at the last sample. */
+    boolean busy() {
+        return anyBusy;
+    }
+
+    /** Has the next sample read every member, quiet ones too, so that all its figures are new. */
+    void readAllNext() {
+        for (var m : members.values()) m.skip = 0;
+    }
+
     /** Forgets everything (closes every file). */
     void clear() {
         for (var m : members.values()) close(m.stat);

@@ -332,27 +332,58 @@ class EngineTest {
     // ---- exits and timers ----
 
     @Test
-    void aCrashWaitsOutItsBackoffThenStartsAgain() throws Exception {
-        long pid = started("web", "restart-delay", "100ms");
-        clock.advance(10);
+    void aOneOffCrashAfterAStableRunIsRestartedAtOnceAndTheNextQuickCrashWaitsTheDelay() throws Exception {
+        long pid = started("web", "restart-delay", "5s");
+        clock.advance(Machine.STABLE_AFTER.toMillis());
         processes.exit(pid, 1);
         engine.turn();
-        var s = status("web");
-        assertThat(s.state()).isEqualTo(ProcessState.BACKOFF);
-        assertThat(s.reason()).isEqualTo("exited with status 1; restart 1 in 100ms");
-        assertThat(s.lastExitAtMillis()).isEqualTo(clock.millis);
-        engine.turn();
-        assertThat(processes.lastTimeout).as("the engine sleeps until the restart is due").isEqualTo(Duration.ofMillis(100).toNanos());
-        clock.advance(99);
-        engine.turn();
-        assertThat(processes.spawned).hasSize(1);
-        clock.advance(1);
-        engine.turn();
+        // In the same turn as the exit, with no time passing: no wait at all.
         assertThat(processes.spawned).hasSize(2);
-        s = status("web");
+        var s = status("web");
         assertThat(s.state()).isEqualTo(ProcessState.RUNNING);
         assertThat(s.pid()).isEqualTo(pid + 1);
         assertThat(s.restarts()).isEqualTo(1);
+        assertThat(s.lastExitAtMillis()).isEqualTo(clock.millis);
+
+        // Up less than the stable threshold: the second crash in a row waits --restart-delay.
+        clock.advance(Machine.STABLE_AFTER.toMillis() - 1);
+        processes.exit(pid + 1, 1);
+        engine.turn();
+        s = status("web");
+        assertThat(s.state()).isEqualTo(ProcessState.BACKOFF);
+        assertThat(s.reason()).isEqualTo("exited with status 1; restart 2 in 5000ms");
+        engine.turn();
+        assertThat(processes.lastTimeout).as("the engine sleeps until the restart is due").isEqualTo(Duration.ofSeconds(5).toNanos());
+        clock.advance(4999);
+        engine.turn();
+        assertThat(processes.spawned).hasSize(2);
+        clock.advance(1);
+        engine.turn();
+        assertThat(processes.spawned).hasSize(3);
+        s = status("web");
+        assertThat(s.state()).isEqualTo(ProcessState.RUNNING);
+        assertThat(s.pid()).isEqualTo(pid + 2);
+        assertThat(s.restarts()).isEqualTo(2);
+    }
+
+    @Test
+    void aCrashLoopIsSlowedDoublingFromTheSecondCrash() throws Exception {
+        long pid = started("web", "restart-delay", "100ms", "max-restarts", "5");
+        long[] waits = {0, 100, 200, 400};
+        for (int i = 0; i < waits.length; i++) {
+            clock.advance(10);
+            processes.exit(pid + i, 1);
+            engine.turn();
+            if (waits[i] > 0) {
+                assertThat(status("web").state()).as("after crash %d", i + 1).isEqualTo(ProcessState.BACKOFF);
+                clock.advance(waits[i] - 1);
+                engine.turn();
+                assertThat(processes.spawned).as("1 ms before the backoff of crash %d ends", i + 1).hasSize(i + 1);
+                clock.advance(1);
+                engine.turn();
+            }
+            assertThat(processes.spawned).as("after crash %d", i + 1).hasSize(i + 2);
+        }
     }
 
     @Test
@@ -396,12 +427,11 @@ class EngineTest {
         assertThat(s.health()).isEqualTo(Health.UNHEALTHY);
         assertThat(s.reason()).isEqualTo("unhealthy: health check failed 2 times in a row: command exited 1 in 1ms; stopping it");
 
+        // Its first restart in a row: at once, as after a crash.
         processes.exit(pid, -Signals.SIGTERM);
         engine.turn();
-        assertThat(status("web").state()).isEqualTo(ProcessState.BACKOFF);
-        clock.advance(100);
-        engine.turn();
         assertThat(status("web").pid()).isEqualTo(pid + 1);
+        assertThat(status("web").restarts()).isEqualTo(1);
     }
 
     @Test

@@ -68,13 +68,21 @@ class MachineTest {
         return on(new Event.Exited(p.pid, status, false));
     }
 
-    /** From BACKOFF: wait out the deadline exactly and respawn with {@code pid}. */
-    void restartFromBackoff(long pid) {
-        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
-        now = p.deadline;
-        assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
+    /**
+     * After a crash: restarted at once (STARTING), or in BACKOFF, whose deadline is waited out exactly;
+     * respawns with {@code pid}. Returns how long it waited, in ms.
+     */
+    long restartFromBackoff(long pid) {
+        long waited = 0;
+        if (p.state == ProcessState.BACKOFF) {
+            waited = (p.deadline - now) / 1_000_000;
+            now = p.deadline;
+            assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
+        }
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
         on(new Event.Spawned(pid, 0));
         assertThat(p.state).isEqualTo(ProcessState.RUNNING);
+        return waited;
     }
 
     // ---- start and spawn ----
@@ -259,25 +267,27 @@ class MachineTest {
         "NEVER,          1,   EXITED",
         "NEVER,          -9, EXITED",
         "ON_FAILURE,     0,   EXITED",
-        "ON_FAILURE,     1,   BACKOFF",
-        "ON_FAILURE,     -9, BACKOFF",
-        "ALWAYS,         0,   BACKOFF",
-        "ALWAYS,         1,   BACKOFF",
-        "ALWAYS,         -9, BACKOFF",
-        "UNLESS_STOPPED, 0,   BACKOFF",
-        "UNLESS_STOPPED, 1,   BACKOFF",
-        "UNLESS_STOPPED, -9, BACKOFF",
+        "ON_FAILURE,     1,   STARTING",
+        "ON_FAILURE,     -9, STARTING",
+        "ALWAYS,         0,   STARTING",
+        "ALWAYS,         1,   STARTING",
+        "ALWAYS,         -9, STARTING",
+        "UNLESS_STOPPED, 0,   STARTING",
+        "UNLESS_STOPPED, 1,   STARTING",
+        "UNLESS_STOPPED, -9, STARTING",
     })
     void theRestartPolicyDecidesAfterAnExitOnItsOwn(RestartPolicy policy, int status, ProcessState expected) {
         newProc(policy, 3);
         run(PID);
-        assertThat(crashAfter(500, status)).isEqualTo(NONE);
+        // The first crash in a row is restarted at once, with no backoff.
+        assertThat(crashAfter(500, status)).isEqualTo(expected == ProcessState.STARTING ? List.of(SPAWN) : NONE);
         assertThat(p.state).isEqualTo(expected);
         assertThat(p.pid).isZero();
         assertThat(p.lastExit).isEqualTo(status == -9 ? new ExitOutcome.Signalled(9, false) : new ExitOutcome.Exited(status));
-        if (expected == ProcessState.BACKOFF) {
-            assertThat(p.deadline).isEqualTo(now + DELAY.toNanos());
-            assertThat(p.reason).contains("restart 1 in 100ms");
+        if (expected == ProcessState.STARTING) {
+            assertThat(p.deadline).isZero();
+            assertThat(p.restarts).isEqualTo(1);
+            assertThat(p.reason).endsWith("; restarted at once");
         } else {
             assertThat(p.deadline).isZero();
             assertThat(p.reason).contains("policy " + policy.wireName() + " does not restart it");
@@ -298,6 +308,9 @@ class MachineTest {
         newProc(RestartPolicy.ALWAYS, 3);
         run(PID);
         crashAfter(500, 1);
+        restartFromBackoff(PID + 1);
+        crashAfter(500, 1);
+        assertThat(p.reason).contains("restart 2 in 100ms");
         long deadline = p.deadline;
 
         now = deadline - 1;
@@ -307,7 +320,7 @@ class MachineTest {
         now = deadline;
         assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
         assertThat(p.state).isEqualTo(ProcessState.STARTING);
-        assertThat(p.restarts).isEqualTo(1);
+        assertThat(p.restarts).isEqualTo(2);
         assertThat(p.deadline).isZero();
     }
 
@@ -316,6 +329,9 @@ class MachineTest {
         newProc(RestartPolicy.ALWAYS, 3);
         run(PID);
         crashAfter(500, 1);
+        restartFromBackoff(PID + 1);
+        crashAfter(500, 1);
+        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
         assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(ProcessState.STOPPED);
         assertThat(p.deadline).isZero();
@@ -324,32 +340,34 @@ class MachineTest {
         advanceMillis(60_000);
         assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(ProcessState.STOPPED);
-        assertThat(p.restarts).isZero();
+        assertThat(p.restarts).isEqualTo(1);
     }
 
     @Test
-    void backoffDoublesFromTheFirstDelayAndIsCappedAt30s() {
-        assertThat(Machine.backoff(DELAY, 1)).isEqualTo(Duration.ofMillis(100));
-        assertThat(Machine.backoff(DELAY, 2)).isEqualTo(Duration.ofMillis(200));
-        assertThat(Machine.backoff(DELAY, 3)).isEqualTo(Duration.ofMillis(400));
-        assertThat(Machine.backoff(DELAY, 9)).isEqualTo(Duration.ofMillis(25_600));
-        assertThat(Machine.backoff(DELAY, 10)).isEqualTo(Machine.MAX_BACKOFF);
+    void backoffIsNoneForTheFirstRestartThenTheDelayDoublingAndCappedAt30s() {
+        assertThat(Machine.backoff(DELAY, 1)).isEqualTo(Duration.ZERO);
+        assertThat(Machine.backoff(DELAY, 2)).isEqualTo(Duration.ofMillis(100));
+        assertThat(Machine.backoff(DELAY, 3)).isEqualTo(Duration.ofMillis(200));
+        assertThat(Machine.backoff(DELAY, 4)).isEqualTo(Duration.ofMillis(400));
+        assertThat(Machine.backoff(DELAY, 10)).isEqualTo(Duration.ofMillis(25_600));
+        assertThat(Machine.backoff(DELAY, 11)).isEqualTo(Machine.MAX_BACKOFF);
         assertThat(Machine.backoff(DELAY, 1000)).isEqualTo(Machine.MAX_BACKOFF);
-        assertThat(Machine.backoff(Duration.ofSeconds(1), 6)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Machine.backoff(Duration.ofSeconds(1), 7)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Machine.backoff(Duration.ofMinutes(2), 5)).as("a delay above the cap is taken as asked").isEqualTo(Duration.ofMinutes(2));
         assertThat(Machine.backoff(Duration.ZERO, 1)).isEqualTo(Duration.ZERO);
-        assertThat(Machine.backoff(Duration.ZERO, 2)).isEqualTo(Duration.ofMillis(20));
+        assertThat(Machine.backoff(Duration.ZERO, 2)).isEqualTo(Duration.ofMillis(10));
+        assertThat(Machine.backoff(Duration.ZERO, 3)).isEqualTo(Duration.ofMillis(20));
         assertThat(Machine.backoff(Duration.ZERO, 50)).isEqualTo(Machine.MAX_BACKOFF);
     }
 
     @Test
-    void quickCrashesWaitLongerEachTime() {
+    void quickCrashesWaitLongerEachTimeFromTheSecond() {
         newProc(RestartPolicy.ON_FAILURE, 10);
         run(PID);
-        long[] expectedMillis = {100, 200, 400, 800, 1600};
+        long[] expectedMillis = {0, 100, 200, 400, 800, 1600};
         for (int i = 0; i < expectedMillis.length; i++) {
             crashAfter(200, 1);
-            assertThat((p.deadline - now) / 1_000_000).as("delay before restart %d", i + 1).isEqualTo(expectedMillis[i]);
-            restartFromBackoff(PID + i + 1);
+            assertThat(restartFromBackoff(PID + i + 1)).as("delay before restart %d", i + 1).isEqualTo(expectedMillis[i]);
         }
         assertThat(p.restarts).isEqualTo(expectedMillis.length);
     }
@@ -388,7 +406,7 @@ class MachineTest {
         run(PID);
         for (int i = 1; i <= 25; i++) {
             crashAfter(10, 1);
-            assertThat(p.state).as("after crash %d", i).isEqualTo(ProcessState.BACKOFF);
+            assertThat(p.state).as("after crash %d", i).isEqualTo(i == 1 ? ProcessState.STARTING : ProcessState.BACKOFF);
             assertThat(p.deadline - now).isLessThanOrEqualTo(Machine.MAX_BACKOFF.toNanos());
             restartFromBackoff(PID + i);
         }
@@ -407,9 +425,15 @@ class MachineTest {
         assertThat(p.streak).isEqualTo(2);
         restartFromBackoff(PID + 2);
 
-        crashAfter(Machine.STABLE_AFTER.toMillis(), 1);
-        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
+        // A one-off crash after a stable run: restarted at once, whatever the streak before.
+        assertThat(crashAfter(Machine.STABLE_AFTER.toMillis(), 1)).containsExactly(SPAWN);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
         assertThat(p.streak).isEqualTo(1);
+        assertThat(p.deadline).isZero();
+        // The quick crash after it is the second in a row: it waits the delay.
+        restartFromBackoff(PID + 3);
+        assertThat(crashAfter(Machine.STABLE_AFTER.toMillis() - 1, 1)).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
         assertThat(p.deadline - now).isEqualTo(DELAY.toNanos());
     }
 
@@ -432,7 +456,7 @@ class MachineTest {
         p.spec = spec(RestartPolicy.ALWAYS, 1, Signals.SIGTERM);
         run(PID + 1);
         crashAfter(10, 1);
-        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
         assertThat(p.streak).isEqualTo(1);
     }
 
@@ -441,6 +465,9 @@ class MachineTest {
         newProc(RestartPolicy.ALWAYS, 3);
         run(PID);
         crashAfter(10, 1);
+        restartFromBackoff(PID + 1);
+        crashAfter(10, 1);
+        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
         assertThat(on(new Event.Start())).containsExactly(SPAWN);
         assertThat(p.state).isEqualTo(ProcessState.STARTING);
         assertThat(p.deadline).isZero();
