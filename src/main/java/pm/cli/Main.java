@@ -68,9 +68,11 @@ public final class Main {
                         List.of(), 1, 1, false, "pm daemon status", daemon::run),
                 new Command("kill", "kill", "Stop every app (they stay stopped until started again), then the daemon; pm daemon stop leaves the apps running",
                         List.of(), 0, 0, false, "pm kill", daemon::kill),
+                new Command("top", "top", "A live view of every app: state, CPU and memory with their recent samples, refreshed each second; "
+                        + "keys select, restart, stop or start an app, show its logs, filter by name",
+                        List.of(), 0, 0, false, "pm top", p -> new Top(client).run(p)).aka("monit"),
                 new Command("demo", "demo", "Install the sample apps' dependencies if needed, register and start both, wait until they answer, show them",
                         List.of(), 0, 0, false, "pm demo", demo::run));
-        // monit: an alias of the live view (pm top) once it exists; until then Habits answers it.
     }
 
     public static void main(String[] argv) {

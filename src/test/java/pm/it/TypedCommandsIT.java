@@ -126,7 +126,6 @@ class TypedCommandsIT {
         assertThat(pm.run("startup").err()).doesNotContain("did you mean");
         refused(2, "save is not needed", "save");
         refused(2, "start all", "resurrect");
-        refused(2, "no live view yet", "monit");
         refused(2, "restart NAME", "reload", "web");
         refused(2, "status --json", "jlist");
         refused(2, "unknown command 'strat'; did you mean pm start?", "strat", "web");
