@@ -1,8 +1,10 @@
 package pm.cli;
 
+import pm.logs.Backlog;
+import pm.logs.Stamps;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,7 @@ import java.util.List;
  * The last lines of a log file as a screen can show them: decoded as UTF-8 (a byte that is not becomes
  * a replacement mark), tabs as spaces, and the app's escape sequences and other control characters
  * taken out, since they would move the cursor or change colours in pm top's view. An adapter over
- * {@link Logs#lastLines}, read afresh at each refresh: a rotated or flushed file simply shows its new end.
+ * {@link Backlog}, read afresh at each refresh: a rotated or flushed file simply shows its new end.
  */
 final class LogTail {
     private LogTail() {}
@@ -20,9 +22,8 @@ final class LogTail {
         if (n <= 0) return List.of();
         byte[] bytes;
         try {
-            long size = Files.exists(file) ? Files.size(file) : 0;
-            bytes = Logs.lastLines(file, n, size);
-        } catch (IOException | pm.core.PmException e) {
+            bytes = Backlog.read(file, Backlog.find(file, n, null, Stamps.NONE));
+        } catch (IOException e) {
             return List.of("(cannot read " + file + ": " + e.getMessage() + ")");
         }
         var out = new ArrayList<String>();
