@@ -17,8 +17,6 @@ final class Habits {
                     + "start or stop, and its daemon starts again what was running";
             case "resurrect" -> "pm starts again by itself what was running when its daemon starts; to start every app: "
                     + PM + " start all";
-            case "startup", "unstartup" -> PM + " " + word + " is not a pm command; to run pm at boot, have systemd run "
-                    + PM + " daemon run (the README's systemd unit)";
             case "reload", "gracefulReload" -> "pm has no zero-downtime reload; " + PM + " restart NAME stops an app, "
                     + "then starts it again";
             case "jlist" -> "for the JSON status of every app: " + PM + " status --json";

@@ -70,6 +70,11 @@ public final class Main {
                 new Command("top", "top", "A live view of every app: state, CPU and memory with their recent samples, refreshed each second; "
                         + "keys select, restart, stop or start an app, show its logs, filter by name",
                         List.of(), 0, 0, false, "pm top", p -> new Top(client).run(p)).aka("monit"),
+                new Command("startup", "startup [--user] [--print]", "Have systemd start pm's daemon at boot, for you and this PM_HOME: "
+                        + "writes and enables a unit (pm unstartup removes it)",
+                        Startup.options(true), 0, 0, false, "pm startup", p -> new Startup(Startup.Host.real(), out).startup(p)),
+                new Command("unstartup", "unstartup [--user]", "Disable and remove the unit pm startup wrote (the daemon and the apps keep running)",
+                        Startup.options(false), 0, 0, false, "pm unstartup", p -> new Startup(Startup.Host.real(), out).unstartup(p)),
                 new Command("demo", "demo", "Install the sample apps' dependencies if needed, register and start both, wait until they answer, show them",
                         List.of(), 0, 0, false, "pm demo", demo::run));
     }

@@ -54,14 +54,13 @@ class MainTest {
 
     @Test
     void aPm2WordGetsWhatToTypeInsteadNotTheCommandItIsSpeltLike() {
-        for (String word : List.of("startup", "unstartup", "save", "dump", "resurrect", "reload", "jlist", "prettylist",
+        for (String word : List.of("save", "dump", "resurrect", "reload", "jlist", "prettylist",
                 "env", "scale", "ping")) {
             var r = run(word);
             assertThat(r.code()).as(word).isEqualTo(2);
             assertThat(r.err().lines()).as(word).hasSize(1);
             assertThat(r.err()).as(word).startsWith("pm: ").doesNotContain("did you mean").doesNotContain("unknown command");
         }
-        assertThat(run("startup").err()).contains("systemd").contains("pm daemon run");
         assertThat(run("resurrect").err()).contains("pm start all");
         assertThat(run("save").err()).contains("not needed").contains("remembers");
     }
