@@ -75,8 +75,15 @@ public final class Main {
                         Startup.options(true), 0, 0, false, "pm startup", p -> new Startup(Startup.Host.real(), out).startup(p)),
                 new Command("unstartup", "unstartup [--user]", "Disable and remove the unit pm startup wrote (the daemon and the apps keep running)",
                         Startup.options(false), 0, 0, false, "pm unstartup", p -> new Startup(Startup.Host.real(), out).unstartup(p)),
+                new Command("completion", "completion bash|zsh|fish", "Print pm's completion script for a shell: commands, flags, their values, "
+                        + "app names", Completion.options(), 0, 1, false, "source <(pm completion bash)", p -> new Completion(this, client, out).run(p)),
                 new Command("demo", "demo", "Install the sample apps' dependencies if needed, register and start both, wait until they answer, show them",
                         List.of(), 0, 0, false, "pm demo", demo::run));
+    }
+
+    /** The command table, which --help and the completion scripts show. */
+    List<Command> commands() {
+        return commands;
     }
 
     public static void main(String[] argv) {
