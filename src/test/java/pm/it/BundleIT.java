@@ -150,6 +150,8 @@ class BundleIT {
             assertThat(Path.of("/proc/" + daemon + "/exe").toRealPath())
                     .as("the daemon's JVM").isEqualTo(root.resolve("runtime/bin/java").toRealPath());
 
+            topRuns(u, path);
+
             assertThat(ok(u, path, "stop", "nap")).contains("nap: stopped");
             assertThat(Pm.alive(app)).isFalse();
             assertThat(ok(u, path, "kill")).contains("the daemon");
@@ -159,6 +161,22 @@ class BundleIT {
             throw new IllegalStateException(e);
         } finally {
             pm(u, path, Map.of(), "kill");
+        }
+    }
+
+    /**
+     * pm top on the bundled runtime, in a real terminal: its library is in lib/, and the runtime lacks
+     * java.desktop, which only JLine's terminal graphics use.
+     */
+    private static void topRuns(Unpacked u, String path) {
+        if (!Tmux.installed()) return;
+        try (var t = new Tmux(80, 20, Map.of("PATH", path, "PM_HOME", u.home.toString()))) {
+            t.type("pm top; echo status=$?");
+            String screen = t.awaitScreen("pm top's table", s -> s.contains("pm top  1 app, 1 running") && s.contains("nap"));
+            System.out.println(Tmux.framed("pm top from the bundle", screen));
+            t.keys("q");
+            t.awaitScreen("its exit status", s -> s.lines().anyMatch(l -> l.equals("status=0")));
+            assertThat(t.pane("#{alternate_on}")).isEqualTo("0");
         }
     }
 
