@@ -67,8 +67,8 @@ public final class Main {
                         List.of(), 1, 1, false, "pm daemon status", daemon::run),
                 new Command("kill", "kill", "Stop every app (they stay stopped until started again), then the daemon; pm daemon stop leaves the apps running",
                         List.of(), 0, 0, false, "pm kill", daemon::kill),
-                new Command("top", "top", "A live view of every app: state, CPU and memory with their recent samples, refreshed each second; "
-                        + "keys select, restart, stop or start an app, show its logs, filter by name",
+                new Command("top", "top", "A live view of every app, refreshed each second: state, CPU and memory with their recent samples. "
+                        + "Keys: Up/Down (j/k) select, r restart, s stop or start, l its logs, / filter by name, q quit",
                         List.of(), 0, 0, false, "pm top", p -> new Top(client).run(p)).aka("monit"),
                 new Command("startup", "startup [--user] [--print]", "Have systemd start pm's daemon at boot, for you and this PM_HOME: "
                         + "writes and enables a unit (pm unstartup removes it)",
