@@ -50,12 +50,15 @@ final class Startup {
             String launcher = System.getProperty("pm.launcher", System.getProperty("pm.root", ".") + "/pm");
             String asRoot = "sudo env PM_HOME=" + CommandLine.quote(pmHome.toString()) + " PATH=\"$PATH\" " + CommandLine.quote(launcher);
             return new Host(Path.of("/run/systemd/system"), Path.of("/etc/systemd/system"), userUnits, Path.of("/var/lib/systemd/linger"),
-                    List.of("systemctl"), new Account(name, pmHome, pmHome.equals(userHome.resolve(".pm"))), path, Path.of(launcher), asRoot);
+                    List.of("systemctl"), new Account(name, pmHome, pmHome.equals(userHome.resolve(".pm")), sudo), path, Path.of(launcher), asRoot);
         }
     }
 
-    /** The user the daemon runs as, their PM_HOME, and whether it is their default one ({@code ~/.pm}). */
-    record Account(String name, Path home, boolean defaultHome) {}
+    /**
+     * The user the daemon runs as, their PM_HOME, whether it is their default one ({@code ~/.pm}), and
+     * whether pm runs for them through sudo.
+     */
+    record Account(String name, Path home, boolean defaultHome, boolean sudo) {}
 
     private final Host host;
     private final PrintStream out;
@@ -75,6 +78,9 @@ final class Startup {
 
     SystemdUnit unit(boolean user) {
         var a = host.account();
+        // root's own systemd and folders would get a unit for another user.
+        if (user && a.sudo())
+            throw new PmException(ErrorCode.USAGE, PM + " startup --user and unstartup --user are for your own systemd: run them without sudo");
         return new SystemdUnit(user, a.name(), host.launcher(), a.home(), a.defaultHome(), host.path());
     }
 

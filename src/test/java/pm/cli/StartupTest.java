@@ -43,7 +43,11 @@ class StartupTest {
     }
 
     Startup startup(Path systemUnits) {
-        var account = new Startup.Account("alice", dir.resolve("home/alice/.pm"), true);
+        return startup(systemUnits, false);
+    }
+
+    Startup startup(Path systemUnits, boolean sudo) {
+        var account = new Startup.Account("alice", dir.resolve("home/alice/.pm"), true, sudo);
         var host = new Startup.Host(booted, systemUnits, user, lingers, List.of(dir.resolve("systemctl").toString()), account,
                 "/usr/bin:/bin", Path.of("/opt/pm/pm"), "sudo env PM_HOME=/home/alice/.pm PATH=\"$PATH\" /opt/pm/pm");
         return new Startup(host, new PrintStream(said, true, StandardCharsets.UTF_8));
@@ -147,6 +151,15 @@ class StartupTest {
         assertThat(s.unstartup(parsed("unstartup"))).isZero();
         assertThat(said()).startsWith("no unit " + system.resolve("pm-alice.service") + ": nothing to remove");
         assertThat(calls()).hasSize(2);
+    }
+
+    @Test
+    void throughSudoAUserUnitIsRefusedSinceItWouldGoToRootsSystemd() throws Exception {
+        var s = startup(system, true);
+        assertThatThrownBy(() -> s.startup(parsed("startup", "--user"))).hasMessageContaining("run them without sudo");
+        assertThat(calls()).isEmpty();
+        assertThat(s.startup(parsed("startup"))).isZero();
+        assertThat(Files.readString(system.resolve("pm-alice.service"))).contains("User=alice\n");
     }
 
     @Test
