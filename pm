@@ -159,5 +159,19 @@ if [ -z "${COLUMNS:-}" ] && [ -t 1 ]; then
     esac
 fi
 
-exec "$java" $client_flags -Xlog:disable -Xlog:all=warning:stderr \
-    ${aot_flag:+"$aot_flag"} -Dpm.launcher="$self" -Dpm.invoked="$invoked" -Dpm.root="$root" -Dpm.terminal=$terminal ${columns:+"-Dpm.columns=$columns"} -cp "$jar" pm.cli.Main "$@"
+# pm top (and its alias monit) alone has its terminal library (JLine, in lib/ beside the jar) on the class
+# path: no other command opens it or loads a class of it. Its FFM provider calls libc (termios, ioctl,
+# poll), which needs native access; the AOT cache refuses a JVM with native access it was not made with,
+# so top runs without it (a live view for minutes does not miss 50 ms at its start).
+classpath=$jar
+native=
+case ${1:-} in
+    top|monit)
+        lib=${jar%/*}/lib
+        [ -n "$bundled" ] && lib=${jar%/*}
+        classpath=$jar:$lib/jline-terminal.jar:$lib/jline-terminal-ffm.jar:$lib/jline-reader.jar
+        native=--enable-native-access=ALL-UNNAMED aot_flag= ;;
+esac
+
+exec "$java" $client_flags -Xlog:disable -Xlog:all=warning:stderr $native \
+    ${aot_flag:+"$aot_flag"} -Dpm.launcher="$self" -Dpm.invoked="$invoked" -Dpm.root="$root" -Dpm.terminal=$terminal ${columns:+"-Dpm.columns=$columns"} -cp "$classpath" pm.cli.Main "$@"

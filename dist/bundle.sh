@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the install bundle, which needs no JDK on the machine it goes to (mvn package runs this after
 # the jars; mvn package -Dpm.bundle.skip leaves it out):
-#   target/pm-VERSION-linux-x64.tar.gz  pm-VERSION/: the launcher, lib/ (pm.jar and the client's AOT cache),
+#   target/pm-VERSION-linux-x64.tar.gz  pm-VERSION/: the launcher, lib/ (pm.jar, the client's AOT cache and
+#                                       pm top's terminal library, jline-*.jar),
 #                                       runtime/ (a Java runtime made by jlink), clients/ (heartbeat clients)
 #   target/pm_VERSION_amd64.deb         the same tree under /opt/pm, and /usr/bin/pm on the PATH
 # Usage, from the project's folder: PM_BUNDLE_JDK=JDK_HOME dist/bundle.sh PROJECT_VERSION
@@ -9,10 +10,16 @@ set -eu
 jdk=${PM_BUNDLE_JDK:?set PM_BUNDLE_JDK to a JDK 25 home}
 version=${1%-SNAPSHOT}
 
-# Only the modules pm uses: jdeps --print-module-deps target/pm.jar names the first three (BundleIT
-# fails if it names another): java.logging for the daemon's log, java.net.http for HTTP health checks.
-# jdk.httpserver is for the daemon's HTTP API, so that adding it does not change what a bundle holds.
+# Only the modules pm uses: jdeps --print-module-deps on target/pm.jar with pm top's library (target/lib)
+# names the first three (BundleIT fails if it names another): java.logging for the daemon's log,
+# java.net.http for HTTP health checks. jdk.httpserver is for the daemon's HTTP API, so that adding it does
+# not change what a bundle holds. Not java.desktop, which jdeps also names: only JLine's terminal-graphics
+# classes (images) use it, and pm top never loads them.
 modules=java.base,java.logging,java.net.http,jdk.httpserver
+# The .deb's Maintainer field, NAME <EMAIL> as Debian's policy asks: the project's maintainers, as they sign
+# its commits (jpackage writes "VENDOR <EMAIL>", and "Unknown" for an email it was not given).
+maintainer=${PM_BUNDLE_MAINTAINER:-pm maintainers <maintainers@users.noreply.r-seed-daa1af53.example>}
+vendor=${maintainer%% <*} email=${maintainer##*<}; email=${email%>}
 
 missing=
 for tool in "$jdk/bin/jlink" "$jdk/bin/jpackage"; do [ -x "$tool" ] || missing="$missing $tool"; done
@@ -30,6 +37,8 @@ rm -rf "$work"
 mkdir -p "$stage/lib" "$stage/clients/java"
 cp pm README.md "$stage/"
 cp target/pm.jar "$stage/lib/"
+# pm top's terminal library, which the launcher puts on the class path of top alone.
+cp target/lib/jline-terminal.jar target/lib/jline-terminal-ffm.jar target/lib/jline-reader.jar "$stage/lib/"
 cp clients/README.md "$stage/clients/"
 cp -R clients/python clients/node "$stage/clients/"
 cp target/pm-heartbeat.jar "$stage/clients/java/"
@@ -66,7 +75,8 @@ tarred=$!
 # zstd: 2 s where dpkg-deb's default, xz, takes 30 (dpkg reads it since Debian 12 and Ubuntu 21.10).
 rm -f "target/pm_${version}_amd64.deb"
 DPKG_DEB_COMPRESSOR_TYPE=zstd "$jdk/bin/jpackage" --type deb --runtime-image "$stage" --name pm --app-version "$version" \
-    --install-dir /opt --resource-dir dist/deb --linux-app-category utils --vendor pm \
+    --install-dir /opt --resource-dir dist/deb --linux-app-category utils \
+    --vendor "$vendor" --linux-deb-maintainer "$email" \
     --description "pm, a universal process manager: runs and watches long-running programs of any kind" \
     --dest target
 wait "$tarred"

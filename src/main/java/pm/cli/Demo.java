@@ -1,5 +1,6 @@
 package pm.cli;
 
+import pm.core.ErrorCode;
 import pm.core.Health;
 import pm.core.PmException;
 import pm.core.ProcessState;
@@ -37,6 +38,11 @@ final class Demo {
 
     int run(CommandLine.Parsed p) throws Exception {
         Path root = Path.of(System.getProperty("pm.root", System.getProperty("user.dir")));
+        // An install bundle holds pm, not its source tree: checked before anything is installed or started.
+        if (!Files.isDirectory(root.resolve("sample_apps")))
+            throw new PmException(ErrorCode.UNAVAILABLE, CommandLine.PM + " demo runs the sample apps of pm's source checkout, and this install ("
+                    + root + ") has none; clone pm's repository and run ./pm demo in it, or register an app of your own: "
+                    + CommandLine.PM + " register --help");
         installNodeModules(root.resolve("sample_apps/nodejs_app"));
         SampleVenv.prepare(root.resolve("sample_apps/python_app"), out);
         var registered = Verbs.list(client.call("list", Map.of()).get("processes")).stream()
@@ -68,8 +74,15 @@ final class Demo {
     private void installNodeModules(Path app) throws IOException, InterruptedException {
         if (Files.isDirectory(app.resolve("node_modules/express"))) return;
         out.println("installing the Node.js sample app's dependencies (npm ci) ...");
-        var npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(app.toFile()).inheritIO().start();
-        if (npm.waitFor() != 0) throw PmException.invalid("npm ci failed in " + app + "; is npm installed?");
+        Process npm;
+        try {
+            npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(app.toFile()).inheritIO().start();
+        } catch (IOException e) {
+            throw new PmException(ErrorCode.UNAVAILABLE, "the Node.js sample app needs npm to install its dependencies, and npm is not on "
+                    + "PATH; install Node.js with npm (Debian: apt-get install npm) and run " + CommandLine.PM + " demo again");
+        }
+        int rc = npm.waitFor();
+        if (rc != 0) throw new PmException(ErrorCode.SPAWN_FAILED, "npm ci failed in " + app + " (exit status " + rc + "); its messages are above");
     }
 
     /** Waits until the daemon's own health check has passed: the status table then says so too. */
@@ -84,7 +97,7 @@ final class Demo {
             if (proc.state() == ProcessState.FATAL || proc.state() == ProcessState.EXITED) break;
             Thread.sleep(100);
         }
-        throw new PmException(pm.core.ErrorCode.SPAWN_FAILED, app.name() + " did not become healthy within 30s; see " + CommandLine.PM + " describe "
+        throw new PmException(ErrorCode.SPAWN_FAILED, app.name() + " did not become healthy within 30s; see " + CommandLine.PM + " describe "
                 + app.name() + " and " + CommandLine.PM + " logs " + app.name() + " (is port " + app.port() + " taken by another program?)");
     }
 }

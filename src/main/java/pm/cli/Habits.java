@@ -17,10 +17,6 @@ final class Habits {
                     + "start or stop, and its daemon starts again what was running";
             case "resurrect" -> "pm starts again by itself what was running when its daemon starts; to start every app: "
                     + PM + " start all";
-            case "startup", "unstartup" -> PM + " " + word + " is not a pm command; to run pm at boot, have systemd run "
-                    + PM + " daemon run (the README's systemd unit)";
-            // When the live view (pm top) exists, monit becomes its alias in the command table and leaves here.
-            case "monit" -> "pm has no live view yet; watch -n 1 " + PM + " status shows the table every second";
             case "reload", "gracefulReload" -> "pm has no zero-downtime reload; " + PM + " restart NAME stops an app, "
                     + "then starts it again";
             case "jlist" -> "for the JSON status of every app: " + PM + " status --json";

@@ -67,9 +67,23 @@ public final class Main {
                         List.of(), 1, 1, false, "pm daemon status", daemon::run),
                 new Command("kill", "kill", "Stop every app (they stay stopped until started again), then the daemon; pm daemon stop leaves the apps running",
                         List.of(), 0, 0, false, "pm kill", daemon::kill),
+                new Command("top", "top", "A live view of every app, refreshed each second: state, CPU and memory with their recent samples. "
+                        + "Keys: Up/Down (j/k) select, r restart, s stop or start, l its logs, / filter by name, q quit",
+                        List.of(), 0, 0, false, "pm top", p -> new Top(client).run(p)).aka("monit"),
+                new Command("startup", "startup [--user] [--print]", "Have systemd start pm's daemon at boot, for you and this PM_HOME: "
+                        + "writes and enables a unit (pm unstartup removes it)",
+                        Startup.options(true), 0, 0, false, "pm startup", p -> new Startup(Startup.Host.real(), out).startup(p)),
+                new Command("unstartup", "unstartup [--user]", "Disable and remove the unit pm startup wrote (the daemon and the apps keep running)",
+                        Startup.options(false), 0, 0, false, "pm unstartup", p -> new Startup(Startup.Host.real(), out).unstartup(p)),
+                new Command("completion", "completion bash|zsh|fish", "Print pm's completion script for a shell: commands, flags, their values, "
+                        + "app names", Completion.options(), 0, 1, false, "source <(pm completion bash)", p -> new Completion(this, client, out).run(p)),
                 new Command("demo", "demo", "Install the sample apps' dependencies if needed, register and start both, wait until they answer, show them",
                         List.of(), 0, 0, false, "pm demo", demo::run));
-        // monit: an alias of the live view (pm top) once it exists; until then Habits answers it.
+    }
+
+    /** The command table, which --help and the completion scripts show. */
+    List<Command> commands() {
+        return commands;
     }
 
     public static void main(String[] argv) {

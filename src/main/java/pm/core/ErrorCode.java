@@ -23,6 +23,8 @@ public enum ErrorCode {
     DAEMON_UNREACHABLE(3),
     /** The daemon had every connection slot taken and refused this one unread: nothing was done, retry. */
     BUSY(6),
+    /** What the command needs is not on this machine or in this install: systemd, npm, the sample apps. */
+    UNAVAILABLE(1),
     /** Anything else; a bug if it ever shows up. */
     INTERNAL(1);
 

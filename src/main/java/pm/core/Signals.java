@@ -1,5 +1,7 @@
 package pm.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Signal names and their Linux numbers, for --stop-signal and for describing how a process died. */
@@ -28,6 +30,13 @@ public final class Signals {
             // fall through to the error
         }
         throw PmException.invalid("unknown signal '" + text + "': use a name such as TERM, INT, QUIT, HUP or KILL");
+    }
+
+    /** Every signal's name, SIGHUP to SIGSYS, in the order of their numbers. */
+    public static List<String> names() {
+        var names = new ArrayList<String>();
+        for (int i = 1; i < NAMES.length; i++) names.add("SIG" + NAMES[i]);
+        return names;
     }
 
     public static String name(int signal) {

@@ -37,10 +37,10 @@ class MainTest {
     @Test
     void anAliasRunsItsCommand() {
         for (var pair : List.of(List.of("ls", "status"), List.of("ps", "status"), List.of("delete", "unregister"),
-                List.of("rm", "unregister"), List.of("show", "describe"), List.of("info", "describe"))) {
+                List.of("rm", "unregister"), List.of("show", "describe"), List.of("info", "describe"), List.of("monit", "top"))) {
             var r = run(pair.get(0), "--help");
             assertThat(r.code()).isZero();
-            assertThat(r.out()).startsWith("Usage: pm " + pair.get(1) + " ");
+            assertThat(r.out()).containsPattern("^Usage: pm " + pair.get(1) + "[ \n]");
         }
         assertThat(run("help", "rm").out()).startsWith("Usage: pm unregister ");
     }
@@ -54,14 +54,13 @@ class MainTest {
 
     @Test
     void aPm2WordGetsWhatToTypeInsteadNotTheCommandItIsSpeltLike() {
-        for (String word : List.of("startup", "unstartup", "save", "dump", "resurrect", "monit", "reload", "jlist", "prettylist",
+        for (String word : List.of("save", "dump", "resurrect", "reload", "jlist", "prettylist",
                 "env", "scale", "ping")) {
             var r = run(word);
             assertThat(r.code()).as(word).isEqualTo(2);
             assertThat(r.err().lines()).as(word).hasSize(1);
             assertThat(r.err()).as(word).startsWith("pm: ").doesNotContain("did you mean").doesNotContain("unknown command");
         }
-        assertThat(run("startup").err()).contains("systemd").contains("pm daemon run");
         assertThat(run("resurrect").err()).contains("pm start all");
         assertThat(run("save").err()).contains("not needed").contains("remembers");
     }

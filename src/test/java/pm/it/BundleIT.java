@@ -50,6 +50,7 @@ class BundleIT {
             Unpacked.tool("tar", "-C", u.dir.toString(), "-xzf", tarball().toString());
             Path root = u.dir.resolve("pm-" + version);
             // As its user would: the unpacked folder on the PATH.
+            demoSaysWhatIsMissing(u, root, u.path(root));
             manageAnApp(u, root, u.path(root));
         }
     }
@@ -73,9 +74,10 @@ class BundleIT {
         assertThat(field(deb, "Version")).isEqualTo(version);
         assertThat(field(deb, "Architecture")).isEqualTo("amd64");
         assertThat(field(deb, "Depends")).contains("libc6");
+        assertThat(field(deb, "Maintainer")).as("NAME <EMAIL>").matches("[^<>]+ <[^<>@ ]+@[^<>@ ]+\\.[a-z]+>").doesNotContain("Unknown");
         assertThat(Unpacked.tool("dpkg-deb", "-I", deb)).contains("postinst", "prerm");
         assertThat(Unpacked.tool("dpkg-deb", "-c", deb))
-                .contains("./opt/pm/pm\n", "./opt/pm/lib/pm.jar\n", "./opt/pm/lib/pm.aot\n", "./opt/pm/runtime/bin/java\n",
+                .contains("./opt/pm/pm\n", "./opt/pm/lib/pm.jar\n", "./opt/pm/lib/pm.aot\n", "./opt/pm/lib/jline-terminal.jar\n", "./opt/pm/runtime/bin/java\n",
                         "./opt/pm/clients/python/process_manager/core/heartbeat.py\n", "./opt/pm/clients/java/pm-heartbeat.jar\n");
 
         // The maintainer scripts, run for real into a root of their own (update-alternatives reads DPKG_ROOT).
@@ -98,17 +100,25 @@ class BundleIT {
     }
 
     @Test
-    void theRuntimeHoldsTheModulesPmUsesAndTheHttpServer() {
+    void theRuntimeHoldsTheModulesPmUsesAndTheHttpServer() throws IOException {
         String release = Unpacked.tool("tar", "-xzOf", tarball().toString(), "pm-" + version + "/runtime/release");
         String line = release.lines().filter(l -> l.startsWith("MODULES=")).findFirst().orElseThrow();
         List<String> bundled = List.of(line.substring("MODULES=\"".length(), line.length() - 1).split(" "));
 
+        // With pm top's library (JLine), less its JNI provider, which pm leaves out (the FFM one needs no native code).
+        String library;
+        try (var jars = Files.list(TARGET.resolve("lib"))) {
+            library = String.join(":", jars.map(Path::toString).sorted().toList());
+        }
         var out = new StringWriter();
         int code = ToolProvider.findFirst("jdeps").orElseThrow().run(new PrintWriter(out), new PrintWriter(out),
-                "--print-module-deps", TARGET.resolve("pm.jar").toString());
+                "--multi-release", "25", "--ignore-missing-deps", "--print-module-deps",
+                "--class-path", library, TARGET.resolve("pm.jar").toString());
         assertThat(code).as(out.toString()).isZero();
         var wanted = new ArrayList<>(List.of(out.toString().strip().split(",")));
         wanted.add("jdk.httpserver"); // for the daemon's HTTP API
+        // JLine's terminal graphics (images) alone use java.desktop; pm top never loads them (it runs on the bundle).
+        assertThat(wanted.remove("java.desktop")).as("jdeps names java.desktop, for JLine's images").isTrue();
         assertThat(bundled).as("the modules pm.jar uses, and the HTTP server; no others").containsExactlyInAnyOrderElementsOf(wanted);
     }
 
@@ -140,6 +150,8 @@ class BundleIT {
             assertThat(Path.of("/proc/" + daemon + "/exe").toRealPath())
                     .as("the daemon's JVM").isEqualTo(root.resolve("runtime/bin/java").toRealPath());
 
+            topRuns(u, path);
+
             assertThat(ok(u, path, "stop", "nap")).contains("nap: stopped");
             assertThat(Pm.alive(app)).isFalse();
             assertThat(ok(u, path, "kill")).contains("the daemon");
@@ -150,6 +162,33 @@ class BundleIT {
         } finally {
             pm(u, path, Map.of(), "kill");
         }
+    }
+
+    /**
+     * pm top on the bundled runtime, in a real terminal: its library is in lib/, and the runtime lacks
+     * java.desktop, which only JLine's terminal graphics use.
+     */
+    private static void topRuns(Unpacked u, String path) {
+        if (!Tmux.installed()) return;
+        try (var t = new Tmux(80, 20, Map.of("PATH", path, "PM_HOME", u.home.toString()))) {
+            t.type("pm top; echo status=$?");
+            String screen = t.awaitScreen("pm top's table", s -> s.contains("pm top  1 app, 1 running") && s.contains("nap"));
+            System.out.println(Tmux.framed("pm top from the bundle", screen));
+            t.keys("q");
+            t.awaitScreen("its exit status", s -> s.lines().anyMatch(l -> l.equals("status=0")));
+            assertThat(t.pane("#{alternate_on}")).isEqualTo("0");
+        }
+    }
+
+    /** A bundle has no sample apps: pm demo says so in one line, before it starts a daemon or installs anything. */
+    private static void demoSaysWhatIsMissing(Unpacked u, Path root, String path) {
+        var demo = pm(u, path, Map.of(), "demo");
+        assertThat(demo.code()).as(demo.toString()).isEqualTo(1);
+        assertThat(demo.out()).isEmpty();
+        assertThat(demo.err()).startsWith("pm: pm demo runs the sample apps of pm's source checkout, and this install (" + root + ") has none; ")
+                .contains("clone pm's repository").doesNotContain("unexpected").hasLineCount(1);
+        assertThat(u.home.resolve("daemon.pid")).as("no daemon started").doesNotExist();
+        assertThat(root.resolve("sample_apps")).doesNotExist();
     }
 
     @SuppressWarnings("unchecked")

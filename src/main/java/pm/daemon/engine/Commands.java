@@ -212,7 +212,8 @@ final class Commands {
 
     private Map<String, Object> status(Map<String, Object> args) {
         var names = args.containsKey("name") || args.containsKey("names") ? targets(args) : List.copyOf(engine.procs.keySet());
-        var views = views(names);
+        // recent: each entry also carries its last samples (pm top draws them for every app).
+        var views = views(names, bool(args, "recent"));
         // The table asks for its columns only: a third of the bytes to write, send and parse.
         if (args.get("fields") instanceof List<?> fields) {
             var keep = new HashSet<Object>(fields);
@@ -281,11 +282,15 @@ final class Commands {
     }
 
     private List<Object> views(List<String> names) {
+        return views(names, false);
+    }
+
+    private List<Object> views(List<String> names, boolean recent) {
         long now = engine.clock.millis();
         var out = new ArrayList<Object>();
         for (String n : names) {
             var p = engine.procs.get(n);
-            if (p != null) out.add(Views.status(p, engine.home, now).toJson());
+            if (p != null) out.add(recent ? Views.statusWithRecent(p, engine.home, now) : Views.status(p, engine.home, now).toJson());
         }
         return out;
     }

@@ -39,16 +39,37 @@ final class Views {
     static ProcessDescription describe(Proc p, Home home, long nowMillis) {
         var cpu = new ArrayList<Double>();
         var rss = new ArrayList<Long>();
-        int n = Math.min(p.samplesTaken, Proc.SAMPLES);
-        for (int i = p.samplesTaken - n; i < p.samplesTaken; i++) {
-            cpu.add(p.cpuHistory[i % Proc.SAMPLES]);
-            rss.add(p.rssHistory[i % Proc.SAMPLES]);
-        }
+        recent(p, cpu, rss);
         // One /proc pass, on demand: describe is rare and wants the whole tree.
         List<Long> pids = p.pid == 0 || p.run == null ? List.of() : p.run.members();
         String cgroup = p.pid == 0 || p.run == null ? "" : p.run.cgroup();
         return new ProcessDescription(status(p, home, nowMillis), pids, cgroup, p.spec, List.copyOf(p.history), cpu, rss,
                 p.rejectedBeats, p.probeFailures);
+    }
+
+    /** Adds the last samples, oldest first, to these lists. */
+    static void recent(Proc p, List<Double> cpu, List<Long> rss) {
+        int n = Math.min(p.samplesTaken, Proc.SAMPLES);
+        for (int i = p.samplesTaken - n; i < p.samplesTaken; i++) {
+            cpu.add(p.cpuHistory[i % Proc.SAMPLES]);
+            rss.add(p.rssHistory[i % Proc.SAMPLES]);
+        }
+    }
+
+    /**
+     * A status entry with the last samples added under describe's keys, for a live view that draws them
+     * for every app (pm top) in one request.
+     */
+    static Map<String, Object> statusWithRecent(Proc p, Home home, long nowMillis) {
+        var m = status(p, home, nowMillis).toJson();
+        var cpu = new ArrayList<Double>();
+        var rss = new ArrayList<Long>();
+        recent(p, cpu, rss);
+        var rounded = new ArrayList<Object>(cpu.size());
+        for (double c : cpu) rounded.add(Math.round(c * 10) / 10.0);
+        m.put("recent_cpu_percent", rounded);
+        m.put("recent_memory_bytes", rss);
+        return m;
     }
 
     /** A registered process as {@code list} shows it: its id and desired state, then its spec. */

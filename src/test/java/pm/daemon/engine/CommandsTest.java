@@ -70,6 +70,27 @@ class CommandsTest {
     }
 
     @Test
+    void statusWithRecentCarriesEachAppsLastSamplesOldestFirstAndWithoutItNone() throws Exception {
+        register("web");
+        register("worker");
+        send("start", Map.of("name", "web"));
+        var web = engine.procs.get("web");
+        for (int i = 1; i <= 32; i++) web.recordSample(i + 0.04, i * 1000L);
+        var reply = send("status", Map.of("recent", true)).get();
+        var procs = (List<?>) reply.get("processes");
+        var first = (Map<?, ?>) procs.get(0);
+        @SuppressWarnings("unchecked")
+        var cpu = (List<Object>) first.get("recent_cpu_percent");
+        assertThat(cpu).hasSize(30).startsWith(3.0, 4.0).endsWith(32.0);
+        @SuppressWarnings("unchecked")
+        var rss = (List<Object>) first.get("recent_memory_bytes");
+        assertThat(rss).hasSize(30).startsWith(3000L).endsWith(32000L);
+        assertThat(((Map<?, ?>) procs.get(1)).get("recent_cpu_percent")).isEqualTo(List.of());
+        var plain = (Map<?, ?>) ((List<?>) send("status", Map.of()).get().get("processes")).getFirst();
+        assertThat(plain.containsKey("recent_cpu_percent")).isFalse();
+    }
+
+    @Test
     void everyUnknownNameIsReportedInOneErrorAndNothingIsDone() throws Exception {
         register("web");
         register("worker");
