@@ -57,9 +57,33 @@ public final class AppsFile {
      * from {@code env}; INVALID (exit 2) with one line per problem.
      */
     public static List<App> load(Path file, String shown, Map<String, String> env) {
-        String text;
+        var problems = new Problems(shown);
+        var tree = YamlTree.read(text(file, shown), shown, env, problems);
+        if (tree == null) problems.throwIfAny();
+        var apps = apps(tree, file.toAbsolutePath().getParent(), env, problems);
+        problems.throwIfAny();
+        return apps;
+    }
+
+    /**
+     * The names of the file's apps, with no more checked than that the file has them ({@code pm down} of a
+     * file whose scripts are gone, or whose variables are not set here, still works).
+     */
+    public static List<String> names(Path file, String shown) {
+        var problems = new Problems(shown);
+        var tree = YamlTree.read(text(file, shown), shown, null, problems);
+        if (tree == null) problems.throwIfAny();
+        if (tree.root() instanceof Map<?, ?> top && top.get("apps") instanceof Map<?, ?> apps) {
+            var out = new ArrayList<String>();
+            for (Object n : apps.keySet()) out.add(String.valueOf(n));
+            return out;
+        }
+        throw PmException.invalid(shown + ": no apps: map in it (docs/config.md shows how to write one)");
+    }
+
+    private static String text(Path file, String shown) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw PmException.invalid(shown + ": no such file");
         } catch (CharacterCodingException e) {
@@ -67,12 +91,6 @@ public final class AppsFile {
         } catch (IOException e) {
             throw PmException.invalid(shown + ": cannot read it: " + e.getMessage());
         }
-        var problems = new Problems(shown);
-        var tree = YamlTree.read(text, shown, env, problems);
-        if (tree == null) problems.throwIfAny();
-        var apps = apps(tree, file.toAbsolutePath().getParent(), env, problems);
-        problems.throwIfAny();
-        return apps;
     }
 
     private static List<App> apps(YamlTree.Tree tree, Path folder, Map<String, String> env, Problems problems) {

@@ -53,7 +53,8 @@ final class YamlTree {
 
     /**
      * The file's values, or null when it cannot be read as YAML at all (problems say why). Top-level keys
-     * starting {@code x-} are kept unexpanded: they only hold anchors for the rest.
+     * starting {@code x-} are kept unexpanded: they only hold anchors for the rest. With no {@code env},
+     * nothing is expanded.
      */
     static Tree read(String text, String shown, Map<String, String> env, Problems problems) {
         var settings = LoadSettings.builder().setSchema(new CoreSchema()).setAllowDuplicateKeys(true).setLabel(shown).build();
@@ -73,7 +74,7 @@ final class YamlTree {
         }
         var tree = new YamlTree(env, problems);
         tree.marks.put("", position(node.get()));
-        return new Tree(tree.value(node.get(), "", true, 0), tree.marks);
+        return new Tree(tree.value(node.get(), "", env != null, 0), tree.marks);
     }
 
     private static void syntax(MarkedYamlEngineException e, String text, Problems problems) {
