@@ -27,6 +27,10 @@ final class Client {
         this.home = home;
     }
 
+    Home home() {
+        return home;
+    }
+
     /** How long a command keeps trying while the daemon is busy: a burst of commands clears in far less. */
     private static final long BUSY_RETRY_MILLIS = 2000;
 
