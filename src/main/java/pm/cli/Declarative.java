@@ -6,6 +6,8 @@ import pm.core.ProcessSpec;
 import pm.core.ProcessStatus;
 import pm.file.AppsFile;
 import pm.file.Exported;
+import pm.file.Pm2Ecosystem;
+import pm.file.SupervisordConf;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -129,7 +131,20 @@ final class Declarative {
 
     /** {@code import pm2|supervisord FILE}: the equivalent pm.yaml on stdout. */
     int importFile(CommandLine.Parsed p) {
-        throw new PmException(ErrorCode.USAGE, "not yet");
+        String tool = p.args().get(0);
+        String shown = p.args().get(1);
+        var imported = switch (tool) {
+            case "pm2" -> Pm2Ecosystem.yaml(Path.of(shown), shown);
+            case "supervisord" -> SupervisordConf.yaml(Path.of(shown), shown);
+            default -> throw new PmException(ErrorCode.USAGE, "cannot import from '" + tool + "': " + PM + " import reads pm2 or supervisord files");
+        };
+        out.print(imported.yaml());
+        out.flush();
+        // On stderr, so that it shows when stdout goes to a file.
+        System.err.println("pm import: imported " + imported.apps() + (imported.apps() == 1 ? " app" : " apps") + " from " + shown
+                + (imported.notes() == 0 ? "; every setting was carried over"
+                : "; " + imported.notes() + (imported.notes() == 1 ? " setting" : " settings") + " not carried over, listed as # comments in the output"));
+        return 0;
     }
 
     /** {@code -f FILE}, else the first of pm.yaml, pm.yml, pm.json in this folder. */

@@ -81,7 +81,8 @@ public final class AppsFile {
         throw PmException.invalid(shown + ": no apps: map in it (docs/config.md shows how to write one)");
     }
 
-    private static String text(Path file, String shown) {
+    /** The file's text, or INVALID saying why it cannot be read. */
+    static String text(Path file, String shown) {
         try {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
