@@ -191,4 +191,17 @@ class AppsFileTest {
                 .replace("restart_policy: always", "restart_policy: &rp always"));
         assertThat(apps.getFirst().spec().restartPolicy()).isEqualTo(RestartPolicy.ALWAYS);
     }
+
+    @Test
+    void theSampleAppsFileGivesTheSpecsTheQuickStartRegisters() {
+        Path root = Path.of("").toAbsolutePath();
+        var caller = new pm.core.SpecBuilder.Context(root, System.getenv());
+        var python = pm.core.SpecBuilder.build(Map.of("script", "sample_apps/python_app/app.py", "name", "python-app", "type", "python",
+                "port", "5000", "health-check", "/health", "restart-policy", "on-failure"), pm.core.SpecBuilder.Naming.flags(), caller).orThrow();
+        var node = pm.core.SpecBuilder.build(Map.of("script", "sample_apps/nodejs_app/app.js", "name", "nodejs-app", "type", "nodejs",
+                "port", "3000", "health-check", "/health"), pm.core.SpecBuilder.Naming.flags(), caller).orThrow();
+        var apps = AppsFile.load(root.resolve("sample_apps/pm.yaml"), "sample_apps/pm.yaml", System.getenv());
+        assertThat(apps).extracting(AppsFile.App::spec).containsExactly(python, node);
+        assertThat(apps).allMatch(AppsFile.App::autostart);
+    }
 }

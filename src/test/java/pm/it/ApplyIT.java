@@ -238,4 +238,33 @@ class ApplyIT {
         assertThat(pm.state("db")).isEqualTo("stopped");
         assertThat(pm.state("web")).isEqualTo("stopped");
     }
+
+    /** The JVM's class-load log of one command, run as the launcher runs it (its AOT cache too), which silences JVM logging. */
+    List<String> classesLoadedBy(String... command) throws Exception {
+        Path log = pm.home.resolve("classes.txt");
+        var cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-Xlog:class+load:file=" + log));
+        Path aot = Pm.ROOT.resolve("target/pm.aot");
+        if (Files.exists(aot)) cmd.add("-XX:AOTCache=" + aot);
+        cmd.addAll(List.of("-cp", Pm.ROOT.resolve("target/pm.jar").toString(), "pm.cli.Main"));
+        cmd.addAll(List.of(command));
+        var pb = new ProcessBuilder(cmd).directory(Pm.ROOT.toFile());
+        pb.environment().put("PM_HOME", pm.home.toString());
+        var r = Pm.finish(pb);
+        assertThat(r.code()).as(r.toString()).isZero();
+        return Files.readAllLines(log);
+    }
+
+    @Test
+    void statusLoadsNoClassOfTheYamlLibraryNorOfTheFileLoader() throws Exception {
+        write("web.env", "MODE=file\n");
+        write("pm.yaml", file("hello", "on-failure"));
+        assertThat(apply().code()).isZero();
+        var status = classesLoadedBy("status");
+        assertThat(status).as("a log of what it loads").anyMatch(l -> l.contains("pm.cli.Main"));
+        assertThat(status).noneMatch(l -> l.contains("org.snakeyaml") || l.contains(" pm.file."));
+        assertThat(classesLoadedBy("list")).noneMatch(l -> l.contains("org.snakeyaml") || l.contains(" pm.file."));
+        assertThat(classesLoadedBy("apply", "-f", dir.resolve("pm.yaml").toString()))
+                .as("the check can fail: apply loads them").anyMatch(l -> l.contains("org.snakeyaml"));
+    }
 }
