@@ -17,7 +17,7 @@ final class Schema {
     private Schema() {}
 
     /** A string holding a variable, which pm apply replaces before it reads the value. */
-    private static final Map<String, Object> VARIABLE = Map.of("type", "string", "pattern", "\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}");
+    private static final Map<String, Object> VARIABLE = object("type", "string", "pattern", "\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}");
     private static final List<String> SCALAR = List.of("string", "number", "boolean");
 
     static Map<String, Object> schema() {
@@ -28,17 +28,17 @@ final class Schema {
                 + " Written from pm's field table; strings may hold ${VAR} and ${VAR:-default}, $$ for a $.");
         top.put("type", "object");
         top.put("required", List.of("apps"));
-        top.put("properties", Map.of("apps", object("description", "The apps, by name.", "type", "object",
+        top.put("properties", object("apps", object("description", "The apps, by name.", "type", "object",
                 "propertyNames", object("pattern", "^(?!-)(?!.*\\.\\.)[A-Za-z0-9_.@-]{1,64}$"),
-                "additionalProperties", Map.of("$ref", "#/$defs/app"))));
-        top.put("patternProperties", Map.of("^x-", object("description", "Free for YAML anchors that the apps refer to.")));
+                "additionalProperties", object("$ref", "#/$defs/app"))));
+        top.put("patternProperties", object("^x-", object("description", "Free for YAML anchors that the apps refer to.")));
         top.put("additionalProperties", false);
         var app = new LinkedHashMap<String, Object>();
         app.put("type", "object");
         app.put("required", List.of(Field.SCRIPT.key()));
         app.put("additionalProperties", false);
         app.put("properties", appProperties());
-        top.put("$defs", Map.of("app", app));
+        top.put("$defs", object("app", app));
         return top;
     }
 
@@ -54,8 +54,8 @@ final class Schema {
         for (var k : AppsFile.Key.values()) {
             var p = new LinkedHashMap<String, Object>();
             p.put("description", k.help + " (default " + k.defaultText + ")");
-            p.putAll(k == AppsFile.Key.AUTOSTART ? Map.of("type", "boolean", "default", true)
-                    : Map.of("anyOf", List.of(Map.of("type", "string"), Map.of("type", "array", "items", Map.of("type", "string")))));
+            p.putAll(k == AppsFile.Key.AUTOSTART ? object("type", "boolean", "default", true)
+                    : object("anyOf", List.of(object("type", "string"), object("type", "array", "items", object("type", "string")))));
             out.put(k.key, p);
         }
         return out;
@@ -72,21 +72,21 @@ final class Schema {
 
     private static Map<String, Object> shape(Field f) {
         return switch (f.kind()) {
-            case DURATION -> anyOf(Map.of("const", 0),
-                    Map.of("type", "string", "pattern", "^\\s*(0|[0-9]{1,9}(\\.[0-9]{1,9})?([mM][sS]|[sSmMhH]))\\s*$"), VARIABLE);
-            case SIZE -> anyOf(Map.of("const", 0), Map.of("type", "string", "pattern", "^\\s*(0|[0-9]+([kKmMgG][bB]?|[bB]))\\s*$"), VARIABLE);
+            case DURATION -> anyOf(object("const", 0),
+                    object("type", "string", "pattern", "^\\s*(0|[0-9]{1,9}(\\.[0-9]{1,9})?([mM][sS]|[sSmMhH]))\\s*$"), VARIABLE);
+            case SIZE -> anyOf(object("const", 0), object("type", "string", "pattern", "^\\s*(0|[0-9]+([kKmMgG][bB]?|[bB]))\\s*$"), VARIABLE);
             case COUNT, PORT -> anyOf(object("type", "integer", "minimum", f.min(), "maximum", f.max()),
-                    Map.of("type", "string", "pattern", "^\\s*[0-9]+\\s*$"), VARIABLE);
+                    object("type", "string", "pattern", "^\\s*[0-9]+\\s*$"), VARIABLE);
             case CHOICE -> f == Field.STOP_SIGNAL
-                    ? anyOf(Map.of("type", "string", "pattern", "^\\s*([sS][iI][gG])?[A-Za-z0-9]+\\s*$"), object("type", "integer", "minimum", 1, "maximum", 31))
-                    : anyOf(Map.of("enum", f.choices()), VARIABLE);
-            case STRING -> Map.of("type", "string");
-            case LIST -> Map.of("type", "array", "items", Map.of("type", SCALAR));
-            case MAP -> anyOf(Map.of("type", "object", "additionalProperties", Map.of("type", SCALAR)),
-                    Map.of("type", "array", "items", Map.of("type", "string", "pattern", "^[^=]+=")));
-            case BOOL -> Map.of("type", "boolean");
-            case DEPENDENCIES -> anyOf(Map.of("type", "array", "items", Map.of("type", "string")),
-                    Map.of("type", "object", "additionalProperties", Map.of("enum", withNull(Condition.words()))));
+                    ? anyOf(object("type", "string", "pattern", "^\\s*([sS][iI][gG])?[A-Za-z0-9]+\\s*$"), object("type", "integer", "minimum", 1, "maximum", 31))
+                    : anyOf(object("enum", f.choices()), VARIABLE);
+            case STRING -> object("type", "string");
+            case LIST -> object("type", "array", "items", object("type", SCALAR));
+            case MAP -> anyOf(object("type", "object", "additionalProperties", object("type", SCALAR)),
+                    object("type", "array", "items", object("type", "string", "pattern", "^[^=]+=")));
+            case BOOL -> object("type", "boolean");
+            case DEPENDENCIES -> anyOf(object("type", "array", "items", object("type", "string")),
+                    object("type", "object", "additionalProperties", object("enum", withNull(Condition.words()))));
         };
     }
 
