@@ -116,6 +116,8 @@ final class CommandLine {
                 opts.put("help", List.of());
                 continue;
             }
+            // The one short form: -f FILE, for the commands that read a pm.yaml, as compose's -f.
+            if (w.equals("-f") && find(c, "file") != null) w = "--file";
             if (!w.startsWith("--") || w.length() == 2) {
                 if (args.size() == c.maxArgs() && excess < 0) excess = i;
                 args.add(w);
@@ -227,7 +229,7 @@ final class CommandLine {
     }
 
     private static String label(Opt o) {
-        return "--" + o.name() + (o.takesValue() ? " " + o.value() : "");
+        return (o.name().equals("file") ? "-f, " : "") + "--" + o.name() + (o.takesValue() ? " " + o.value() : "");
     }
 
     static String pad(String s, int width) {

@@ -30,6 +30,8 @@ public final class Main {
         var logs = new Logs(client, out);
         var daemon = new DaemonVerb(home, client, out);
         var demo = new Demo(client, out, this);
+        var declarative = new Declarative(client, out);
+        var file = Opt.value("file", "FILE", "the file to read (default: pm.yaml, pm.yml or pm.json in this folder)");
         commands = List.of(
                 new Command("register", "register SCRIPT [OPTIONS] [-- APP_ARGS...]", "Register a process (it does not start it)",
                         Register.options(),
@@ -62,6 +64,18 @@ public final class Main {
                         "pm logs web worker -f --since 10m --grep 'ERROR|WARN'", logs::run),
                 new Command("flush", "flush NAME...|ID...|all", "Empty processes' log files and delete the rotated ones",
                         List.of(ALL), 0, MANY, false, "pm flush myapp", verbs::flush),
+                new Command("apply", "apply [-f FILE] [--prune] [--dry-run]",
+                        "Make the apps what a pm.yaml says: create, update (restarting what needs it) and start them; prints the plan",
+                        List.of(file, Opt.flag("prune", "also remove the registered apps the file does not name"),
+                                Opt.flag("dry-run", "print the plan only; change nothing")),
+                        0, 0, false, "pm apply -f pm.yaml", declarative::apply),
+                new Command("down", "down [-f FILE]", "Stop a pm.yaml's apps, each before the apps it depends on",
+                        List.of(file), 0, 0, false, "pm down", declarative::down),
+                new Command("export", "export [NAME...]", "Print the registered apps (or some) as a pm.yaml",
+                        List.of(), 0, MANY, false, "pm export > pm.yaml", declarative::export),
+                new Command("import", "import pm2|supervisord FILE",
+                        "Print a pm.yaml that does what a PM2 ecosystem file or a supervisord.conf does; what has no equivalent is listed as comments",
+                        List.of(), 2, 2, false, "pm import pm2 ecosystem.config.js > pm.yaml", declarative::importFile),
                 new Command("daemon", "daemon start|stop|restart|status|run",
                         "Control the daemon (it also starts on demand). stop and restart leave the apps running; run stays in the foreground",
                         List.of(), 1, 1, false, "pm daemon status", daemon::run),

@@ -77,7 +77,7 @@ final class Register {
         p.opts().forEach((flag, values) -> {
             Field f = Field.byFlag(flag);
             // A repeatable flag gives all its values; any other, its last (as a later flag overrides an earlier one).
-            if (f != null) raw.put(flag, f.kind() == Field.Kind.MAP || f.kind() == Field.Kind.LIST ? values : values.getLast());
+            if (f != null) raw.put(flag, f.kind() == Field.Kind.MAP || f.kind() == Field.Kind.LIST || f.kind() == Field.Kind.DEPENDENCIES ? values : values.getLast());
         });
         return raw;
     }
@@ -146,6 +146,10 @@ final class Register {
                         if (!v.equals(from.env().get(k))) line.append(" --env ").append(CommandLine.quote(k + "=" + v));
                     });
                     for (String k : new java.util.TreeSet<>(from.env().keySet())) if (!to.env().containsKey(k)) line.append(" --unset-env ").append(CommandLine.quote(k));
+                }
+                case DEPENDS_ON -> {
+                    if (to.dependsOn().isEmpty()) line.append(" --depends-on ''");
+                    new java.util.TreeMap<>(to.dependsOn()).forEach((n, c) -> line.append(" --depends-on ").append(n).append(':').append(c.wireName()));
                 }
                 // No flag turns the port off; the line then changes what it can.
                 case PORT -> {

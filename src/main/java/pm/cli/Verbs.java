@@ -206,7 +206,7 @@ final class Verbs {
     static String stateColor(ProcessState state) {
         return switch (state) {
             case RUNNING -> Table.GREEN;
-            case STARTING, STOPPING, BACKOFF -> Table.YELLOW;
+            case STARTING, STOPPING, BACKOFF, WAITING -> Table.YELLOW;
             case FATAL -> Table.RED;
             case STOPPED, EXITED -> Table.DIM;
         };

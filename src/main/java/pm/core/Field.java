@@ -50,7 +50,10 @@ public enum Field {
     CWD("cwd", "cwd", Kind.STRING, "DIR", null, true, "its working folder (default: the current folder)"),
     STOP_SIGNAL("stop-signal", "stop_signal", Kind.CHOICE, "SIGNAL", Signals.SIGTERM, false, "signal that asks it to stop"),
     KILL_TIMEOUT("kill-timeout", "kill_timeout", Kind.DURATION, "DURATION", Duration.ofSeconds(10), false,
-            "time it gets to stop before SIGKILL");
+            "time it gets to stop before SIGKILL"),
+    // Not spawn-relevant: it decides when the app is started, not how.
+    DEPENDS_ON("depends-on", "depends_on", Kind.DEPENDENCIES, "APP[:CONDITION]", Map.of(), false,
+            "start it only once this app is started (default), healthy or completed, such as db:healthy (repeatable)");
 
     /** The shape of a field's value, which decides how a raw value is read and written. */
     public enum Kind {
@@ -69,7 +72,9 @@ public enum Field {
         LIST,
         /** A map of strings (a YAML or JSON object, or KEY=VALUE words). */
         MAP,
-        BOOL
+        BOOL,
+        /** App names, each with the {@link Condition} it must meet (a list of names, or a map of names to conditions). */
+        DEPENDENCIES
     }
 
     /** Durations are kept within what a millisecond count in an int holds (socket timeouts take one): 24 days. */
@@ -147,12 +152,13 @@ public enum Field {
         return none ? text : text + " (default " + SpecFile.human(this, defaultValue) + ")";
     }
 
-    /** The smallest value allowed, in milliseconds, bytes or units; 0 is always allowed where it means off. */
-    long min() {
+    /** The smallest value allowed, in milliseconds, bytes or units; 0 is allowed where {@link #zeroIsOff}. */
+    public long min() {
         return min;
     }
 
-    long max() {
+    /** The largest value allowed, in milliseconds, bytes or units. */
+    public long max() {
         return max;
     }
 
@@ -162,7 +168,7 @@ public enum Field {
     }
 
     /** 0 turns the feature off, whatever the minimum. */
-    boolean zeroIsOff() {
+    public boolean zeroIsOff() {
         return this == HEARTBEAT_TIMEOUT || this == MAX_MEMORY || this == MAX_LOG_SIZE;
     }
 
@@ -203,6 +209,7 @@ public enum Field {
             case CWD -> s.cwd();
             case STOP_SIGNAL -> s.stopSignal();
             case KILL_TIMEOUT -> s.killTimeout();
+            case DEPENDS_ON -> s.dependsOn();
         };
     }
 }

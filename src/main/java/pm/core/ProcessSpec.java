@@ -32,7 +32,9 @@ public record ProcessSpec(
         HealthSettings health,
         Duration heartbeatTimeout,
         long maxMemory,
-        LogSettings logs) {
+        LogSettings logs,
+        /* The apps it waits for before it is started, each with its condition; never itself. */
+        Map<String, Condition> dependsOn) {
 
     public static final int MAX_NAME_LENGTH = 64;
     // The defaults live in the field table; these name the ones code asks for.
@@ -48,6 +50,15 @@ public record ProcessSpec(
                        int maxRestarts, Duration restartDelay, int stopSignal, Duration killTimeout) {
         this(name, type, script, args, interpreter, cwd, env, port, healthCheck, restartPolicy, maxRestarts,
                 restartDelay, stopSignal, killTimeout, HealthSettings.DEFAULT, DEFAULT_HEARTBEAT_TIMEOUT, 0, LogSettings.DEFAULT);
+    }
+
+    /** A spec that depends on no other app. */
+    public ProcessSpec(String name, ProcessType type, String script, List<String> args, String interpreter, String cwd,
+                       Map<String, String> env, int port, String healthCheck, RestartPolicy restartPolicy,
+                       int maxRestarts, Duration restartDelay, int stopSignal, Duration killTimeout, HealthSettings health,
+                       Duration heartbeatTimeout, long maxMemory, LogSettings logs) {
+        this(name, type, script, args, interpreter, cwd, env, port, healthCheck, restartPolicy, maxRestarts,
+                restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs, Map.of());
     }
 
     public ProcessSpec {
@@ -77,6 +88,12 @@ public record ProcessSpec(
         if (heartbeatTimeout == null || heartbeatTimeout.isNegative()) throw PmException.invalid("bad --heartbeat-timeout");
         if (maxMemory < 0) throw PmException.invalid("--max-memory must be positive");
         if (logs == null) logs = LogSettings.DEFAULT;
+        dependsOn = dependsOn == null ? Map.of() : Map.copyOf(dependsOn);
+        for (String dependency : dependsOn.keySet()) {
+            String problem = nameProblem(dependency);
+            if (!problem.isEmpty()) throw PmException.invalid("depends_on: the name " + problem);
+            if (dependency.equals(name)) throw PmException.invalid("depends_on: " + name + " cannot depend on itself");
+        }
     }
 
     private static void noNul(String what, String value) {
@@ -175,7 +192,7 @@ public record ProcessSpec(
 
     public ProcessSpec withEnv(Map<String, String> newEnv) {
         return new ProcessSpec(name, type, script, args, interpreter, cwd, newEnv, port, healthCheck,
-                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs);
+                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs, dependsOn);
     }
 
     /** The stored form (registry.json, the register request, {@code list --json}); a value not set is null. */
@@ -203,6 +220,9 @@ public record ProcessSpec(
         m.put("max_memory_bytes", maxMemory == 0 ? null : maxMemory);
         m.put("max_log_size_bytes", logs.maxSize());
         m.put("log_files", logs.keep());
+        var dependencies = new java.util.TreeMap<String, Object>();
+        dependsOn.forEach((n, c) -> dependencies.put(n, c.wireName()));
+        m.put("depends_on", dependencies);
         return m;
     }
 
@@ -231,6 +251,16 @@ public record ProcessSpec(
         } else if (m.get("args") != null) {
             throw stored("args", "expected a list of strings, got " + what(m.get("args")));
         }
+        var dependsOn = new LinkedHashMap<String, Condition>();
+        if (m.get("depends_on") instanceof Map<?, ?> d) {
+            d.forEach((k, v) -> {
+                Condition c = v instanceof String word ? Condition.of(word) : null;
+                if (c == null) throw stored("depends_on." + k, "expected one of " + String.join(", ", Condition.words()) + ", got " + what(v));
+                dependsOn.put(String.valueOf(k), c);
+            });
+        } else if (m.get("depends_on") != null) {
+            throw stored("depends_on", "expected a map of names to conditions, got " + what(m.get("depends_on")));
+        }
         var health = HealthSettings.DEFAULT;
         var logs = LogSettings.DEFAULT;
         return new ProcessSpec(
@@ -256,7 +286,8 @@ public record ProcessSpec(
                 millis(m, "heartbeat_timeout_ms", DEFAULT_HEARTBEAT_TIMEOUT),
                 num(m, "max_memory_bytes", 0, Long.MAX_VALUE),
                 new LogSettings(num(m, "max_log_size_bytes", logs.maxSize(), Long.MAX_VALUE),
-                        (int) num(m, "log_files", logs.keep(), Integer.MAX_VALUE)));
+                        (int) num(m, "log_files", logs.keep(), Integer.MAX_VALUE)),
+                dependsOn);
     }
 
     private static PmException stored(String key, String message) {

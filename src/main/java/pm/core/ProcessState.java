@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum ProcessState {
     /** Not running, and not meant to (never started, or stopped by the user). */
     STOPPED,
+    /** Wanted running, and waiting for the apps it depends on to meet their conditions; the reason names which. */
+    WAITING,
     /** Being spawned, or spawned and waiting for its first passing health check. */
     STARTING,
     RUNNING,
@@ -30,11 +32,11 @@ public enum ProcessState {
 
     /** No process of this app is running. */
     public boolean isDown() {
-        return this == STOPPED || this == EXITED || this == FATAL || this == BACKOFF;
+        return this == STOPPED || this == EXITED || this == FATAL || this == BACKOFF || this == WAITING;
     }
 
     /** Ended and not coming back by itself, or waiting to: what a user wants explained. */
     public boolean needsExplaining() {
-        return this == FATAL || this == EXITED || this == BACKOFF;
+        return this == FATAL || this == EXITED || this == BACKOFF || this == WAITING;
     }
 }

@@ -12,8 +12,13 @@ public final class Protocol {
     private Protocol() {}
 
     public static final int VERSION = 1;
-    /** Longer request lines are refused, so clients cannot grow the daemon's heap (the largest real one is a few KiB). */
+    /** Longer request lines are refused, so clients cannot grow the daemon's heap (the largest real one is a few KiB)... */
     public static final int MAX_LINE_BYTES = 64 << 10;
+    /**
+     * ...except one at a time up to this: an apply carries every spec of a file (about 0.7 KiB each, so
+     * about 1400 apps).
+     */
+    public static final int MAX_LARGE_LINE_BYTES = 1 << 20;
 
     public static String request(String cmd, Map<String, Object> args) {
         var m = new LinkedHashMap<String, Object>();

@@ -240,6 +240,8 @@ public final class SpecBuilder {
             String problem = ProcessSpec.nameProblem(name);
             if (problem.isEmpty() && (base == null || !name.equals(base.name()))) problem = ProcessSpec.newNameProblem(name);
             if (!problem.isEmpty()) error(naming.path(Field.NAME), problem);
+            if (((Map<?, ?>) values.get(Field.DEPENDS_ON)).containsKey(name))
+                error(naming.path(Field.DEPENDS_ON), name + " cannot depend on itself");
         }
         String check = (String) values.get(Field.HEALTH_CHECK);
         if (!check.isEmpty() && !failed.contains(Field.PORT)) {
@@ -253,6 +255,8 @@ public final class SpecBuilder {
         var env = (Map<String, String>) values.get(Field.ENV);
         @SuppressWarnings("unchecked")
         var args = (List<String>) values.get(Field.ARGS);
+        @SuppressWarnings("unchecked")
+        var dependsOn = (Map<String, Condition>) values.get(Field.DEPENDS_ON);
         return new ProcessSpec((String) values.get(Field.NAME), (ProcessType) values.get(Field.TYPE),
                 (String) values.get(Field.SCRIPT), args, (String) values.get(Field.INTERPRETER), (String) values.get(Field.CWD),
                 new LinkedHashMap<>(env), (Integer) values.get(Field.PORT), (String) values.get(Field.HEALTH_CHECK),
@@ -261,7 +265,7 @@ public final class SpecBuilder {
                 new HealthSettings(duration(Field.HEALTH_INTERVAL), duration(Field.HEALTH_TIMEOUT),
                         (Integer) values.get(Field.HEALTH_RETRIES), duration(Field.HEALTH_START_PERIOD)),
                 duration(Field.HEARTBEAT_TIMEOUT), (Long) values.get(Field.MAX_MEMORY),
-                new LogSettings((Long) values.get(Field.MAX_LOG_SIZE), (Integer) values.get(Field.LOG_FILES)));
+                new LogSettings((Long) values.get(Field.MAX_LOG_SIZE), (Integer) values.get(Field.LOG_FILES)), dependsOn);
     }
 
     private Duration duration(Field f) {

@@ -33,8 +33,20 @@ public final class SpecFile {
         return switch (f.kind()) {
             case COUNT, PORT, BOOL, LIST -> value;
             case MAP -> new TreeMap<>((Map<?, ?>) value);
+            case DEPENDENCIES -> dependencies((Map<?, ?>) value);
             case DURATION, SIZE, CHOICE, STRING -> human(f, value);
         };
+    }
+
+    /** A list of names where every condition is {@code started}, else a map of names to conditions, by name. */
+    private static Object dependencies(Map<?, ?> value) {
+        var byName = new TreeMap<String, Object>();
+        boolean started = true;
+        for (var e : value.entrySet()) {
+            byName.put(String.valueOf(e.getKey()), ((Condition) e.getValue()).wireName());
+            started &= e.getValue() == Condition.STARTED;
+        }
+        return started ? List.copyOf(byName.keySet()) : byName;
     }
 
     /** A value as a person writes it: 100ms, 200M, on-failure, SIGTERM, 10. */

@@ -27,7 +27,66 @@ final class Values {
             case LIST -> list(f, raw, naming, error);
             case MAP -> map(raw, naming.byFlag(), path, error);
             case BOOL -> bool(raw, path, error);
+            case DEPENDENCIES -> dependencies(raw, naming.byFlag(), path, error);
         };
+    }
+
+    /**
+     * App names with their conditions: a list of names (each {@code started}, or {@code NAME:CONDITION} as
+     * the flag takes it), or a map of names to conditions. An empty word is skipped, so {@code --depends-on ''}
+     * gives none.
+     */
+    private static Map<String, Condition> dependencies(Object raw, boolean flags, String path, BiConsumer<String, String> error) {
+        var out = new LinkedHashMap<String, Condition>();
+        boolean ok = true;
+        if (raw instanceof List<?> items) {
+            for (int i = 0; i < items.size(); i++) {
+                String at = flags ? path : path + "[" + i + "]";
+                if (!(items.get(i) instanceof String word)) {
+                    error.accept(at, "expected an app's name, got " + what(items.get(i)));
+                    ok = false;
+                    continue;
+                }
+                if (word.isBlank()) continue;
+                int colon = flags ? word.lastIndexOf(':') : -1;
+                String name = colon < 0 ? word.strip() : word.substring(0, colon).strip();
+                ok &= dependency(name, colon < 0 ? Condition.STARTED.wireName() : word.substring(colon + 1), at, out, error);
+            }
+        } else if (raw instanceof Map<?, ?> m) {
+            for (var e : m.entrySet()) {
+                String name = String.valueOf(e.getKey());
+                String at = path + "." + name;
+                Object v = e.getValue() == null ? Condition.STARTED.wireName() : e.getValue();
+                if (!(v instanceof String word)) {
+                    error.accept(at, "expected one of " + String.join(", ", Condition.words()) + ", got " + what(v));
+                    ok = false;
+                } else {
+                    ok &= dependency(name, word, at, out, error);
+                }
+            }
+        } else {
+            error.accept(path, "expected a list of app names, or a map of names to " + String.join(", ", Condition.words())
+                    + ", got " + what(raw));
+            return null;
+        }
+        return ok ? out : null;
+    }
+
+    private static boolean dependency(String name, String word, String at, Map<String, Condition> out, BiConsumer<String, String> error) {
+        String problem = ProcessSpec.nameProblem(name);
+        if (!problem.isEmpty()) {
+            error.accept(at, "the name " + problem);
+            return false;
+        }
+        Condition c = Condition.of(word);
+        if (c == null) {
+            String near = Names.nearest(word.strip().toLowerCase(java.util.Locale.ROOT), Condition.words());
+            error.accept(at, "'" + word + "' is not one of " + String.join(", ", Condition.words())
+                    + (near.isEmpty() ? "" : "; did you mean " + near + "?"));
+            return false;
+        }
+        out.put(name, c);
+        return true;
     }
 
     private static Duration duration(Field f, Object raw, String path, BiConsumer<String, String> error) {

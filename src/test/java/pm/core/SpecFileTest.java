@@ -51,6 +51,7 @@ class SpecFileTest {
         OTHER.put(Field.CWD, "sub");
         OTHER.put(Field.STOP_SIGNAL, "INT");
         OTHER.put(Field.KILL_TIMEOUT, "1h");
+        OTHER.put(Field.DEPENDS_ON, Map.of("db", "healthy", "cache", "started"));
     }
 
     @BeforeEach
@@ -128,10 +129,21 @@ class SpecFileTest {
                 Map.entry("env", Map.of("A", "x y", "B", "2")),
                 Map.entry("cwd", dir.resolve("sub").toString()),
                 Map.entry("stop_signal", "SIGINT"),
-                Map.entry("kill_timeout", "1h"));
+                Map.entry("kill_timeout", "1h"),
+                Map.entry("depends_on", Map.of("cache", "started", "db", "healthy")));
         assertThat(Json.write(written.get("env"))).as("sorted").isEqualTo("{\"A\":\"x y\",\"B\":\"2\"}");
         assertThat(build(written, elsewhere)).isEqualTo(spec);
         assertThat(SpecDiff.between(base, spec).changed()).containsExactly(Field.values());
+    }
+
+    @Test
+    void dependenciesThatOnlyWaitForAStartAreWrittenAsAListOfNames() {
+        var keys = new LinkedHashMap<String, Object>(Map.of("script", "app.py", "name", "web"));
+        keys.put("depends_on", List.of("db", "cache"));
+        var spec = build(keys, here);
+        assertThat(spec.dependsOn()).containsOnly(Map.entry("db", Condition.STARTED), Map.entry("cache", Condition.STARTED));
+        assertThat(SpecFile.toKeys(spec).get("depends_on")).isEqualTo(List.of("cache", "db"));
+        assertThat(build(SpecFile.toKeys(spec), elsewhere)).isEqualTo(spec);
     }
 
     @Test

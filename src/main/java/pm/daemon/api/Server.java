@@ -51,6 +51,8 @@ public final class Server {
     private final ServerSocketChannel channel;
     private final Runnable onShutdown;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+    /** The one request line at a time that may be longer than {@link Protocol#MAX_LINE_BYTES}. */
+    private final Semaphore large = new Semaphore(1);
     private final Duration deadline;
     /** Clients still to send their request line, with the nanoTime by which they must. */
     private final Map<SocketChannel, Long> awaited = new ConcurrentHashMap<>();
@@ -168,6 +170,7 @@ public final class Server {
 
     private void handle(SocketChannel client) {
         boolean shutdown = false;
+        var held = new boolean[1];
         try (client) {
             String reply;
             try {
@@ -175,7 +178,7 @@ public final class Server {
                 awaited.put(client, System.nanoTime() + deadline.toNanos());
                 String line;
                 try {
-                    line = readLine(Channels.newInputStream(client));
+                    line = readLine(Channels.newInputStream(client), large, held);
                 } finally {
                     awaited.remove(client);
                 }
@@ -203,6 +206,8 @@ public final class Server {
             while (out.hasRemaining()) client.write(out);
         } catch (IOException e) {
             // The client went away; nothing to answer.
+        } finally {
+            if (held[0]) large.release();
         }
         if (shutdown) onShutdown.run();
     }
@@ -223,8 +228,12 @@ public final class Server {
         }
     }
 
-    /** Reads one line, refusing more than {@link Protocol#MAX_LINE_BYTES}. */
-    static String readLine(InputStream in) throws IOException {
+    /**
+     * Reads one line, refusing more than {@link Protocol#MAX_LINE_BYTES}, or {@link
+     * Protocol#MAX_LARGE_LINE_BYTES} while it holds {@code large} (then {@code held[0]} is set, and the
+     * caller releases it once the request is answered); with the permit taken, a long line is BUSY.
+     */
+    static String readLine(InputStream in, Semaphore large, boolean[] held) throws IOException {
         var buf = new ByteArrayOutputStream(256);
         byte[] chunk = new byte[8192];
         while (true) {
@@ -237,8 +246,12 @@ public final class Server {
                 }
             }
             buf.write(chunk, 0, n);
-            if (buf.size() > Protocol.MAX_LINE_BYTES)
-                throw new PmException(ErrorCode.BAD_REQUEST, "request longer than " + Protocol.MAX_LINE_BYTES + " bytes");
+            if (buf.size() > Protocol.MAX_LINE_BYTES && !held[0]) {
+                held[0] = large.tryAcquire();
+                if (!held[0]) throw new PmException(ErrorCode.BUSY, "another long request is being read; nothing was done");
+            }
+            if (buf.size() > Protocol.MAX_LARGE_LINE_BYTES)
+                throw new PmException(ErrorCode.BAD_REQUEST, "request longer than " + Protocol.MAX_LARGE_LINE_BYTES + " bytes");
         }
         if (buf.size() == 0) throw new PmException(ErrorCode.BAD_REQUEST, "empty request");
         return buf.toString(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package pm.daemon.engine;
 
+import pm.core.Dependencies;
 import pm.core.ErrorCode;
 import pm.core.Health;
 import pm.core.Names;
@@ -43,6 +44,7 @@ final class Commands {
             case "start" -> change(targets(args), new Event.Start(), true, Proc::settled, reply);
             case "stop" -> change(targets(args), new Event.Stop(bool(args, "force")), false, Proc::settled, reply);
             case "restart" -> restart(args, reply);
+            case "apply" -> new Apply(engine, this).run(args, reply);
             case "status" -> reply.complete(status(args));
             case "list" -> reply.complete(list());
             case "flush" -> reply.complete(flush(targets(args)));
@@ -65,6 +67,7 @@ final class Commands {
         }
         String problem = ProcessSpec.newNameProblem(spec.name());
         if (!problem.isEmpty()) throw PmException.invalid("--name " + problem);
+        checkDependencies(specsWith(List.of(spec), List.of()), pm(args));
         var proc = new Proc(engine.nextId, spec, false);
         var entries = entries();
         entries.add(new Registry.Entry(proc.id, spec, false));
@@ -93,19 +96,11 @@ final class Commands {
             reply.complete(updated(p, diff, false));
             return;
         }
+        checkDependencies(specsWith(List.of(spec), List.of()), pm(args));
         var entries = new ArrayList<Registry.Entry>();
         for (var e : entries()) entries.add(e.id() == p.id ? new Registry.Entry(p.id, spec, e.wanted()) : e);
         engine.registry.save(entries);
-        boolean checkChanged = !p.spec.healthCheck().equals(spec.healthCheck());
-        p.spec = spec;
-        engine.specChanged();
-        boolean up = p.pid != 0 && (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING);
-        if (up && checkChanged && !diff.needsRestart()) {
-            // Another check: what the old one found says nothing about the new one.
-            p.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
-            p.probeFailures = 0;
-            p.probeDetail = "";
-        }
+        boolean up = respec(p, spec, diff);
         if (!up || !diff.needsRestart()) {
             reply.complete(updated(p, diff, false));
             return;
@@ -121,6 +116,50 @@ final class Commands {
         });
     }
 
+    /**
+     * Gives a process its new spec, which the monitor gets with this step's snapshot; returns whether it
+     * is up (spawned and not stopping), which a change that matters at spawn restarts.
+     */
+    boolean respec(Proc p, ProcessSpec spec, SpecDiff diff) {
+        boolean checkChanged = !p.spec.healthCheck().equals(spec.healthCheck());
+        p.spec = spec;
+        engine.specChanged();
+        boolean up = p.pid != 0 && (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING);
+        if (up && checkChanged && !diff.needsRestart()) {
+            // Another check: what the old one found says nothing about the new one.
+            p.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+            p.probeFailures = 0;
+            p.probeDetail = "";
+        }
+        return up;
+    }
+
+    /** The registered specs with {@code changed} put in (by name) and {@code gone} left out. */
+    List<ProcessSpec> specsWith(List<ProcessSpec> changed, java.util.Collection<String> gone) {
+        var byName = new LinkedHashMap<String, ProcessSpec>();
+        for (var p : engine.procs.values()) if (!gone.contains(p.spec.name())) byName.put(p.spec.name(), p.spec);
+        for (var s : changed) byName.put(s.name(), s);
+        return List.copyOf(byName.values());
+    }
+
+    /** Refuses a set of specs where an app depends on one that is not among them, or on itself through others. */
+    static void checkDependencies(List<ProcessSpec> specs, String pm) {
+        var names = new java.util.HashSet<String>();
+        for (var s : specs) names.add(s.name());
+        var problems = new ArrayList<String>();
+        for (var s : specs) {
+            for (String d : new java.util.TreeSet<>(s.dependsOn().keySet())) {
+                if (names.contains(d)) continue;
+                String near = Names.nearest(d, names);
+                problems.add(s.name() + " depends on " + d + ", which is not registered"
+                        + (near.isEmpty() ? "; register it first (" + pm + " list shows the registered ones)" : "; did you mean " + near + "?"));
+            }
+        }
+        for (var cycle : Dependencies.cycles(Dependencies.of(specs)))
+            problems.add("a dependency cycle: " + Dependencies.describe(cycle) + "; no app of it could ever start");
+        if (!problems.isEmpty()) throw PmException.invalid(String.join("\n", problems));
+    }
+
     private Map<String, Object> updated(Proc p, SpecDiff diff, boolean restarted) {
         return Map.of("process", view(p), "changed", diff.keys(), "restarted", restarted);
     }
@@ -131,19 +170,23 @@ final class Commands {
         return ProcessSpec.fromJson((Map<String, Object>) raw);
     }
 
-    private Object view(Proc p) {
+    Object view(Proc p) {
         return Views.status(p, engine.home, engine.clock.millis()).toJson();
     }
 
     /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
     private void unregister(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
         var names = targets(args);
-        for (String n : names) {
-            var p = engine.procs.get(n);
-            p.removing = true;
-            engine.apply(p, new Event.Stop(false));
+        var needed = new ArrayList<String>();
+        for (var p : engine.procs.values()) {
+            if (names.contains(p.spec.name())) continue;
+            for (String d : p.spec.dependsOn().keySet()) if (names.contains(d)) needed.add(p.spec.name() + " depends on " + d);
         }
-        engine.await(names, p -> p.settled() && p.state.isDown(), () -> {
+        if (!needed.isEmpty())
+            throw PmException.invalid("cannot unregister: " + String.join(", ", needed) + "; unregister those too, or change them with "
+                    + pm(args) + " update NAME --depends-on ...");
+        for (String n : names) engine.procs.get(n).removing = true;
+        engine.stopInOrder(names, false, () -> {
             var remaining = entries();
             remaining.removeIf(e -> names.contains(e.spec().name()));
             try {
@@ -196,8 +239,7 @@ final class Commands {
         engine.registry.save(entries);
         var failuresBefore = new HashMap<String, Integer>();
         for (String n : names) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
-        for (String n : names) engine.apply(engine.procs.get(n), event);
-        engine.await(names, done, () -> {
+        Runnable answer = () -> engine.await(names, done, () -> {
             var failed = new ArrayList<String>();
             for (String n : names) {
                 var p = engine.procs.get(n);
@@ -208,6 +250,13 @@ final class Commands {
             if (failed.isEmpty()) reply.complete(Map.of("processes", views(names)));
             else reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, String.join("\n", failed)));
         });
+        // Dependents stop before what they depend on; starts go all at once, each app waiting for its dependencies.
+        if (event instanceof Event.Stop stop) {
+            engine.stopInOrder(names, stop.force(), answer);
+            return;
+        }
+        for (String n : names) engine.apply(engine.procs.get(n), engine.ready(engine.procs.get(n), event));
+        answer.run();
     }
 
     private Map<String, Object> status(Map<String, Object> args) {
@@ -281,7 +330,7 @@ final class Commands {
         });
     }
 
-    private List<Object> views(List<String> names) {
+    List<Object> views(List<String> names) {
         return views(names, false);
     }
 
@@ -337,11 +386,11 @@ final class Commands {
     }
 
     /** How the client's user runs pm ({@code ./pm}), for the commands a message tells them to type. */
-    private static String pm(Map<String, Object> args) {
+    static String pm(Map<String, Object> args) {
         return args.get("as") instanceof String as && !as.isEmpty() ? as : "pm";
     }
 
-    private List<Registry.Entry> entries() {
+    List<Registry.Entry> entries() {
         var out = new ArrayList<Registry.Entry>();
         for (var p : engine.procs.values()) out.add(new Registry.Entry(p.id, p.spec, p.wanted));
         return out;

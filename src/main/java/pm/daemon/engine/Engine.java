@@ -1,5 +1,6 @@
 package pm.daemon.engine;
 
+import pm.core.Dependencies;
 import pm.core.ErrorCode;
 import pm.core.ExitOutcome;
 import pm.core.Home;
@@ -175,6 +176,7 @@ public final class Engine {
         guarded(() -> {
             handle.run();
             fireTimers();
+            release();
             if (restarted && waiters.isEmpty() && !finished && !shuttingDown && (publishAt == 0 || clock.nanos() < publishAt)) {
                 // An app restarted by itself, and no one waits for an answer: the run file waits while it starts,
                 // until the next step and AFTER_RESTART at most, however many restarts follow (the write
@@ -234,7 +236,55 @@ public final class Engine {
             p.reason = u.describe() + " while no daemon ran; policy " + p.spec.restartPolicy().wireName() + " does not restart it";
             return;
         }
-        apply(p, new Event.Start());
+        apply(p, ready(p, new Event.Start()));
+    }
+
+    /** A start or restart with what the app still waits for among its dependencies; any other event as it is. */
+    Event ready(Proc p, Event event) {
+        return switch (event) {
+            case Event.Start s -> new Event.Start(Readiness.waitingFor(p, procs));
+            case Event.Restart r -> new Event.Restart(Readiness.waitingFor(p, procs));
+            default -> event;
+        };
+    }
+
+    /** Starts the waiting apps whose dependencies are ready now, and keeps the reasons of the others current. */
+    private void release() {
+        boolean started = true;
+        // Again while one started: an app may be waiting for it to be started (a chain resolves in one step).
+        for (int round = 0; started && round <= procs.size(); round++) {
+            started = false;
+            for (var p : procs.values()) {
+                if (p.state != ProcessState.WAITING) continue;
+                String waiting = Readiness.waitingFor(p, procs);
+                if (waiting.isEmpty() || !p.reason.equals("waiting for " + waiting)) {
+                    apply(p, new Event.Start(waiting));
+                    started |= waiting.isEmpty();
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops the named apps dependents first, in waves (each once the one before is down: {@link
+     * Dependencies#stopWaves}), then runs {@code then}.
+     */
+    void stopInOrder(List<String> names, boolean force, Runnable then) {
+        var specs = new ArrayList<ProcessSpec>();
+        for (var p : procs.values()) specs.add(p.spec);
+        stopWave(Dependencies.stopWaves(names, Dependencies.of(specs)), 0, force, then);
+    }
+
+    private void stopWave(List<List<String>> waves, int i, boolean force, Runnable then) {
+        if (i == waves.size()) {
+            then.run();
+            return;
+        }
+        for (String n : waves.get(i)) {
+            var p = procs.get(n);
+            if (p != null) apply(p, new Event.Stop(force));
+        }
+        await(waves.get(i), p -> p.settled() && p.state.isDown(), () -> stopWave(waves, i + 1, force, then));
     }
 
     private void handle(Message m) {

@@ -4,14 +4,29 @@ import java.util.OptionalInt;
 
 /** Something that happened to one process; the input of {@link Machine#apply}. */
 public sealed interface Event {
-    /** The user wants it running. */
-    record Start() implements Event {}
+    /**
+     * The user wants it running. {@code waitingFor} is empty when the apps it depends on meet their
+     * conditions, else what it waits for ({@code db: healthy}); the engine works it out, and sends it again
+     * when that changes.
+     */
+    record Start(String waitingFor) implements Event {
+        public Start() {
+            this("");
+        }
+    }
 
     /** The user wants it stopped; {@code force} skips the stop signal and kills at once. */
     record Stop(boolean force) implements Event {}
 
-    /** The user wants it stopped, then started again with the current spec. */
-    record Restart() implements Event {}
+    /**
+     * The user wants it stopped, then started again with the current spec; {@code waitingFor} as in
+     * {@link Start}, for an app that is not running (a running one is started again at once).
+     */
+    record Restart(String waitingFor) implements Event {
+        public Restart() {
+            this("");
+        }
+    }
 
     /** The spawn the machine asked for succeeded. */
     record Spawned(long pid, long wallMillis) implements Event {}

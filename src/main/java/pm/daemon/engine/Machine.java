@@ -31,9 +31,9 @@ public final class Machine {
     /** {@code now} is monotonic nanoseconds; {@code wallMillis} the wall clock, only to stamp what is shown. */
     public static List<Effect> apply(Proc p, Event event, long now, long wallMillis) {
         return switch (event) {
-            case Event.Start s -> start(p);
+            case Event.Start s -> start(p, s.waitingFor());
             case Event.Stop s -> stop(p, s.force(), now);
-            case Event.Restart r -> restart(p, now);
+            case Event.Restart r -> restart(p, r.waitingFor(), now);
             case Event.Spawned s -> spawned(p, s, now);
             case Event.SpawnFailed f -> spawnFailed(p, f);
             case Event.Exited x -> exited(p, x, now, wallMillis);
@@ -46,13 +46,15 @@ public final class Machine {
         };
     }
 
-    private static List<Effect> start(Proc p) {
+    private static List<Effect> start(Proc p, String waitingFor) {
         p.wanted = true;
         return switch (p.state) {
-            // A user start is a fresh chance: forget the crash streak.
-            case STOPPED, EXITED, FATAL, BACKOFF -> {
+            // A user start is a fresh chance: forget the crash streak. It waits while a dependency is not ready.
+            case STOPPED, EXITED, FATAL, BACKOFF, WAITING -> {
                 p.streak = 0;
-                yield spawn(p);
+                if (waitingFor.isEmpty()) yield spawn(p);
+                settle(p, ProcessState.WAITING, "waiting for " + waitingFor);
+                yield NONE;
             }
             // Already on its way up, or up: nothing to do.
             case STARTING, RUNNING -> NONE;
@@ -68,8 +70,8 @@ public final class Machine {
         p.wanted = false;
         p.afterStop = Proc.AfterStop.STOPPED;
         return switch (p.state) {
-            // Nothing runs: cancel any pending restart and settle as stopped.
-            case BACKOFF, EXITED, FATAL, STOPPED -> {
+            // Nothing runs: cancel any pending restart or wait, and settle as stopped.
+            case BACKOFF, EXITED, FATAL, STOPPED, WAITING -> {
                 settle(p, ProcessState.STOPPED, p.state == ProcessState.STOPPED ? p.reason : "stopped by user");
                 yield NONE;
             }
@@ -94,14 +96,14 @@ public final class Machine {
         return List.of(new Effect.Signal(p.pid, force ? Signals.SIGKILL : p.spec.stopSignal()));
     }
 
-    private static List<Effect> restart(Proc p, long now) {
+    private static List<Effect> restart(Proc p, String waitingFor, long now) {
         if (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING || p.state == ProcessState.STOPPING) {
             var effects = stop(p, false, now);
             p.wanted = true;
             p.afterStop = Proc.AfterStop.START;
             return effects;
         }
-        return start(p);
+        return start(p, waitingFor);
     }
 
     private static List<Effect> spawn(Proc p) {
@@ -162,7 +164,7 @@ public final class Machine {
                 yield cleanup.isEmpty() ? restart : List.of(cleanup.getFirst(), restart.getFirst());
             }
             // No process of ours should be running in these states.
-            case STOPPED, BACKOFF, EXITED, FATAL -> NONE;
+            case STOPPED, WAITING, BACKOFF, EXITED, FATAL -> NONE;
         };
     }
 
@@ -248,8 +250,8 @@ public final class Machine {
                 p.deadline = now + GROUP_POLL.toNanos();
                 yield NONE;
             }
-            // No timers run in these states.
-            case STOPPED, STARTING, RUNNING, EXITED, FATAL -> NONE;
+            // No timers run in these states (a waiting app is woken by the engine, when its dependencies change).
+            case STOPPED, WAITING, STARTING, RUNNING, EXITED, FATAL -> NONE;
         };
     }
 

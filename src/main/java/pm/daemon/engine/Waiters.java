@@ -22,15 +22,23 @@ final class Waiters {
         return waiting.isEmpty();
     }
 
-    /** Runs, in the order they came, the waiters whose processes are all done (or gone). */
+    /**
+     * Runs, in the order they came, the waiters whose processes are all done (or gone); again while one
+     * ran, since it may have added another that is done already (the next wave of a stop in order).
+     */
     void settle(Map<String, Proc> procs) {
-        for (var w : List.copyOf(waiting)) {
-            // A loop, not a stream with a lambda: one class fewer kept by the daemon.
-            boolean done = true;
-            for (String n : w.names()) done &= procs.get(n) == null || w.done().test(procs.get(n));
-            if (done) {
-                waiting.remove(w);
-                w.then().run();
+        boolean ran = true;
+        while (ran && !waiting.isEmpty()) {
+            ran = false;
+            for (var w : List.copyOf(waiting)) {
+                // A loop, not a stream with a lambda: one class fewer kept by the daemon.
+                boolean done = true;
+                for (String n : w.names()) done &= procs.get(n) == null || w.done().test(procs.get(n));
+                if (done) {
+                    waiting.remove(w);
+                    w.then().run();
+                    ran = true;
+                }
             }
         }
     }

@@ -552,6 +552,52 @@ class MachineTest {
         assertThat(on(new Event.Exited(PID + 1, -15, false))).containsExactly(SPAWN);
     }
 
+    // ---- waiting for dependencies ----
+
+    @Test
+    void aStartWithADependencyNotReadyWaitsAndSpawnsOnlyOnceItIs() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        assertThat(on(new Event.Start("db: healthy"))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(ProcessState.WAITING);
+        assertThat(p.wanted).isTrue();
+        assertThat(p.reason).isEqualTo("waiting for db: healthy");
+        assertThat(p.settled()).as("a start command answers while it waits").isTrue();
+        // The engine tells it what changed: still waiting, for another reason.
+        assertThat(on(new Event.Start("db: healthy (db is fatal)"))).isEqualTo(NONE);
+        assertThat(p.reason).isEqualTo("waiting for db: healthy (db is fatal)");
+        // No timer or stray exit moves it.
+        assertThat(on(new Event.Timer(false))).isEqualTo(NONE);
+        assertThat(on(new Event.Exited(PID, 0, false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(ProcessState.WAITING);
+        assertThat(on(new Event.Start())).containsExactly(SPAWN);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
+    }
+
+    @Test
+    void aStopEndsTheWaitAndARestartOfAStoppedAppWaitsToo() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        on(new Event.Start("db: started"));
+        assertThat(on(new Event.Stop(false))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(ProcessState.STOPPED);
+        assertThat(p.wanted).isFalse();
+        assertThat(on(new Event.Restart("db: completed"))).isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(ProcessState.WAITING);
+        assertThat(p.state.isDown()).isTrue();
+    }
+
+    @Test
+    void aRunningAppIsNotStoppedNorHeldByADependencyItStartsAgainAfterACrashAtOnce() {
+        newProc(RestartPolicy.ON_FAILURE, 3);
+        run(PID);
+        assertThat(on(new Event.Start("db: healthy"))).as("already up").isEqualTo(NONE);
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
+        advanceMillis(5000);
+        on(new Event.Exited(PID, 1, false));
+        assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
+        advanceMillis(100);
+        assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
+    }
+
     // ---- exit statuses ----
 
     @Test

@@ -1,0 +1,234 @@
+package pm.file;
+
+import pm.core.Dependencies;
+import pm.core.Field;
+import pm.core.Names;
+import pm.core.PmException;
+import pm.core.ProcessSpec;
+import pm.core.SpecBuilder;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A pm.yaml (or the same as JSON): {@code apps:}, a map of app names to their settings, each read by
+ * {@link SpecBuilder} with the keys of the field table, plus the keys read here: {@code env_file} (dotenv
+ * files, relative to the file, whose variables {@code env} overrides) and {@code autostart}. Relative
+ * paths resolve from the file's folder. Every problem of the file is reported at once, each with its
+ * line, column and key path, and nothing is loaded unless there are none.
+ */
+public final class AppsFile {
+    /** One app of the file: its spec, and whether {@code apply} starts it. */
+    public record App(ProcessSpec spec, boolean autostart) {}
+
+    /** The keys of an app that the loader reads itself: name, what it is, its default, what it does. */
+    public enum Key {
+        ENV_FILE("env_file", "a file, or a list of files", "none",
+                "dotenv files (KEY=VALUE lines) read when the file is applied, relative to it; env overrides them"),
+        AUTOSTART("autostart", "true or false", "true", "whether pm apply starts it");
+
+        public final String key;
+        public final String kind;
+        public final String defaultText;
+        public final String help;
+
+        Key(String key, String kind, String defaultText, String help) {
+            this.key = key;
+            this.kind = kind;
+            this.defaultText = defaultText;
+            this.help = help;
+        }
+    }
+
+    private static final Set<String> OWN_KEYS = Set.of(Key.ENV_FILE.key, Key.AUTOSTART.key);
+
+    private AppsFile() {}
+
+    /**
+     * The apps of {@code file}, named in messages as {@code shown} (as the user typed it), with variables
+     * from {@code env}; INVALID (exit 2) with one line per problem.
+     */
+    public static List<App> load(Path file, String shown, Map<String, String> env) {
+        var problems = new Problems(shown);
+        var tree = YamlTree.read(text(file, shown), shown, env, problems);
+        if (tree == null) problems.throwIfAny();
+        var apps = apps(tree, file.toAbsolutePath().getParent(), env, problems);
+        problems.throwIfAny();
+        return apps;
+    }
+
+    /**
+     * The names of the file's apps, with no more checked than that the file has them ({@code pm down} of a
+     * file whose scripts are gone, or whose variables are not set here, still works).
+     */
+    public static List<String> names(Path file, String shown) {
+        var problems = new Problems(shown);
+        var tree = YamlTree.read(text(file, shown), shown, null, problems);
+        if (tree == null) problems.throwIfAny();
+        if (tree.root() instanceof Map<?, ?> top && top.get("apps") instanceof Map<?, ?> apps) {
+            var out = new ArrayList<String>();
+            for (Object n : apps.keySet()) out.add(String.valueOf(n));
+            return out;
+        }
+        throw PmException.invalid(shown + ": no apps: map in it (docs/config.md shows how to write one)");
+    }
+
+    /** The file's text, or INVALID saying why it cannot be read. */
+    static String text(Path file, String shown) {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw PmException.invalid(shown + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw PmException.invalid(shown + ": is not UTF-8 text");
+        } catch (IOException e) {
+            throw PmException.invalid(shown + ": cannot read it: " + e.getMessage());
+        }
+    }
+
+    private static List<App> apps(YamlTree.Tree tree, Path folder, Map<String, String> env, Problems problems) {
+        if (!(tree.root() instanceof Map<?, ?> top)) {
+            problems.add(tree.at(""), "", "the file is " + what(tree.root()) + ", not a map: start it with apps:, a map of app names to their settings");
+            return List.of();
+        }
+        for (Object key : top.keySet()) {
+            String k = String.valueOf(key);
+            if (!k.equals("apps") && !k.startsWith("x-")) {
+                String near = Names.nearest(k, List.of("apps"));
+                problems.add(tree.at(k), k, "unknown key: the file holds apps: (and x- keys for anchors)" + (near.isEmpty() ? "" : "; did you mean apps?"));
+            }
+        }
+        if (!top.containsKey("apps")) {
+            if (problems.isEmpty()) problems.add(tree.at(""), "", "no apps: key: list your apps under apps:, a map of app names to their settings");
+            return List.of();
+        }
+        if (!(top.get("apps") instanceof Map<?, ?> byName)) {
+            problems.add(tree.at("apps"), "apps", "expected a map of app names to their settings, got " + what(top.get("apps"))
+                    + (top.get("apps") == null ? " (write apps: {} for none)" : ""));
+            return List.of();
+        }
+        var context = new SpecBuilder.Context(folder, env);
+        var out = new ArrayList<App>();
+        var raws = new LinkedHashMap<String, Map<?, ?>>();
+        for (var e : byName.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            String path = "apps." + name;
+            if (!(e.getValue() instanceof Map<?, ?> raw)) {
+                problems.add(tree.at(path), path, "expected a map of settings (script: ... and the others), got " + what(e.getValue()));
+                continue;
+            }
+            raws.put(name, raw);
+            var app = app(name, raw, path, tree, folder, context, problems);
+            if (app != null) out.add(app);
+        }
+        dependencies(raws, tree, problems);
+        return out;
+    }
+
+    private static App app(String name, Map<?, ?> given, String path, YamlTree.Tree tree, Path folder,
+                           SpecBuilder.Context context, Problems problems) {
+        var raw = new LinkedHashMap<String, Object>();
+        given.forEach((k, v) -> raw.put(String.valueOf(k), v));
+        Object named = raw.get(Field.NAME.key());
+        if (named != null && !name.equals(String.valueOf(named)))
+            problems.add(tree.at(path + ".name"), path + ".name", "'" + named + "' is not the app's name, " + name
+                    + " (its key under apps): leave name: out");
+        raw.put(Field.NAME.key(), name);
+        boolean autostart = autostart(raw.remove(Key.AUTOSTART.key), path, tree, problems);
+        Object envFile = raw.remove(Key.ENV_FILE.key);
+        if (envFile != null) raw.put(Field.ENV.key(), withEnvFiles(envFile, raw.get(Field.ENV.key()), path, tree, folder, problems));
+        var naming = SpecBuilder.Naming.keys(path).alsoKnowing(OWN_KEYS);
+        return switch (SpecBuilder.build(raw, naming, context)) {
+            case SpecBuilder.Built.Valid v -> new App(v.spec(), autostart);
+            case SpecBuilder.Built.Invalid i -> {
+                for (var error : i.errors()) problems.add(tree.at(error.path()), error.path(), error.message());
+                yield null;
+            }
+        };
+    }
+
+    private static boolean autostart(Object value, String path, YamlTree.Tree tree, Problems problems) {
+        if (value == null || value instanceof Boolean) return !Boolean.FALSE.equals(value);
+        if (value instanceof String s && (s.equals("true") || s.equals("false"))) return s.equals("true");
+        String at = path + "." + Key.AUTOSTART.key;
+        problems.add(tree.at(at), at, "'" + value + "' is not true or false" + (value instanceof String ? " (YAML 1.2 reads yes and on as words)" : ""));
+        return true;
+    }
+
+    /** The variables of the env files, in order, then the app's own env over them. */
+    private static Object withEnvFiles(Object envFile, Object env, String path, YamlTree.Tree tree, Path folder, Problems problems) {
+        String at = path + "." + Key.ENV_FILE.key;
+        List<?> files = envFile instanceof List<?> l ? l : List.of(envFile);
+        var merged = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < files.size(); i++) {
+            String itemAt = envFile instanceof List<?> ? at + "[" + i + "]" : at;
+            if (!(files.get(i) instanceof String name) || name.isEmpty()) {
+                problems.add(tree.at(itemAt), itemAt, "expected a file's path, got " + what(files.get(i)));
+                continue;
+            }
+            merged.putAll(DotEnv.read(folder.resolve(name).normalize(), name, message -> problems.add(tree.at(itemAt), itemAt, message)));
+        }
+        if (env instanceof Map<?, ?> own) {
+            own.forEach((k, v) -> merged.put(String.valueOf(k), v));
+        } else if (env instanceof List<?> words) {
+            // KEY=VALUE words, as compose writes them: the builder reads them, after the files' variables.
+            var out = new ArrayList<Object>();
+            merged.forEach((k, v) -> out.add(k + "=" + v));
+            out.addAll(words);
+            return out;
+        } else if (env != null) {
+            return env; // the builder says what is wrong with it
+        }
+        return merged;
+    }
+
+    /** Every dependency names an app of the file, and none goes round in a cycle. */
+    private static void dependencies(Map<String, Map<?, ?>> raws, YamlTree.Tree tree, Problems problems) {
+        var graph = new LinkedHashMap<String, Set<String>>();
+        raws.forEach((name, raw) -> {
+            String at = "apps." + name + "." + Field.DEPENDS_ON.key();
+            var names = new java.util.LinkedHashSet<String>();
+            Object deps = raw.get(Field.DEPENDS_ON.key());
+            if (deps instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) if (list.get(i) instanceof String d) check(d, at + "[" + i + "]", raws, names, tree, problems);
+            } else if (deps instanceof Map<?, ?> map) {
+                for (Object d : map.keySet()) check(String.valueOf(d), at + "." + d, raws, names, tree, problems);
+            }
+            graph.put(name, names);
+        });
+        for (var cycle : Dependencies.cycles(graph)) {
+            String at = "apps." + cycle.getFirst() + "." + Field.DEPENDS_ON.key();
+            problems.add(tree.at(at), at, "a dependency cycle: " + Dependencies.describe(cycle) + "; no app of it could ever start");
+        }
+    }
+
+    private static void check(String dependency, String at, Map<String, Map<?, ?>> raws, Set<String> names, YamlTree.Tree tree, Problems problems) {
+        if (raws.containsKey(dependency)) {
+            names.add(dependency);
+            return;
+        }
+        try {
+            ProcessSpec.checkName(dependency);
+        } catch (PmException badName) {
+            return; // the builder says what is wrong with the name
+        }
+        String near = Names.nearest(dependency, raws.keySet());
+        problems.add(tree.at(at), at, "no app named " + dependency + " in this file" + (near.isEmpty() ? "" : "; did you mean " + near + "?"));
+    }
+
+    private static String what(Object v) {
+        if (v == null) return "empty";
+        if (v instanceof List<?>) return "a list";
+        if (v instanceof Map<?, ?>) return "a map";
+        if (v instanceof String s) return "the text '" + s + "'";
+        return "the value " + v;
+    }
+}

@@ -1,0 +1,255 @@
+package pm.file;
+
+import pm.core.PmException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code pm import supervisord FILE}: the {@code [program:x]} sections of a supervisord.conf as a pm.yaml.
+ * The INI dialect is read by hand (a few rules: sections, {@code key = value} or {@code key: value},
+ * {@code ;} and {@code #} comments, indented continuation lines), as the JDK has no INI reader and
+ * supervisord's own quirks ({@code %(here)s}, {@code %(ENV_X)s}) need handling anyway.
+ */
+public final class SupervisordConf {
+    private SupervisordConf() {}
+
+    /** Settings pm has no use for or handles by itself, with why, as the note beside the app says. */
+    private static final Map<String, String> UNMAPPED = Map.ofEntries(
+            Map.entry("numprocs", "pm runs one process per app: declare NAME-0, NAME-1, ... to run several"),
+            Map.entry("numprocs_start", "pm runs one process per app"),
+            Map.entry("process_name", "pm names the app by its [program:NAME]"),
+            Map.entry("priority", "use depends_on to start an app after the ones it needs"),
+            Map.entry("startsecs", "pm counts an app started once spawned (or once healthy, with a health_check)"),
+            Map.entry("user", "pm runs apps as the daemon's user"),
+            Map.entry("umask", "pm runs apps with the daemon's umask"),
+            Map.entry("redirect_stderr", "pm keeps stdout and stderr in two files"),
+            Map.entry("stdout_logfile", "pm writes stdout to $PM_HOME/logs/NAME.out.log (pm logs NAME)"),
+            Map.entry("stderr_logfile", "pm writes stderr to $PM_HOME/logs/NAME.err.log (pm logs NAME)"),
+            Map.entry("stderr_logfile_maxbytes", "pm rotates both logs at max_log_size, taken from stdout_logfile_maxbytes"),
+            Map.entry("stderr_logfile_backups", "pm keeps log_files of both logs, taken from stdout_logfile_backups"),
+            Map.entry("stdout_capture_maxbytes", "pm has no capture mode"),
+            Map.entry("stderr_capture_maxbytes", "pm has no capture mode"),
+            Map.entry("stdout_events_enabled", "pm has no event listeners"),
+            Map.entry("stderr_events_enabled", "pm has no event listeners"),
+            Map.entry("stdout_syslog", "pm writes logs to files only"),
+            Map.entry("stderr_syslog", "pm writes logs to files only"),
+            Map.entry("serverurl", "pm apps reach the daemon through PM_* variables"));
+
+    /** Where a value of a [program:x] section goes: read by the app's own code below. */
+    private static final Set<String> MAPPED = Set.of("command", "directory", "environment", "autostart", "autorestart",
+            "exitcodes", "startretries", "stopsignal", "stopwaitsecs", "stopasgroup", "killasgroup",
+            "stdout_logfile_maxbytes", "stdout_logfile_backups");
+
+    public static Imported.Output yaml(Path file, String shown) {
+        var sections = sections(AppsFile.text(file, shown), shown);
+        Path here = file.toAbsolutePath().normalize().getParent();
+        var apps = new ArrayList<Imported>();
+        var fileNotes = new ArrayList<String>();
+        var names = new HashSet<String>();
+        sections.forEach((section, keys) -> {
+            if (section.startsWith("program:")) apps.add(app(section.substring("program:".length()), keys, here, names));
+            else if (section.startsWith("group:")) fileNotes.add("[" + section + "] - pm has no groups: name the apps in pm start, stop and restart");
+            else if (section.startsWith("eventlistener:") || section.startsWith("fcgi-program:"))
+                fileNotes.add("[" + section + "] - pm has no " + section.substring(0, section.indexOf(':')) + " sections");
+            else if (section.equals("include")) fileNotes.add("[include] files = " + keys.getOrDefault("files", "") + " - import each of those files too");
+        });
+        if (apps.isEmpty()) throw PmException.invalid(shown + ": no [program:NAME] section in it: that is where supervisord's apps are");
+        return Imported.yaml("supervisord", shown, fileNotes, apps);
+    }
+
+    /** Sections by name, each its keys (lower case) and values, in the file's order. */
+    static Map<String, Map<String, String>> sections(String text, String shown) {
+        var out = new LinkedHashMap<String, Map<String, String>>();
+        Map<String, String> current = null;
+        String lastKey = null;
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            String stripped = line.strip();
+            if (stripped.isEmpty() || stripped.startsWith(";") || stripped.startsWith("#")) continue;
+            if (Character.isWhitespace(line.charAt(0)) && current != null && lastKey != null) {
+                current.merge(lastKey, withoutComment(stripped), (a, b) -> a.isEmpty() ? b : a + "\n" + b);
+                continue;
+            }
+            if (stripped.startsWith("[")) {
+                int end = stripped.indexOf(']');
+                if (end < 0) throw PmException.invalid(shown + ":" + (i + 1) + ": a section header without ]: write [program:NAME]");
+                current = out.computeIfAbsent(stripped.substring(1, end).strip(), s -> new LinkedHashMap<>());
+                lastKey = null;
+                continue;
+            }
+            int eq = stripped.indexOf('=');
+            int colon = stripped.indexOf(':');
+            int cut = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+            if (current == null || cut <= 0)
+                throw PmException.invalid(shown + ":" + (i + 1) + ": expected key = value in a [section], got: " + stripped);
+            lastKey = stripped.substring(0, cut).strip().toLowerCase(Locale.ROOT);
+            current.put(lastKey, withoutComment(stripped.substring(cut + 1).strip()));
+        }
+        return out;
+    }
+
+    /** supervisord ends a value at {@code ;} or {@code #} after white space. */
+    private static String withoutComment(String value) {
+        for (int i = 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c == ';' || c == '#') && Character.isWhitespace(value.charAt(i - 1))) return value.substring(0, i).strip();
+        }
+        return value;
+    }
+
+    private static Imported app(String program, Map<String, String> keys, Path here, Set<String> names) {
+        String name = Pm2Ecosystem.unique(Imported.appName(program), names);
+        var out = new Imported(name);
+        if (!name.equals(program)) out.note("name", program, "renamed to " + name + ", a name pm takes");
+        var expand = new Expansion(program, here, out);
+        String cwd = keys.containsKey("directory") ? expand.apply(keys.get("directory")) : null;
+        command(keys.getOrDefault("command", ""), cwd, expand, out);
+        if (cwd != null) out.put("cwd", cwd);
+        if (keys.containsKey("environment")) {
+            var env = new LinkedHashMap<String, Object>();
+            environment(keys.get("environment")).forEach((k, v) -> env.put(k, expand.apply(v)));
+            if (!env.isEmpty()) out.put("env", env);
+        }
+        policy(keys, out);
+        if (keys.containsKey("startretries")) whole(keys.get("startretries"), "", "max_restarts", "startretries", out);
+        if (keys.containsKey("stopsignal")) out.put("stop_signal", "SIG" + keys.get("stopsignal").toUpperCase(Locale.ROOT).replaceFirst("^SIG", ""));
+        if (keys.containsKey("stopwaitsecs")) whole(keys.get("stopwaitsecs"), "s", "kill_timeout", "stopwaitsecs", out);
+        size(keys.get("stdout_logfile_maxbytes"), out);
+        if (keys.containsKey("stdout_logfile_backups")) {
+            String backups = keys.get("stdout_logfile_backups");
+            if (backups.equals("0")) out.note("stdout_logfile_backups", 0, "pm keeps at least 1 rotated file");
+            else whole(backups, "", "log_files", "stdout_logfile_backups", out);
+        }
+        if ("false".equalsIgnoreCase(keys.get("autostart"))) out.put("autostart", false);
+        for (String group : List.of("stopasgroup", "killasgroup"))
+            if ("false".equalsIgnoreCase(keys.get(group))) out.note(group, false, "pm always signals the app's whole process group");
+        for (var e : keys.entrySet()) {
+            if (MAPPED.contains(e.getKey())) continue;
+            out.note(e.getKey(), e.getValue(), UNMAPPED.getOrDefault(e.getKey(), "pm has no such setting"));
+        }
+        return out;
+    }
+
+    /**
+     * The command's first word is the program; a known interpreter with a script after it becomes type and
+     * interpreter. Split before expanding, so a folder with a space stays one word.
+     */
+    private static void command(String command, String cwd, Expansion expand, Imported out) {
+        var words = Imported.words(command).stream().map(expand::apply).toList();
+        if (words.isEmpty()) {
+            out.note("command", "(none)", "supervisord needs one: set script before applying");
+            return;
+        }
+        if (words.getFirst().endsWith("/env") && words.size() > 1 && !words.get(1).contains("=") && !words.get(1).startsWith("-"))
+            words = words.subList(1, words.size()); // /usr/bin/env python3 app.py: the program is python3
+        String program = words.getFirst();
+        String base = program.substring(program.lastIndexOf('/') + 1);
+        String type = base.startsWith("python") ? "python" : base.equals("node") || base.equals("nodejs") ? "nodejs"
+                : base.equals("bash") || base.equals("sh") ? "shell" : "";
+        int at = 1; // the script, after the interpreter's own options (python3 -u app.py)
+        while (at < words.size() && words.get(at).startsWith("-") && !words.get(at).equals("-m") && !words.get(at).equals("-c")) at++;
+        if (!type.isEmpty() && at < words.size() && !words.get(at - 1).equals("-m") && !words.get(at - 1).equals("-c")) {
+            out.put("script", Imported.inFolder(cwd, words.get(at)));
+            out.put("type", type);
+            out.put("interpreter", String.join(" ", words.subList(0, at)));
+            words = words.subList(at + 1, words.size());
+        } else {
+            // supervisord executes the program itself, whatever it is.
+            out.put("script", program);
+            out.put("type", "binary");
+            words = words.subList(1, words.size());
+        }
+        if (!words.isEmpty()) out.put("args", words);
+    }
+
+    /** {@code A="x",B=y}, as supervisord writes an environment: commas between pairs, quotes optional. */
+    static Map<String, String> environment(String text) {
+        var out = new LinkedHashMap<String, String>();
+        var pair = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : ',';
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+                else pair.append(c);
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == ',' || c == '\n') {
+                int eq = pair.indexOf("=");
+                if (eq > 0) out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+                pair.setLength(0);
+            } else {
+                pair.append(c);
+            }
+        }
+        return out;
+    }
+
+    private static void policy(Map<String, String> keys, Imported out) {
+        String auto = keys.getOrDefault("autorestart", "unexpected").toLowerCase(Locale.ROOT);
+        String codes = keys.getOrDefault("exitcodes", "0").replace(" ", "");
+        switch (auto) {
+            case "true" -> out.put("restart_policy", "always");
+            case "false" -> out.put("restart_policy", "never");
+            case "unexpected" -> out.put("restart_policy", "on-failure");
+            default -> out.note("autorestart", auto, "not true, false or unexpected");
+        }
+        if (!codes.equals("0")) out.note("exitcodes", codes, "pm's on-failure treats exit status 0 alone as expected");
+    }
+
+    private static void whole(String value, String unit, String key, String setting, Imported out) {
+        try {
+            out.put(key, unit.isEmpty() ? (Object) Long.parseLong(value.strip()) : Long.parseLong(value.strip()) + unit);
+        } catch (NumberFormatException e) {
+            out.note(setting, value, "not a whole number");
+        }
+    }
+
+    private static void size(String value, Imported out) {
+        if (value == null) return;
+        String v = value.strip().toUpperCase(Locale.ROOT);
+        if (v.equals("0")) out.put("max_log_size", 0L);
+        else if (v.matches("[0-9]+")) out.put("max_log_size", v + "B");
+        else if (v.matches("[0-9]+[KMG]B?")) out.put("max_log_size", v.endsWith("B") ? v.substring(0, v.length() - 1) : v);
+        else out.note("stdout_logfile_maxbytes", value, "not a size");
+    }
+
+    /**
+     * supervisord's {@code %(name)s} expansions: {@code here} (the file's folder), {@code program_name},
+     * and {@code ENV_X}, which becomes pm's own {@code ${X}}, read when the file is applied. Any other is
+     * noted. The rest of the text has its {@code $} doubled, as pm.yaml reads {@code $} itself.
+     */
+    private record Expansion(String program, Path here, Imported out) {
+        String apply(String text) {
+            var result = new StringBuilder();
+            int i = 0;
+            while (i < text.length()) {
+                int start = text.indexOf("%(", i);
+                int end = start < 0 ? -1 : text.indexOf(")s", start);
+                if (start < 0 || end < 0) {
+                    result.append(Variables.escape(text.substring(i)));
+                    break;
+                }
+                result.append(Variables.escape(text.substring(i, start)));
+                String name = text.substring(start + 2, end);
+                if (name.equals("here")) result.append(Variables.escape(here.toString()));
+                else if (name.equals("program_name")) result.append(Variables.escape(program));
+                else if (name.startsWith("ENV_")) result.append("${").append(name.substring(4)).append('}');
+                else {
+                    result.append(Variables.escape(text.substring(start, end + 2)));
+                    out.note("%(" + name + ")s", text, "pm has no such expansion");
+                }
+                i = end + 2;
+            }
+            return result.toString().replace("%%", "%");
+        }
+    }
+}
