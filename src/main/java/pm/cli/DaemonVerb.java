@@ -107,7 +107,18 @@ final class DaemonVerb {
             return ErrorCode.DAEMON_UNREACHABLE.exitStatus();
         }
         out.printf("daemon running (pid %s) for %s%n", pid(), home.dir());
+        out.println("http: " + http());
         return 0;
+    }
+
+    /** Whether the daemon's HTTP side serves, where, or why not (docs/http.md). */
+    private String http() {
+        try {
+            var reply = client.callRunning("http", Map.of());
+            return String.valueOf(reply.get("state"));
+        } catch (IOException | PmException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private Object pid() {

@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code pm logs}: reads an app's log files directly (the daemon never carries log data), printing the
  * last lines and, with {@code --follow}, whatever is appended after.
  */
-final class Logs {
+public final class Logs {
     private final Client client;
     private final PrintStream out;
 
@@ -78,7 +78,7 @@ final class Logs {
      * The last {@code n} lines of the first {@code size} bytes of a file, read backwards in blocks: its bytes
      * as the app wrote them (not decoded: an app's output need not be UTF-8), the last newline included.
      */
-    static byte[] lastLines(Path file, int n, long size) throws IOException {
+    public static byte[] lastLines(Path file, int n, long size) throws IOException {
         if (n == 0 || size == 0) return new byte[0];
         try (var raf = new RandomAccessFile(file.toFile(), "r")) {
             byte[] block = new byte[8192];

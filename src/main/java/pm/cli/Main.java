@@ -13,7 +13,7 @@ import static pm.cli.CommandLine.Opt;
 
 /** The {@code pm} command: looks up the verb in the command table, parses, runs, maps errors to exit statuses. */
 public final class Main {
-    static final String VERSION = "0.1.0";
+    static final String VERSION = pm.core.Release.VERSION;
 
     private static final Opt ALL = Opt.flag("all", "act on every registered process");
     private static final Opt JSON = Opt.flag("json", "print JSON (schema in docs/status-json.md)");
@@ -26,6 +26,7 @@ public final class Main {
         var logs = new Logs(client, out);
         var daemon = new DaemonVerb(home, client, out);
         var demo = new Demo(client, out, this);
+        var tokens = new TokenVerb(client, out);
         commands = List.of(
                 new Command("register", "register SCRIPT [OPTIONS] [-- APP_ARGS...]", "Register a process (it does not start it)",
                         Register.options(),
@@ -59,6 +60,15 @@ public final class Main {
                         List.of(), 1, 1, false, "pm daemon status", daemon::run),
                 new Command("kill", "kill", "Stop every app (they stay stopped until started again), then the daemon; pm daemon stop leaves the apps running",
                         List.of(), 0, 0, false, "pm kill", daemon::kill),
+                new Command("token", "token create [--read-only] NAME | token list [--json] | token revoke NAME",
+                        "Make, list or revoke tokens for the HTTP API (docs/http.md); a new token is printed once",
+                        List.of(Opt.flag("read-only", "the token may read but not start, stop, restart, register or unregister"), JSON),
+                        1, 2, false, "pm token create --read-only prometheus", tokens::run),
+                new Command("dashboard", "dashboard [--open] [--token NAME]",
+                        "Print a one-time login link to the web dashboard (it works once, within 2 minutes)",
+                        List.of(Opt.flag("open", "also open it in the desktop's browser (xdg-open or sensible-browser)"),
+                                Opt.value("token", "NAME", "act with this token's rights (default: default, which may do everything)")),
+                        0, 0, false, "pm dashboard --open", new Dashboard(client, out)::run),
                 new Command("demo", "demo", "Install the sample apps' dependencies if needed, register and start both, wait until they answer, show them",
                         List.of(), 0, 0, false, "./pm demo", demo::run));
     }

@@ -62,6 +62,8 @@ final class Pm implements AutoCloseable {
             var pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
             pb.environment().put("PM_HOME", home.toString());
             pb.environment().put("NO_COLOR", "1");
+            // A free port for each test's daemon: the default one (9615) is for the user's daemon.
+            pb.environment().put("PM_HTTP_LISTEN", "127.0.0.1:0");
             pb.environment().putAll(env);
             return finish(pb);
         } catch (IOException e) {

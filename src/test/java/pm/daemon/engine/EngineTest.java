@@ -392,13 +392,13 @@ class EngineTest {
     @Test
     void aSampleAboveTheMemoryLimitRestartsIt() throws Exception {
         long pid = started("web", "max-memory", "100M");
-        engine.observe(new Observation.Samples(List.of(new Observation.Usage("web", pid, 1.5, 90L << 20, 2))));
+        engine.observe(new Observation.Samples(List.of(new Observation.Usage("web", pid, 1.5, 90L << 20, 2, 0.5))));
         engine.turn();
         var s = status("web");
         assertThat(s.memoryBytes()).isEqualTo(90L << 20);
         assertThat(s.processes()).isEqualTo(2);
         assertThat(processes.signals).isEmpty();
-        engine.observe(new Observation.Samples(List.of(new Observation.Usage("web", pid, 1.5, 200L << 20, 2))));
+        engine.observe(new Observation.Samples(List.of(new Observation.Usage("web", pid, 1.5, 200L << 20, 2, 0.5))));
         engine.turn();
         assertThat(processes.signals).containsExactly(new Sent(pid, Signals.SIGTERM));
         assertThat(status("web").reason()).isEqualTo("memory 200.0M above --max-memory 100.0M; stopping it");
