@@ -57,7 +57,7 @@ public final class HttpDoor {
             var door = new HttpDoor(tokensFile, new Listen(null));
             door.tokens.load();
             door.state = "off: " + e.getMessage();
-            LOG.warning(door.state);
+            say(door.state);
             return door;
         }
         var door = new HttpDoor(tokensFile, listen);
@@ -76,16 +76,17 @@ public final class HttpDoor {
         System.setProperty("sun.net.httpserver.timerMillis", "2000");  // how often that is checked
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", "16384");
         System.setProperty("jdk.httpserver.maxConnections", "256");
+        System.setProperty("sun.net.httpserver.nodelay", "true");      // headers and body in one segment: no 40 ms delayed-ACK stall
         try {
             server = HttpServer.create(listen.address(), 64);
         } catch (BindException e) {
             state = "not serving: cannot listen on " + where(listen.address()) + ": " + e.getMessage()
                     + " (another pm daemon, or another program, has it); set PM_HTTP_LISTEN to another ADDR:PORT, or off";
-            LOG.warning(state);
+            say(state);
             return;
         } catch (IOException e) {
             state = "not serving: cannot listen on " + where(listen.address()) + ": " + e.getMessage();
-            LOG.warning(state);
+            say(state);
             return;
         }
         var bound = server.getAddress();
@@ -97,7 +98,16 @@ public final class HttpDoor {
         server.createContext("/", this::handle);
         server.start();
         state = "serving " + url();
-        LOG.info(state);
+        say(state);
+    }
+
+    /**
+     * One line in daemon.log (the daemon's stderr), as the daemon's other start-up lines: not through
+     * java.util.logging, whose formatter would load ~200 classes (Formatter, regex, time zones) into a
+     * daemon that otherwise never logs at rest (1.5 MiB, measured).
+     */
+    private static void say(String state) {
+        System.err.println("pm daemon: http: " + state);
     }
 
     private static String where(InetSocketAddress a) {

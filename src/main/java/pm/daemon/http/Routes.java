@@ -2,11 +2,9 @@ package pm.daemon.http;
 
 import pm.daemon.engine.Engine;
 import pm.daemon.events.EventRing;
-import pm.daemon.metrics.Exposition;
 import pm.daemon.metrics.Scrape;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -124,12 +122,11 @@ final class Routes {
 
     private void metrics(Call call) throws IOException {
         long t = System.nanoTime();
-        boolean om = Exposition.wantsOpenMetrics(call.header("Accept"));
-        String text;
+        Scrape.Text text;
         try {
             var all = engine.readings().get(ProcessApi.READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             var d = new Scrape.Daemon(daemon.version(), daemon.startMillis(), daemon.clientsDropped().getAsLong());
-            text = Scrape.render(all, d, System.currentTimeMillis(), om);
+            text = Scrape.render(all, d, System.currentTimeMillis(), call.header("Accept"));
         } catch (ExecutionException | TimeoutException e) {
             throw Refusal.busy("the daemon's engine did not answer within " + ProcessApi.READ_TIMEOUT_SECONDS + "s; see daemon.log");
         } catch (InterruptedException e) {
@@ -137,7 +134,8 @@ final class Routes {
             throw Refusal.busy("interrupted");
         }
         timing(call, t);
-        call.send(200, om ? Exposition.OPENMETRICS : Exposition.TEXT, text.getBytes(StandardCharsets.UTF_8));
+        call.exchange.getResponseHeaders().set("Content-Type", text.contentType());
+        call.send(200, null, text.bytes());
     }
 
     /** Says how long the daemon took to make the answer (the bench reads it: time at the server). */
