@@ -34,14 +34,15 @@ final class Announcer {
     /** After one event: {@code from}, {@code health}, {@code restarts}, {@code beat} and {@code reason} as they were before it. */
     void changed(Proc p, Event event, ProcessState from, Health health, int restarts, long beat, String reason, long nowMillis) {
         String name = p.spec.name();
-        if (p.restarts > restarts) ring.append(new ProcessEvent.Restarted(nowMillis, name, p.restarts, reason));
-        if (p.state != from) ring.append(new ProcessEvent.StateChanged(nowMillis, name, from, p.state, p.reason, p.pid, p.restarts));
-        if (p.health != health) ring.append(new ProcessEvent.HealthChanged(nowMillis, name, health, p.health, p.probeDetail));
+        // The cause first: a heartbeat lost, then the restart and state changes it led to.
         if (event instanceof Event.BeatLost l && l.pid() == p.pid && p.pid != 0 && silent.add(name)) {
             ring.append(new ProcessEvent.HeartbeatChanged(nowMillis, name, false, p.lastBeatAtMillis));
         } else if (event instanceof Event.Beat && p.lastBeatAtMillis != beat && (beat == 0 || silent.remove(name))) {
             ring.append(new ProcessEvent.HeartbeatChanged(nowMillis, name, true, p.lastBeatAtMillis));
         }
+        if (p.restarts > restarts) ring.append(new ProcessEvent.Restarted(nowMillis, name, p.restarts, reason));
+        if (p.state != from) ring.append(new ProcessEvent.StateChanged(nowMillis, name, from, p.state, p.reason, p.pid, p.restarts));
+        if (p.health != health) ring.append(new ProcessEvent.HealthChanged(nowMillis, name, health, p.health, p.probeDetail));
         if (p.pid == 0) silent.remove(name);
     }
 

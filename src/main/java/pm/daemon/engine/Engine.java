@@ -226,8 +226,8 @@ public final class Engine {
             // The snapshot at once: the monitor and the heartbeat receiver need the new run's pid and secret
             // (a client library sends its first beat as it starts).
             published.publishTargets(procs.values());
-            if (announcer.on()) announcer.roster(procs, this, clock.millis());
             waiters.settle(procs);
+            if (announcer.on()) announcer.roster(procs, this, clock.millis()); // after the waiters: an unregister removes there
         });
     }
 

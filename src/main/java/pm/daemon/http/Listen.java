@@ -56,7 +56,7 @@ record Listen(InetSocketAddress address) {
 
     /** {@code 127.0.0.1:9615} or {@code [::1]:9615}, as a Host header names it. */
     static String hostPort(InetAddress address, int port) {
-        String host = address.getHostAddress();
+        String host = address instanceof Inet6Address && address.isLoopbackAddress() ? "::1" : address.getHostAddress();
         int zone = host.indexOf('%');
         if (zone >= 0) host = host.substring(0, zone);
         return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;

@@ -14,10 +14,13 @@ import java.util.Objects;
 
 /**
  * Reads what is appended to one log file without losing what a rotation moves away. A rotation copies the
- * live file's front to a new {@code NAME.1} and cuts it from the live file (pm.daemon.logs.Rotator), so
- * when {@code NAME.1} is a new file, the bytes not read yet are the part of {@code NAME.1} past the
- * position (read from an open descriptor, which a later shift to {@code NAME.2} does not disturb), and
- * the live file goes on at the position minus that front. Polled by one thread.
+ * live file's front to a new {@code NAME.1} (older ones shift to .2, .3, ...) and cuts it from the live
+ * file (pm.daemon.logs.Rotator), so after a rotation the bytes not read yet are the part of the new file
+ * past the position (read from an open descriptor, which a later shift does not disturb), and the live
+ * file goes on at the position minus that front; several rotations between two polls are taken oldest
+ * first. A poll that falls between a rotation's copy and its cut reads that front twice, and a flush is seen
+ * by the file getting shorter (one written past its old length before the next poll is not). Polled by one
+ * thread.
  *
  * <p>An adapter: the logs package is getting a follower of its own, lossless across rotation, for
  * {@code pm logs}; this should then use it.
@@ -25,8 +28,10 @@ import java.util.Objects;
 final class LogFollower implements AutoCloseable {
     private record Segment(FileChannel channel, long from, long to) {}
 
+    /** No more rotated files than this are looked at (--log-files is usually 10). */
+    private static final int MAX_FILES = 1000;
+
     private final Path file;
-    private final Path rotated;
     /** Rotated bytes still to read, oldest first; then the live file from {@link #position}. */
     private final ArrayDeque<Segment> pending = new ArrayDeque<>();
     private long position;
@@ -34,9 +39,8 @@ final class LogFollower implements AutoCloseable {
 
     LogFollower(Path file, long position) throws IOException {
         this.file = file;
-        this.rotated = file.resolveSibling(file.getFileName() + ".1");
         this.position = position;
-        this.rotatedKey = key(rotated);
+        this.rotatedKey = key(numbered(1));
     }
 
     /** The file's size, 0 if it is missing. */
@@ -50,15 +54,15 @@ final class LogFollower implements AutoCloseable {
 
     /** What was written since the last call, at most {@code max} bytes (the rest comes next time). */
     byte[] poll(int max) throws IOException {
-        Object key = key(rotated);
+        Object key = key(numbered(1));
         if (!Objects.equals(key, rotatedKey)) {
-            rotatedKey = key;
             if (key == null) { // the logs were flushed: start over
                 close();
                 position = 0;
             } else {
                 rotatedAway();
             }
+            rotatedKey = key;
         }
         var out = new ByteArrayOutputStream();
         while (!pending.isEmpty() && out.size() < max) {
@@ -80,22 +84,34 @@ final class LogFollower implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** A new NAME.1 holds the live file's old front: what of it was not read yet is read from there first. */
+    /**
+     * Rotations happened since the last poll: the file that was NAME.1 then is NAME.K now (or gone), and
+     * NAME.K-1 ... NAME.1 are new, each the live file's front at its rotation, oldest first. What of each
+     * was not read yet is read from there first.
+     */
     private void rotatedAway() throws IOException {
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(rotated, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            return;
+        int k = 1;
+        while (k <= MAX_FILES && Files.exists(numbered(k)) && (rotatedKey == null || !rotatedKey.equals(key(numbered(k))))) k++;
+        for (int n = k - 1; n >= 1; n--) {
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(numbered(n), StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            long front = ch.size();
+            if (position < front) {
+                pending.addLast(new Segment(ch, position, front));
+                position = 0;
+            } else {
+                ch.close();
+                position -= front;
+            }
         }
-        long front = ch.size();
-        if (position < front) {
-            pending.addLast(new Segment(ch, position, front));
-            position = 0;
-        } else {
-            ch.close();
-            position -= front;
-        }
+    }
+
+    private Path numbered(int n) {
+        return file.resolveSibling(file.getFileName() + "." + n);
     }
 
     private static long read(FileChannel ch, long from, long to, int max, ByteArrayOutputStream out) throws IOException {

@@ -19,14 +19,24 @@ final class Logins {
 
     private record Grant(String token, long untilNanos) {}
 
+    private final long codeLifetime, idle;
     private final Map<String, Grant> codes = new LinkedHashMap<>();
     /** Access-ordered, so the least recently used session is the first to go. */
     private final Map<String, Grant> sessions = new LinkedHashMap<>(16, 0.75f, true);
 
+    Logins() {
+        this(CODE_LIFETIME, IDLE);
+    }
+
+    Logins(Duration codeLifetime, Duration idle) {
+        this.codeLifetime = codeLifetime.toNanos();
+        this.idle = idle.toNanos();
+    }
+
     /** A new one-time code for a session as {@code token}. */
     synchronized String code(String token) {
         String code = Secret.make();
-        codes.put(Secret.hash(code), new Grant(token, System.nanoTime() + CODE_LIFETIME.toNanos()));
+        codes.put(Secret.hash(code), new Grant(token, System.nanoTime() + codeLifetime));
         trim(codes, MAX_CODES);
         return code;
     }
@@ -36,7 +46,7 @@ final class Logins {
         var grant = codes.remove(Secret.hash(code));
         if (grant == null || System.nanoTime() - grant.untilNanos() > 0) return null;
         String session = Secret.make();
-        sessions.put(Secret.hash(session), new Grant(grant.token(), System.nanoTime() + IDLE.toNanos()));
+        sessions.put(Secret.hash(session), new Grant(grant.token(), System.nanoTime() + idle));
         trim(sessions, MAX_SESSIONS);
         return session;
     }
@@ -51,7 +61,7 @@ final class Logins {
             sessions.remove(key);
             return null;
         }
-        sessions.put(key, new Grant(grant.token(), now + IDLE.toNanos()));
+        sessions.put(key, new Grant(grant.token(), now + idle));
         return grant.token();
     }
 
