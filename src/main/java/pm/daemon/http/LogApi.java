@@ -26,6 +26,8 @@ final class LogApi {
     /** A line that has waited this long for its end is sent as it is (a prompt, a progress bar). */
     private static final long PARTIAL_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
     private static final int CHUNK = 256 << 10;
+    /** A line longer than this is sent in pieces. */
+    private static final int MAX_LINE = 64 << 10;
 
     private final Engine engine;
     private final Streams streams;
@@ -90,6 +92,10 @@ final class LogApi {
                             start = i + 1;
                         }
                         held.write(bytes, start, bytes.length - start);
+                        if (held.size() > MAX_LINE) { // output without newlines: sent in pieces, never held without bound
+                            sse.event(null, "line", line(which, held.toString(StandardCharsets.UTF_8)));
+                            held.reset();
+                        }
                         if (held.size() > 0) partialSince.putIfAbsent(which, System.nanoTime());
                         else partialSince.remove(which);
                     } else if (held.size() > 0 && System.nanoTime() - partialSince.getOrDefault(which, 0L) > PARTIAL_AFTER_NANOS) {
