@@ -134,7 +134,14 @@ class HttpEventsIT {
                 Pm.await("the stuck follow cut off", Duration.ofSeconds(30), () -> dropped(http) >= 1);
                 assertThat(endsSoon(follow.getInputStream())).as("its connection was closed").isTrue();
             }
-            assertThat(Files.readString(pm.file("daemon.log"))).contains("cut off 1 client(s) that read nothing for 10s");
+            // The line follows the count (the first log line of a daemon also sets up its logging): waited for.
+            Pm.await("the cut-off in daemon.log", WAIT, () -> {
+                try {
+                    return Files.readString(pm.file("daemon.log")).contains("cut off 1 client(s) that read nothing for 10s");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
         }
     }
 

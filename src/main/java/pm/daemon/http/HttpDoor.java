@@ -73,7 +73,7 @@ public final class HttpDoor {
         }
         // The JDK server's limits are system properties read once, when its first class loads.
         System.setProperty("sun.net.httpserver.maxReqTime", "10");     // seconds to send a whole request
-        System.setProperty("sun.net.httpserver.timerMillis", "2000");  // how often that is checked
+        System.setProperty("sun.net.httpserver.timerMillis", "5000");  // how often that is checked (a wake-up at rest)
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", "16384");
         System.setProperty("jdk.httpserver.maxConnections", "256");
         System.setProperty("sun.net.httpserver.nodelay", "true");      // headers and body in one segment: no 40 ms delayed-ACK stall
