@@ -6,6 +6,12 @@
 set -e
 
 self=$0
+# How the user ran pm, for the commands its hints and examples print: "pm" when found on PATH (the shell
+# then passes the full path, whose folder is on PATH), else as typed ("./pm", "bin/pm").
+invoked=$0
+case $0 in
+    */*) dir=${0%/*}; case ":$PATH:" in *":$dir:"*) invoked=${0##*/} ;; esac ;;
+esac
 case $self in */*) ;; *) self=$(command -v -- "$self") ;; esac
 if [ -L "$self" ]; then self=$(readlink -f -- "$self"); fi
 root=${self%/*}
@@ -71,7 +77,11 @@ if [ -z "$bundled" ] && { [ ! -f "$jar" ] || [ -n "${PM_REBUILD:-}" ]; }; then
     if mkdir "$lock" 2>/dev/null; then
         trap 'rmdir "$lock" 2>/dev/null' EXIT INT TERM
         echo "pm: building (first run only; needs Maven) ..." >&2
-        (cd "$root" && mvn -q -B -DskipTests -Dpm.bundle.skip package) >&2 || { echo "pm: the build failed; see the Maven output above" >&2; exit 1; }
+        # No colour codes: -B and style.color turn Maven's colours off, and jansi.noreset keeps Maven 3.8's
+        # console library from writing a colour reset at its exit anyway.
+        # umask 022: what it builds runs as every user of this checkout, so no one else may rewrite it.
+        (cd "$root" && umask 022 && MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Djansi.noreset=true" \
+            mvn -q -B -Dstyle.color=never -DskipTests -Dpm.bundle.skip package) >&2 || { echo "pm: the build failed; see the Maven output above" >&2; exit 1; }
         rm -f "$aot"
         rmdir "$lock"; trap - EXIT INT TERM
     else
@@ -88,6 +98,9 @@ if [ "${1:-}" = daemon ] && [ "${2:-}" = run ]; then
     # in place, which would break a running daemon's lazy class loading. Copied only when it changed, so
     # a daemon starts on a full disk; a copy that fails leaves nothing, and the daemon runs from the build.
     home=${PM_HOME:-$HOME/.pm}
+    # Apps inherit the daemon's PATH: with pm's own folder at its end, "pm heartbeat" works in any app,
+    # whether or not pm is on the user's PATH, and the app's own programs still come first.
+    case ":$PATH:" in *":$root:"*) ;; *) PATH=${PATH:+$PATH:}$root; export PATH ;; esac
     (umask 077 && mkdir -p "$home") || exit 1
     copy=$home/daemon.jar
     if cmp -s "$jar" "$copy" || { cp "$jar" "$copy.$$" && mv -f "$copy.$$" "$copy"; }; then
@@ -121,8 +134,10 @@ client_flags="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3 -XX:+UseSeri
 # from a cache built for another jar (JDK-8377932), so only a cache newer than the jar is used.
 if [ -z "$bundled" ] && [ ! "$aot" -nt "$jar" ]; then
     # A jar rebuilt while the training runs would make a cache that is newer but stale: drop it then.
+    # Made under umask 022 whatever the caller's: a cache others could rewrite would run their code in
+    # every pm started from this checkout.
     touch "$aot.$$.stamp"
-    if "$java" $client_flags -XX:AOTCacheOutput="$aot.$$" -Xlog:disable -Xlog:all=error:stderr -cp "$jar" pm.cli.Train >/dev/null 2>&1 \
+    if (umask 022 && exec "$java" $client_flags -XX:AOTCacheOutput="$aot.$$" -Xlog:disable -Xlog:all=error:stderr -cp "$jar" pm.cli.Train >/dev/null 2>&1) \
             && [ ! "$jar" -nt "$aot.$$.stamp" ]; then
         mv -f "$aot.$$" "$aot"
     fi
@@ -134,6 +149,15 @@ if [ -n "$bundled" ] || [ "$aot" -nt "$jar" ]; then aot_flag=-XX:AOTCache=$aot; 
 # Whether tables may be coloured: the shell's test is free, System.console() costs the JVM about 1 ms.
 terminal=false
 [ -t 0 ] && [ -t 1 ] && terminal=true
+# The terminal's width, for the commands that print a table, when COLUMNS does not say: stty costs a
+# fork (about 1.5 ms), so only then. Read from stdout, the terminal the table goes to.
+columns=
+if [ -z "${COLUMNS:-}" ] && [ -t 1 ]; then
+    case ${1:-} in
+        # fd 3: the terminal, since inside $(...) stdout is the substitution's pipe.
+        status|ls|ps|list) { columns=$(stty size <&3 2>/dev/null) && columns=${columns#* } || columns=; } 3>&1 ;;
+    esac
+fi
 
 exec "$java" $client_flags -Xlog:disable -Xlog:all=warning:stderr \
-    ${aot_flag:+"$aot_flag"} -Dpm.launcher="$self" -Dpm.root="$root" -Dpm.terminal=$terminal -cp "$jar" pm.cli.Main "$@"
+    ${aot_flag:+"$aot_flag"} -Dpm.launcher="$self" -Dpm.invoked="$invoked" -Dpm.root="$root" -Dpm.terminal=$terminal ${columns:+"-Dpm.columns=$columns"} -cp "$jar" pm.cli.Main "$@"

@@ -27,6 +27,10 @@ final class Client {
         this.home = home;
     }
 
+    Home home() {
+        return home;
+    }
+
     /** How long a command keeps trying while the daemon is busy: a burst of commands clears in far less. */
     private static final long BUSY_RETRY_MILLIS = 2000;
 
@@ -64,14 +68,14 @@ final class Client {
             }
         }
         try {
-            return Protocol.result(exchange(ch, Protocol.request(cmd, args)));
+            return Protocol.result(exchange(ch, request(cmd, args)));
         } catch (Unsent e) {
             throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon closed the connection before it read the request ("
                     + e.getMessage() + "); nothing was done: retry");
         } catch (IOException e) {
             // Sent, but no answer: never send again, it may have been carried out.
             throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon closed the connection before it answered ("
-                    + e.getMessage() + "); the command may have taken effect: check pm status");
+                    + e.getMessage() + "); the command may have taken effect: check " + CommandLine.PM + " status");
         }
     }
 
@@ -105,7 +109,7 @@ final class Client {
 
     /** Sends one request to a daemon that must already run; IOException if none does. */
     Map<String, Object> callRunning(String cmd, Map<String, Object> args) throws IOException {
-        return Protocol.result(exchange(connect(), Protocol.request(cmd, args)));
+        return Protocol.result(exchange(connect(), request(cmd, args)));
     }
 
     private SocketChannel connect() throws IOException {
@@ -119,6 +123,14 @@ final class Client {
             ch.close();
             throw e;
         }
+    }
+
+    /** The request line; it says how the user runs pm when that is not plain "pm", for the commands the daemon's hints name. */
+    private static String request(String cmd, Map<String, Object> args) {
+        if (CommandLine.PM.equals("pm")) return Protocol.request(cmd, args);
+        var with = new java.util.LinkedHashMap<>(args);
+        with.put("as", CommandLine.PM);
+        return Protocol.request(cmd, with);
     }
 
     private static String exchange(SocketChannel channel, String request) throws IOException {

@@ -43,10 +43,27 @@ final class CommandLine {
      * accepts arguments after {@code --}, an example, and its handler.
      */
     record Command(String name, String usage, String summary, List<Opt> opts, int minArgs, int maxArgs,
-                   boolean passthrough, String example, Handler handler) {}
+                   boolean passthrough, String example, Handler handler, List<String> aliases) {
+        Command(String name, String usage, String summary, List<Opt> opts, int minArgs, int maxArgs,
+                boolean passthrough, String example, Handler handler) {
+            this(name, usage, summary, opts, minArgs, maxArgs, passthrough, example, handler, List.of());
+        }
 
-    /** A parsed command line. */
-    record Parsed(Command command, Map<String, List<String>> opts, List<String> args, List<String> rest) {
+        /** The same command, also known by these words (listed in the help, found by did-you-mean). */
+        Command aka(String... words) {
+            return new Command(name, usage, summary, opts, minArgs, maxArgs, passthrough, example, handler, List.of(words));
+        }
+
+        boolean answers(String word) {
+            return name.equals(word) || aliases.contains(word);
+        }
+    }
+
+    /**
+     * A parsed command line; {@code dashed} tells whether {@code --} was given (with nothing after it, it
+     * says "no arguments", which {@code update} reads as clearing them).
+     */
+    record Parsed(Command command, Map<String, List<String>> opts, List<String> args, List<String> rest, boolean dashed) {
         boolean has(String name) {
             return opts.containsKey(name);
         }
@@ -65,8 +82,19 @@ final class CommandLine {
         }
     }
 
+    /**
+     * How the user ran pm ({@code pm} when found on PATH, else as typed, such as {@code ./pm}): the
+     * launcher passes it, and every command pm prints for the user to type starts with it.
+     */
+    static final String PM = System.getProperty("pm.invoked", "pm");
+
+    /** A command written as {@code pm VERB ...}, as the user would type it here: {@code ./pm VERB ...}. */
+    static String typed(String command) {
+        return command.startsWith("pm ") ? PM + command.substring(2) : command;
+    }
+
     static PmException usage(Command c, String message) {
-        return new PmException(ErrorCode.USAGE, message + " (see pm " + c.name() + " --help)");
+        return new PmException(ErrorCode.USAGE, message + " (see " + PM + " " + c.name() + " --help)");
     }
 
     /** Parses the words after the verb. {@code --help} anywhere is returned as the flag "help". */
@@ -74,11 +102,14 @@ final class CommandLine {
         var opts = new LinkedHashMap<String, List<String>>();
         var args = new ArrayList<String>();
         var rest = new ArrayList<String>();
+        boolean dashed = false;
+        int excess = -1; // where the first argument past the most the command takes is
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
             if (w.equals("--")) {
-                if (!c.passthrough()) throw usage(c, "pm " + c.name() + " takes no arguments after --");
+                if (!c.passthrough()) throw usage(c, PM + " " + c.name() + " takes no arguments after --");
                 rest.addAll(words.subList(i + 1, words.size()));
+                dashed = true;
                 break;
             }
             if (w.equals("--help") || w.equals("-h")) {
@@ -86,16 +117,23 @@ final class CommandLine {
                 continue;
             }
             if (!w.startsWith("--") || w.length() == 2) {
+                if (args.size() == c.maxArgs() && excess < 0) excess = i;
                 args.add(w);
                 continue;
             }
             int eq = w.indexOf('=');
             String name = w.substring(2, eq < 0 ? w.length() : eq);
-            Opt opt = c.opts().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow(() -> {
-                String near = Names.nearest(name, c.opts().stream().map(Opt::name).toList());
-                return usage(c, "unknown flag --" + name + " for pm " + c.name()
+            Opt opt = find(c, name);
+            if (opt == null) {
+                var names = c.opts().stream().map(Opt::name).toList();
+                // After the script, a flag pm does not know is most likely the app's own, unless it is a slip.
+                String slip = Names.typo(name, names);
+                if (c.passthrough() && !args.isEmpty() && slip.isEmpty())
+                    throw new PmException(ErrorCode.USAGE, "unknown flag --" + name + "; " + afterDashes(c, words, excess >= 0 ? excess : i, "flags"));
+                String near = slip.isEmpty() ? Names.nearest(name, names) : slip;
+                throw usage(c, "unknown flag --" + name + " for " + PM + " " + c.name()
                         + (near.isEmpty() ? "" : "; did you mean --" + near + "?"));
-            });
+            }
             String value;
             if (!opt.takesValue()) {
                 if (eq >= 0) throw usage(c, "--" + name + " takes no value");
@@ -110,12 +148,39 @@ final class CommandLine {
             opts.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
         if (!opts.containsKey("help")) {
-            if (args.size() < c.minArgs()) throw usage(c, "missing argument: pm " + c.usage());
-            if (args.size() > c.maxArgs())
-                throw usage(c, "unexpected argument '" + args.get(c.maxArgs()) + "'"
-                        + (c.passthrough() ? "; put the app's own arguments after --" : ""));
+            if (args.size() < c.minArgs()) throw usage(c, "missing argument: " + PM + " " + c.usage());
+            if (excess >= 0)
+                throw usage(c, "unexpected argument '" + words.get(excess) + "'" + (c.passthrough() ? "; " + afterDashes(c, words, excess, "arguments") : ""));
         }
-        return new Parsed(c, opts, args, rest);
+        return new Parsed(c, opts, args, rest, dashed);
+    }
+
+    // A loop, not a stream: this runs for every flag of every command.
+    private static Opt find(Command c, String name) {
+        for (Opt o : c.opts()) if (o.name().equals(name)) return o;
+        return null;
+    }
+
+    /** The command line again with the words from {@code from} on moved after {@code --}, as the user could type it. */
+    private static String afterDashes(Command c, List<String> words, int from, String what) {
+        var line = new StringBuilder(PM).append(' ').append(c.name());
+        for (int i = 0; i < words.size(); i++) {
+            if (i == from) line.append(" --");
+            if (!words.get(i).equals("--")) line.append(' ').append(quote(words.get(i)));
+        }
+        return "put the app's own " + what + " after --: " + line;
+    }
+
+    /** A word as a POSIX shell reads it back: as it is when that is safe, else in single quotes. */
+    static String quote(String word) {
+        if (word.isEmpty()) return "''";
+        for (int i = 0; i < word.length(); i++) {
+            char ch = word.charAt(i);
+            boolean safe = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+                    || "_@%+=:,./-".indexOf(ch) >= 0;
+            if (!safe) return "'" + word.replace("'", "'\\''") + "'";
+        }
+        return word;
     }
 
     /** A flag's whole number, 0 or more. */
@@ -131,7 +196,8 @@ final class CommandLine {
 
     static String help(Command c) {
         var out = new StringBuilder();
-        out.append("Usage: pm ").append(c.usage()).append("\n\n").append(c.summary()).append("\n");
+        out.append("Usage: ").append(PM).append(' ').append(c.usage()).append("\n\n").append(c.summary()).append("\n");
+        if (!c.aliases().isEmpty()) out.append("Also: ").append(String.join(", ", c.aliases())).append('\n');
         if (!c.opts().isEmpty()) {
             out.append("\nOptions:\n");
             int width = "-h, --help".length();
@@ -141,17 +207,23 @@ final class CommandLine {
             }
             out.append("  ").append(pad("-h, --help", width)).append("  show this help\n");
         }
-        if (!c.example().isEmpty()) out.append("\nExample:\n  ").append(c.example()).append('\n');
+        if (!c.example().isEmpty()) out.append("\nExample:\n  ").append(typed(c.example())).append('\n');
         return out.toString();
     }
 
     static String overview(List<Command> commands) {
-        var out = new StringBuilder("Usage: pm COMMAND [ARGS] [OPTIONS]\n\npm runs and watches processes of any kind.\n\nCommands:\n");
+        var out = new StringBuilder("Usage: " + PM + " COMMAND [ARGS] [OPTIONS]\n\npm runs and watches processes of any kind.\n\nCommands:\n");
         int width = 0;
-        for (var c : commands) width = Math.max(width, c.name().length());
-        for (var c : commands) out.append("  ").append(pad(c.name(), width)).append("  ").append(c.summary()).append('\n');
-        out.append("\nRun pm COMMAND --help for its options. State lives in $PM_HOME (default ~/.pm).\n");
+        for (var c : commands) width = Math.max(width, listed(c).length());
+        for (var c : commands) out.append("  ").append(pad(listed(c), width)).append("  ").append(c.summary()).append('\n');
+        out.append("\nRun ").append(PM).append(" COMMAND --help for its options. A NAME may also be the app's ID; "
+                + "\"all\" means every app. State lives in $PM_HOME (default ~/.pm).\n");
         return out.toString();
+    }
+
+    /** A command as the overview lists it: {@code status (ls, ps)}. */
+    private static String listed(Command c) {
+        return c.aliases().isEmpty() ? c.name() : c.name() + " (" + String.join(", ", c.aliases()) + ")";
     }
 
     private static String label(Opt o) {

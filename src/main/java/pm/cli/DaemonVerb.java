@@ -32,7 +32,7 @@ final class DaemonVerb {
                 yield start();
             }
             case "status" -> status();
-            case "run" -> throw new PmException(ErrorCode.USAGE, "pm daemon run must go through the ./pm launcher");
+            case "run" -> throw new PmException(ErrorCode.USAGE, CommandLine.PM + " daemon run must go through the pm launcher script");
             default -> throw CommandLine.usage(p.command(), "unknown action '" + action + "': use start, stop, restart, status or run");
         };
     }
@@ -49,7 +49,7 @@ final class DaemonVerb {
             var result = client.callRunning("shutdown", Map.of());
             long running = ((Number) result.getOrDefault("running", 0L)).longValue();
             out.println("daemon stopped" + (running == 0 ? "" : "; " + running
-                    + " app(s) keep running, and the next daemon adopts them (pm kill stops them)"));
+                    + " app(s) keep running, and the next daemon adopts them (" + CommandLine.PM + " kill stops them)"));
             awaitGone();
         } catch (IOException e) {
             out.println("daemon is not running for " + home.dir());

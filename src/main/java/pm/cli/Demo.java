@@ -60,7 +60,8 @@ final class Demo {
         out.println();
         for (App app : APPS) out.printf("%s: http://127.0.0.1:%d/  (health: http://127.0.0.1:%d/health)%n", app.name(), app.port(), app.port());
         out.println();
-        out.println("Next: ./pm logs python-app --tail 20   ./pm restart nodejs-app   ./pm stop --all");
+        String pm = CommandLine.PM;
+        out.println("Next: " + pm + " logs python-app --tail 20   " + pm + " restart nodejs-app   " + pm + " stop all");
         return 0;
     }
 
@@ -83,7 +84,7 @@ final class Demo {
             if (proc.state() == ProcessState.FATAL || proc.state() == ProcessState.EXITED) break;
             Thread.sleep(100);
         }
-        throw new PmException(pm.core.ErrorCode.SPAWN_FAILED, app.name() + " did not become healthy within 30s; see pm describe "
-                + app.name() + " and pm logs " + app.name() + " (is port " + app.port() + " taken by another program?)");
+        throw new PmException(pm.core.ErrorCode.SPAWN_FAILED, app.name() + " did not become healthy within 30s; see " + CommandLine.PM + " describe "
+                + app.name() + " and " + CommandLine.PM + " logs " + app.name() + " (is port " + app.port() + " taken by another program?)");
     }
 }

@@ -59,11 +59,15 @@ final class Describe {
             line("cpu", Units.oneDecimal(proc.cpuPercent()) + "%  recent: " + join(d.recentCpuPercent(), false));
             line("memory", Units.formatSize(proc.memoryBytes()) + "  recent: " + join(d.recentMemoryBytes(), true));
         }
-        line("script", spec.script() + (spec.args().isEmpty() ? "" : " " + String.join(" ", spec.args())));
+        // As a shell reads it back: an argument that holds a space is one argument.
+        var command = new StringBuilder(CommandLine.quote(spec.script()));
+        for (String a : spec.args()) command.append(' ').append(CommandLine.quote(a));
+        line("script", command);
         if (!spec.interpreter().isEmpty()) line("interpreter", spec.interpreter());
         line("cwd", spec.cwd());
         if (!spec.env().isEmpty())
-            line("env", String.join(" ", new java.util.TreeMap<>(spec.env()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+            line("env", String.join(" ", new java.util.TreeMap<>(spec.env()).entrySet().stream()
+                    .map(e -> CommandLine.quote(e.getKey() + "=" + e.getValue())).toList()));
         if (proc.port() != 0) line("port", proc.port());
         line("policy", spec.restartPolicy().wireName() + ", max " + spec.maxRestarts() + " restarts in a row, first delay "
                 + Units.formatDuration(spec.restartDelay()));

@@ -17,7 +17,7 @@ final class Heartbeat {
         String secret = System.getenv("PM_HEARTBEAT_SECRET");
         String addr = System.getenv("PM_HEARTBEAT_ADDR");
         if (id == null || secret == null || addr == null || !addr.contains(":"))
-            throw new PmException(ErrorCode.USAGE, "pm heartbeat runs inside an app that pm started "
+            throw new PmException(ErrorCode.USAGE, CommandLine.PM + " heartbeat runs inside an app that pm started "
                     + "(PM_PROCESS_ID, PM_HEARTBEAT_SECRET and PM_HEARTBEAT_ADDR are not set)");
         int colon = addr.lastIndexOf(':');
         byte[] beat = ("PMHB1 " + id + " " + secret).getBytes(StandardCharsets.US_ASCII);

@@ -6,6 +6,7 @@ import pm.core.Names;
 import pm.core.PmException;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 
 import static pm.cli.CommandLine.Command;
@@ -17,12 +18,15 @@ public final class Main {
 
     private static final Opt ALL = Opt.flag("all", "act on every registered process");
     private static final Opt JSON = Opt.flag("json", "print JSON (schema in docs/status-json.md)");
+    /** No limit on the names a command takes. */
+    private static final int MANY = Integer.MAX_VALUE;
 
     private final List<Command> commands;
 
     Main(Home home, PrintStream out) {
         var client = new Client(home);
-        var verbs = new Verbs(client, out);
+        var register = new Register(client, out);
+        var verbs = new Verbs(client, out, register);
         var logs = new Logs(client, out);
         var daemon = new DaemonVerb(home, client, out);
         var demo = new Demo(client, out, this);
@@ -30,31 +34,35 @@ public final class Main {
         commands = List.of(
                 new Command("register", "register SCRIPT [OPTIONS] [-- APP_ARGS...]", "Register a process (it does not start it)",
                         Register.options(),
-                        1, 1, true, "pm register app.py --name myapp --type python --port 5000 --health-check /health", verbs::register),
-                new Command("unregister", "unregister NAME|--all", "Stop a process if it runs and remove it from the registry",
-                        List.of(ALL), 0, 1, false, "pm unregister myapp", verbs::unregister),
-                new Command("start", "start NAME|--all", "Start a process; returns once it is spawned",
-                        List.of(ALL), 0, 1, false, "pm start myapp", verbs::start),
-                new Command("stop", "stop NAME|--all [--force]", "Stop a process and its whole process tree; returns once all of it is gone",
-                        List.of(ALL, Opt.flag("force", "kill at once with SIGKILL")), 0, 1, false, "pm stop myapp --force", verbs::stop),
-                new Command("restart", "restart NAME|--all [--env KEY=VALUE]", "Stop, then start again with the current spec",
+                        1, 1, true, "pm register app.py --name myapp --type python --port 5000 --health-check /health", register::run),
+                new Command("update", "update NAME|ID [SCRIPT] [OPTIONS] [-- APP_ARGS...]",
+                        "Change a registered process's spec; restarts it only when the change needs a new process",
+                        Register.options(Opt.value("unset-env", "KEY", "remove an environment variable (repeatable); --env adds or changes one")),
+                        1, 2, true, "pm update myapp --max-memory 300M --env DEBUG=1", new Update(client, out)::run),
+                new Command("unregister", "unregister NAME...|ID...|all", "Stop a process if it runs and remove it from the registry",
+                        List.of(ALL), 0, MANY, false, "pm unregister myapp", verbs::unregister).aka("delete", "rm"),
+                new Command("start", "start NAME...|ID...|all, or start SCRIPT [OPTIONS] [-- APP_ARGS...]",
+                        "Start processes; returns once they are spawned. Given a script that is not registered, registers it first",
+                        Register.options(ALL), 0, MANY, true, "pm start myapp", verbs::start),
+                new Command("stop", "stop NAME...|ID...|all [--force]", "Stop processes and their whole process trees; returns once all of them are gone",
+                        List.of(ALL, Opt.flag("force", "kill at once with SIGKILL")), 0, MANY, false, "pm stop myapp --force", verbs::stop),
+                new Command("restart", "restart NAME...|ID...|all [--env KEY=VALUE]", "Stop, then start again with the current spec",
                         List.of(ALL, Opt.value("env", "KEY=VALUE", "set or change an environment variable first (repeatable, kept)")),
-                        0, 1, false, "pm restart myapp", verbs::restart),
-                new Command("status", "status [NAME] [--json]", "Show the state of every process (or one)",
-                        List.of(JSON), 0, 1, false, "pm status --json", verbs::status),
+                        0, MANY, false, "pm restart myapp", verbs::restart),
+                new Command("status", "status [NAME...|ID...] [--json]", "Show the state of every process (or some)",
+                        List.of(JSON), 0, MANY, false, "pm status --json", verbs::status).aka("ls", "ps"),
                 new Command("list", "list [--json]", "List registered processes and their specs",
                         List.of(JSON), 0, 0, false, "pm list", verbs::list),
-                new Command("describe", "describe NAME [--json]", "Show everything about one process: spec, state history, CPU and memory, health",
-                        List.of(JSON), 1, 1, false, "pm describe myapp", new Describe(client, out)::run),
+                new Command("describe", "describe NAME|ID [--json]", "Show everything about one process: spec, state history, CPU and memory, health",
+                        List.of(JSON), 1, 1, false, "pm describe myapp", new Describe(client, out)::run).aka("show", "info"),
                 new Command("heartbeat", "heartbeat", "Send one heartbeat for the app this runs in (uses its PM_* environment)",
                         List.of(), 0, 0, false, "while work; do pm heartbeat; done", Heartbeat::send),
-                new Command("logs", "logs NAME [--tail N] [--follow] [--out|--err]", "Show a process's stdout and stderr logs",
-                        List.of(Opt.value("tail", "N", "how many of the last lines to show (default 20)"),
-                                Opt.flag("follow", "keep printing lines as they are written (Ctrl-C ends)"),
-                                Opt.flag("out", "only stdout"), Opt.flag("err", "only stderr")),
-                        1, 1, false, "pm logs myapp --tail 100", logs::run),
-                new Command("flush", "flush NAME|--all", "Empty a process's log files and delete the rotated ones",
-                        List.of(ALL), 0, 1, false, "pm flush myapp", verbs::flush),
+                new Command("logs", "logs [NAME...|all] [--follow] [--tail N] [--since WHEN] [--grep REGEX] [--out|--err]",
+                        "Show apps' stdout and stderr: one app's, several or every app's (no NAME), interleaved as lines come",
+                        Logs.options(), 0, MANY, false,
+                        "pm logs web worker -f --since 10m --grep 'ERROR|WARN'", logs::run),
+                new Command("flush", "flush NAME...|ID...|all", "Empty processes' log files and delete the rotated ones",
+                        List.of(ALL), 0, MANY, false, "pm flush myapp", verbs::flush),
                 new Command("daemon", "daemon start|stop|restart|status|run",
                         "Control the daemon (it also starts on demand). stop and restart leave the apps running; run stays in the foreground",
                         List.of(), 1, 1, false, "pm daemon status", daemon::run),
@@ -71,7 +79,8 @@ public final class Main {
                                 Opt.value("token", "NAME", "act with this token's rights (default: default, which may do everything)")),
                         0, 0, false, "pm dashboard --open", new Dashboard(client, out)::run),
                 new Command("demo", "demo", "Install the sample apps' dependencies if needed, register and start both, wait until they answer, show them",
-                        List.of(), 0, 0, false, "./pm demo", demo::run));
+                        List.of(), 0, 0, false, "pm demo", demo::run));
+        // monit: an alias of the live view (pm top) once it exists; until then Habits answers it.
     }
 
     public static void main(String[] argv) {
@@ -86,10 +95,18 @@ public final class Main {
 
     // A loop, not a stream: the stream pipeline costs every command about half a millisecond.
     private Command command(String verb) {
-        for (var c : commands) if (c.name().equals(verb)) return c;
-        String near = Names.nearest(verb, commands.stream().map(Command::name).toList());
+        for (var c : commands) if (c.answers(verb)) return c;
+        // A PM2 habit first: spelling alone would answer "startup" with "start".
+        String habit = Habits.insteadOf(verb);
+        if (!habit.isEmpty()) throw new PmException(ErrorCode.USAGE, habit);
+        var words = new ArrayList<String>();
+        for (var c : commands) {
+            words.add(c.name());
+            words.addAll(c.aliases());
+        }
+        String near = Names.nearest(verb, words);
         throw new PmException(ErrorCode.USAGE, "unknown command '" + verb + "'"
-                + (near.isEmpty() ? "; run pm --help to see them all" : "; did you mean pm " + near + "?"));
+                + (near.isEmpty() ? "; run " + CommandLine.PM + " --help to see them all" : "; did you mean " + CommandLine.PM + " " + near + "?"));
     }
 
     int dispatch(List<String> argv) {

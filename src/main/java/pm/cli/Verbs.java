@@ -11,28 +11,27 @@ import pm.core.SpecBuilder;
 import pm.core.Units;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The verbs that talk to the daemon about processes: register, unregister, start, stop, restart, status, list. */
+import static pm.cli.CommandLine.PM;
+
+/** The verbs that talk to the daemon about processes: unregister, start, stop, restart, status, list, flush. */
 final class Verbs {
+    static final String NONE_REGISTERED = "no processes registered; add one with: " + PM + " register SCRIPT --name NAME";
+
     private final Client client;
     private final PrintStream out;
+    private final Register register;
 
-    Verbs(Client client, PrintStream out) {
+    Verbs(Client client, PrintStream out, Register register) {
         this.client = client;
         this.out = out;
-    }
-
-    int register(CommandLine.Parsed p) {
-        ProcessSpec spec = Register.spec(p, SpecBuilder.Context.ofCaller());
-        var result = client.call("register", Map.of("spec", spec.toJson()));
-        var proc = ProcessStatus.fromJson(map(result.get("process")));
-        out.printf("registered %s (id %d, %s, %s)%n", spec.name(), proc.id(), spec.type().wireName(), spec.script());
-        out.printf("start it with: pm start %s%n", spec.name());
-        return 0;
+        this.register = register;
     }
 
     int unregister(CommandLine.Parsed p) {
@@ -46,8 +45,42 @@ final class Verbs {
         return 0;
     }
 
+    /**
+     * {@code start NAME...}, or {@code start SCRIPT [flags] [-- args]}: a script that is not registered is
+     * registered first, as register would, then started (PM2's {@code start app.py}).
+     */
     int start(CommandLine.Parsed p) {
+        boolean flags = p.dashed();
+        for (String flag : p.opts().keySet()) flags |= !flag.equals("all") && !flag.equals("help");
+        if (p.args().size() > 1 && p.args().stream().anyMatch(a -> a.contains("/")))
+            throw new PmException(ErrorCode.USAGE, "start registers one script at a time: " + PM + " start SCRIPT [OPTIONS] [-- ARGS]");
+        String word = p.args().size() == 1 ? p.arg(0) : "";
+        boolean file = !word.isEmpty() && !word.equals("all") && (word.contains("/") || isFile(word));
+        if (file && p.has("all")) throw new PmException(ErrorCode.USAGE, "give a script or all, not both (see " + PM + " start --help)");
+        if (file && !word.contains("/") && !flags) {
+            // A file in this folder whose name is also an app's: the app wins.
+            try {
+                return report(client.call("start", target(p)));
+            } catch (PmException e) {
+                if (e.code() != ErrorCode.NOT_FOUND) throw e;
+            }
+        }
+        if (file) {
+            var proc = register.enrol(Register.spec(p, SpecBuilder.Context.ofCaller()));
+            return report(client.call("start", Map.of("names", List.of(proc.name()))));
+        }
+        if (flags)
+            throw new PmException(ErrorCode.USAGE, (word.isEmpty() ? "register flags and --" : "'" + word + "' is no file: register flags and --")
+                    + " go with a SCRIPT to register and start; to change a registered app: " + PM + " update NAME [OPTIONS]");
         return report(client.call("start", target(p)));
+    }
+
+    private static boolean isFile(String word) {
+        try {
+            return Files.isRegularFile(Path.of(word));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     int stop(CommandLine.Parsed p) {
@@ -85,12 +118,12 @@ final class Verbs {
     }
 
     /** What the status table shows; the daemon sends only these (a daemon that predates this sends all). */
-    private static final List<String> TABLE_FIELDS = List.of("name", "type", "state", "pid", "uptime_ms", "restarts",
+    private static final List<String> TABLE_FIELDS = List.of("id", "name", "type", "state", "pid", "uptime_ms", "restarts",
             "cpu_percent", "memory_bytes", "health", "port", "reason");
 
     int status(CommandLine.Parsed p) {
         var args = new LinkedHashMap<String, Object>();
-        if (!p.args().isEmpty()) args.put("name", p.arg(0));
+        if (!p.args().isEmpty() && !p.args().equals(List.of("all"))) args.putAll(target(p));
         if (!p.has("json")) args.put("fields", TABLE_FIELDS);
         var result = client.call("status", args);
         if (p.has("json")) {
@@ -100,12 +133,17 @@ final class Verbs {
         var procs = statuses(result);
         for (Object w : (List<?>) result.getOrDefault("warnings", List.of())) System.err.println("warning: " + w);
         if (procs.isEmpty()) {
-            out.println("no processes registered; add one with: pm register SCRIPT --name NAME");
+            out.println(NONE_REGISTERED);
             return 0;
         }
-        var table = new Table(List.of("NAME", "TYPE", "STATE", "PID", "UPTIME", "RESTARTS", "CPU", "MEM", "HEALTH", "PORT"));
+        var table = new Table(List.of("ID", "NAME", "TYPE", "STATE", "PID", "UPTIME", "RESTARTS", "CPU", "MEM", "HEALTH", "PORT"));
+        // Below the terminal's width: the least asked-for columns go first, then long names are cut to 16
+        // characters, then PID and UPTIME go, then names are cut further.
+        table.fitting(Table.Fit.drop("PORT"), Table.Fit.drop("TYPE"), Table.Fit.drop("HEALTH"), Table.Fit.drop("RESTARTS"),
+                Table.Fit.shorten("NAME", 16), Table.Fit.drop("PID"), Table.Fit.drop("UPTIME"), Table.Fit.shorten("NAME", 6));
         for (var proc : procs) {
             table.add(List.of(
+                    Table.Cell.of(proc.id()),
                     Table.Cell.of(proc.name()),
                     Table.Cell.of(proc.type().wireName()),
                     new Table.Cell(proc.state().wireName(), stateColor(proc.state())),
@@ -117,9 +155,10 @@ final class Verbs {
                     Table.Cell.of(proc.health() == Health.NONE ? null : proc.health().wireName()),
                     Table.Cell.of(proc.port() == 0 ? null : proc.port())));
         }
-        print(table.render(Table.colorWanted()));
+        int width = Table.width();
+        print(table.render(Table.colorWanted(), width));
         for (var proc : procs) {
-            if (proc.state().needsExplaining()) out.printf("  %s: %s%n", proc.name(), proc.reason());
+            if (proc.state().needsExplaining()) out.println(Table.cut("  " + proc.name() + ": " + proc.reason(), width));
         }
         return 0;
     }
@@ -132,10 +171,13 @@ final class Verbs {
         }
         var procs = list(result.get("processes"));
         if (procs.isEmpty()) {
-            out.println("no processes registered; add one with: pm register SCRIPT --name NAME");
+            out.println(NONE_REGISTERED);
             return 0;
         }
         var table = new Table(List.of("ID", "NAME", "TYPE", "SCRIPT", "POLICY", "PORT", "HEALTH CHECK", "DESIRED"));
+        table.fitting(Table.Fit.drop("HEALTH CHECK"), Table.Fit.drop("PORT"), Table.Fit.drop("POLICY"), Table.Fit.drop("TYPE"),
+                Table.Fit.shortenPath("SCRIPT", 24), Table.Fit.shorten("NAME", 16), Table.Fit.shortenPath("SCRIPT", 6),
+                Table.Fit.shorten("NAME", 6));
         for (var proc : procs) {
             var spec = ProcessSpec.fromJson(proc);
             table.add(List.of(
@@ -148,7 +190,7 @@ final class Verbs {
                     Table.Cell.of(spec.healthCheck().isEmpty() ? null : spec.healthCheck()),
                     Table.Cell.of(proc.get("desired"))));
         }
-        print(table.render(Table.colorWanted()));
+        print(table.render(Table.colorWanted(), Table.width()));
         return 0;
     }
 
@@ -170,18 +212,23 @@ final class Verbs {
         };
     }
 
-    /** The request arguments for "NAME" or "--all", exactly one of them. */
+    /**
+     * The request arguments for the apps a command names: {@code all} (or {@code --all}), or names and ids,
+     * which the daemon resolves; it reports every unknown one at once.
+     */
     static Map<String, Object> target(CommandLine.Parsed p) {
         var args = new LinkedHashMap<String, Object>();
-        boolean all = p.has("all");
-        if (all == !p.args().isEmpty())
-            throw new PmException(ErrorCode.USAGE, all ? "give a NAME or --all, not both" : "give a NAME or --all"
-                    + " (see pm " + p.command().name() + " --help)");
-        if (all) args.put("all", true);
-        else {
-            ProcessSpec.checkName(p.arg(0));
-            args.put("name", p.arg(0));
+        boolean all = p.has("all") || p.args().contains("all");
+        if (all && p.args().size() > (p.has("all") ? 0 : 1))
+            throw new PmException(ErrorCode.USAGE, "give names or all, not both (see " + PM + " " + p.command().name() + " --help)");
+        if (!all && p.args().isEmpty())
+            throw new PmException(ErrorCode.USAGE, "give a NAME, an ID or all (see " + PM + " " + p.command().name() + " --help)");
+        if (all) {
+            args.put("all", true);
+            return args;
         }
+        for (String name : p.args()) ProcessSpec.checkName(name);
+        args.put("names", p.args());
         return args;
     }
 

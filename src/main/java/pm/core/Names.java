@@ -19,6 +19,24 @@ public final class Names {
         return bestDistance <= Math.max(2, wrong.length() / 3) ? best : "";
     }
 
+    /**
+     * The name one slip away: a letter added, dropped or changed, or two neighbours swapped ({@code --nmae}
+     * for {@code --name}); "" when there is none. Stricter than {@link #nearest}: for a word that may be
+     * meant for someone else (an app's own flag), where a looser match would be a wrong guess.
+     */
+    public static String typo(String wrong, Collection<String> names) {
+        for (String n : names) if (distance(wrong, n) == 1 || swapped(wrong, n)) return n;
+        return "";
+    }
+
+    private static boolean swapped(String a, String b) {
+        if (a.length() != b.length()) return false;
+        int i = 0;
+        while (i < a.length() && a.charAt(i) == b.charAt(i)) i++;
+        return i + 1 < a.length() && a.charAt(i) == b.charAt(i + 1) && a.charAt(i + 1) == b.charAt(i)
+                && a.substring(i + 2).equals(b.substring(i + 2));
+    }
+
     /** Levenshtein distance, two rows. */
     static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];

@@ -109,6 +109,19 @@ public record ProcessSpec(
         return "";
     }
 
+    /**
+     * Why a new app may not take this name, or "": {@code all} stands for every app, and a name of digits
+     * alone would read as an app's id. Only new names are checked: a registry may hold such names from
+     * before the rule, and keeps them (a name matches before an id does).
+     */
+    public static String newNameProblem(String name) {
+        if (name.equals("all")) return "'all' is reserved: it stands for every app; pick another name";
+        boolean digits = !name.isEmpty();
+        for (int i = 0; i < name.length(); i++) digits &= name.charAt(i) >= '0' && name.charAt(i) <= '9';
+        if (digits) return "'" + name + "' is all digits, which pm reads as an app's id; add a letter, such as app-" + name;
+        return "";
+    }
+
     private static void checkEnv(String key, String value) {
         if (key.isEmpty() || key.contains("=") || key.indexOf('\0') >= 0)
             throw PmException.invalid("bad --env name '" + printable(key) + "': write KEY=VALUE");
@@ -125,7 +138,7 @@ public record ProcessSpec(
     }
 
     /** Control characters written as \xNN, so a message shows what was typed. */
-    static String printable(String s) {
+    public static String printable(String s) {
         var out = new StringBuilder();
         for (char c : s.toCharArray()) {
             if (c < 0x20 || c == 0x7f) out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));

@@ -164,7 +164,7 @@ public final class SpecBuilder {
         values.put(Field.TYPE, type(script, base));
         values.put(Field.INTERPRETER, interpreter(script));
         if (base == null && !given.containsKey(Field.NAME) && script != null) values.put(Field.NAME, Script.defaultName(script));
-        check();
+        check(base);
         if (!errors.isEmpty()) return new Built.Invalid(errors);
         try {
             return new Built.Valid(spec());
@@ -234,10 +234,11 @@ public final class SpecBuilder {
     }
 
     /** The rules between fields, and the name's, which need the default name worked out first. */
-    private void check() {
+    private void check(ProcessSpec base) {
         String name = (String) values.get(Field.NAME);
         if (name != null) {
             String problem = ProcessSpec.nameProblem(name);
+            if (problem.isEmpty() && (base == null || !name.equals(base.name()))) problem = ProcessSpec.newNameProblem(name);
             if (!problem.isEmpty()) error(naming.path(Field.NAME), problem);
         }
         String check = (String) values.get(Field.HEALTH_CHECK);

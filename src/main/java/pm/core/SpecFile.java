@@ -40,7 +40,7 @@ public final class SpecFile {
     /** A value as a person writes it: 100ms, 200M, on-failure, SIGTERM, 10. */
     // An if-chain, not a pattern switch: register's help is built on every CLI start, and a type switch
     // is bootstrapped through invokedynamic at run time (see Json.write).
-    static String human(Field f, Object value) {
+    public static String human(Field f, Object value) {
         if (value instanceof Duration d) return Units.formatDuration(d);
         if (value instanceof Long bytes && f.kind() == Field.Kind.SIZE) return Units.formatSizeExact(bytes);
         if (value instanceof Integer signal && f == Field.STOP_SIGNAL) return Signals.name(signal);

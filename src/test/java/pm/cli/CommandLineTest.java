@@ -120,6 +120,57 @@ class CommandLineTest {
     }
 
     @Test
+    void anUnknownFlagAfterTheScriptIsTakenForTheAppsOwnAndTheLineShownWithIt() {
+        assertUsage(() -> parse(REGISTER, "/usr/bin/redis-server", "--save", ""),
+                "unknown flag --save; put the app's own flags after --: pm register /usr/bin/redis-server -- --save ''");
+        assertUsage(() -> parse(REGISTER, "--name", "r", "srv", "--save", "it's", "--", "x"),
+                "put the app's own flags after --: pm register --name r srv -- --save 'it'\\''s' x");
+        // Before the script it is pm's flag, mistyped.
+        assertUsage(() -> parse(REGISTER, "--save", "x", "app.py"), "unknown flag --save for pm register", "(see pm register --help)");
+    }
+
+    @Test
+    void aSlipAfterTheScriptIsStillAnsweredWithTheFlagMeant() {
+        assertThatThrownBy(() -> parse(REGISTER, "app.py", "--prot", "80"))
+                .hasMessageContaining("did you mean --port?").hasMessageNotContaining("after --");
+    }
+
+    @Test
+    void anExtraArgumentAfterTheScriptShowsWhereItGoes() {
+        assertUsage(() -> parse(REGISTER, "app.py", "serve", "--name", "x"),
+                "unexpected argument 'serve'; put the app's own arguments after --: pm register app.py -- serve --name x");
+        assertUsage(() -> parse(REGISTER, "app.py", "serve", "--bind", "0"), "unknown flag --bind; put the app's own flags after --: "
+                + "pm register app.py -- serve --bind 0");
+    }
+
+    @Test
+    void doubleDashIsRememberedEvenWithNothingAfterIt() {
+        assertThat(parse(REGISTER, "app.py", "--").dashed()).isTrue();
+        assertThat(parse(REGISTER, "app.py", "--").rest()).isEmpty();
+        assertThat(parse(REGISTER, "app.py").dashed()).isFalse();
+    }
+
+    @Test
+    void wordsAreQuotedAsAShellReadsThemBack() {
+        assertThat(CommandLine.quote("plain-word_1.2:/x@y%z+w=v,")).isEqualTo("plain-word_1.2:/x@y%z+w=v,");
+        assertThat(CommandLine.quote("")).isEqualTo("''");
+        assertThat(CommandLine.quote("a b")).isEqualTo("'a b'");
+        assertThat(CommandLine.quote("it's")).isEqualTo("'it'\\''s'");
+        assertThat(CommandLine.quote("$HOME")).isEqualTo("'$HOME'");
+    }
+
+    @Test
+    void aliasesAnswerForTheCommandAndAreListed() {
+        var status = STATUS.aka("ls", "ps");
+        assertThat(status.answers("status")).isTrue();
+        assertThat(status.answers("ls")).isTrue();
+        assertThat(status.answers("list")).isFalse();
+        assertThat(CommandLine.help(status)).contains("Also: ls, ps\n");
+        assertThat(CommandLine.overview(List.of(REGISTER, status)))
+                .contains("  register         Register a process\n").contains("  status (ls, ps)  Show the state\n");
+    }
+
+    @Test
     void tooFewArgumentsShowTheUsage() {
         assertUsage(() -> parse(REGISTER, "--name", "x"), "missing argument: pm register SCRIPT [OPTIONS] [-- APP_ARGS...]");
     }

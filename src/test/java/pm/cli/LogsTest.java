@@ -1,96 +1,83 @@
 package pm.cli;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import pm.cli.CommandLine.Command;
+import pm.core.ErrorCode;
 import pm.core.PmException;
+import pm.logs.Stamps;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** How {@code pm logs} reads its command line, and the prefix it puts before a line. */
 class LogsTest {
-    @TempDir
-    Path dir;
+    static final Command LOGS = new Command("logs", "logs [NAME...]", "Show logs", Logs.options(), 0, Integer.MAX_VALUE,
+            false, "", p -> 0);
+    static final long NOW = 1_000_000_000_000L;
 
-    Path file(String content) throws IOException {
-        return Files.writeString(dir.resolve("out.log"), content, StandardCharsets.UTF_8);
+    static String ask(String... words) {
+        return Logs.ask(CommandLine.parse(LOGS, List.of(words)), NOW).toString();
     }
 
-    List<String> last(String content, int n) throws IOException {
-        Path f = file(content);
-        return lines(Logs.lastLines(f, n, Files.size(f)));
-    }
-
-    /** The lines in what lastLines returned: its text split at newlines, a trailing one ending the last line. */
-    static List<String> lines(byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        if (text.isEmpty()) return List.of();
-        if (text.endsWith("\n")) text = text.substring(0, text.length() - 1);
-        return List.of(text.split("\n", -1));
+    static void assertFails(ErrorCode code, String message, String... words) {
+        assertThatThrownBy(() -> ask(words))
+                .isInstanceOfSatisfying(PmException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .hasMessageContaining(message);
     }
 
     @Test
-    void lastLinesWithATrailingNewline() throws IOException {
-        assertThat(last("a\nb\nc\n", 2)).containsExactly("b", "c");
-        assertThat(last("a\nb\nc\n", 1)).containsExactly("c");
+    void noNameOrAllMeansEveryAppWithTheLast20LinesOfBothStreams() {
+        assertThat(ask()).isEqualTo("Ask[names=[], follow=false, tail=20, since=" + Stamps.NONE + ", grep=null, out=true, err=true]");
+        assertThat(ask("all")).contains("names=[all]");
     }
 
     @Test
-    void lastLinesWithoutATrailingNewline() throws IOException {
-        assertThat(last("a\nb\nc", 2)).containsExactly("b", "c");
-        assertThat(last("single", 5)).containsExactly("single");
+    void severalNamesInTheirOrderOnceEach() {
+        assertThat(ask("web", "worker", "web", "3")).contains("names=[web, worker, 3]");
     }
 
     @Test
-    void askingForMoreLinesThanTheFileHasGivesThemAll() throws IOException {
-        assertThat(last("a\nb\nc\n", 100)).containsExactly("a", "b", "c");
+    void theShortFlagsOfTailAndPm2() {
+        assertThat(ask("web", "-f")).contains("follow=true");
+        assertThat(ask("-f", "web")).contains("names=[web], follow=true");
+        assertThat(ask("web", "-n", "5")).contains("names=[web]", "tail=5");
+        assertThat(ask("web", "-n7")).contains("tail=7");
+        assertThat(ask("web", "--lines", "8")).contains("tail=8");
+        assertThat(ask("web", "--tail", "9", "--follow")).contains("tail=9", "follow=true");
     }
 
     @Test
-    void emptyFileOrZeroLinesGivesNothing() throws IOException {
-        assertThat(last("", 10)).isEmpty();
-        assertThat(last("a\nb\n", 0)).isEmpty();
+    void outOrErrChoosesOneStreamAndBothMeansBoth() {
+        assertThat(ask("--out")).contains("out=true, err=false");
+        assertThat(ask("--err")).contains("out=false, err=true");
+        assertThat(ask("--out", "--err")).contains("out=true, err=true");
     }
 
     @Test
-    void blankLinesAreKept() throws IOException {
-        assertThat(last("\n", 5)).containsExactly("");
-        assertThat(last("a\n\nb\n\n", 2)).containsExactly("b", "");
-        assertThat(last("a\n\n\n", 3)).containsExactly("a", "", "");
+    void sinceWithoutTailShowsEveryLineSinceThen() {
+        assertThat(ask("--since", "10m")).contains("tail=-1", "since=" + (NOW - 600_000));
+        assertThat(ask("--since", "10m", "-n", "3")).contains("tail=3");
     }
 
     @Test
-    void readsOnlyTheFirstSizeBytes() throws IOException {
-        Path f = file("a\nb\nc\nd\n");
-        assertThat(lines(Logs.lastLines(f, 10, 4))).containsExactly("a", "b");
-        assertThat(lines(Logs.lastLines(f, 10, 5))).containsExactly("a", "b", "c");
+    void badInputSaysWhatToType() {
+        assertFails(ErrorCode.USAGE, "unknown flag -x for pm logs", "-x");
+        assertFails(ErrorCode.USAGE, "-n needs a value", "web", "-n");
+        assertFails(ErrorCode.INVALID, "bad --tail 'many'", "-n", "many");
+        assertFails(ErrorCode.INVALID, "bad --grep '(oops': Unclosed group", "--grep", "(oops");
+        assertFails(ErrorCode.INVALID, "bad --since 'soon'", "--since", "soon");
+        assertFails(ErrorCode.INVALID, "name", "../etc");
     }
 
     @Test
-    void linesAcrossManyReadBlocksComeBackWhole() throws IOException {
-        var lines = IntStream.range(0, 5000).mapToObj(i -> "line " + i + " é".repeat(i % 7)).toList();
-        Path f = file(String.join("\n", lines) + "\n");
-        assertThat(lines(Logs.lastLines(f, 3000, Files.size(f)))).isEqualTo(lines.subList(2000, 5000));
-        assertThat(lines(Logs.lastLines(f, 10_000, Files.size(f)))).isEqualTo(lines);
-    }
-
-    @Test
-    void bytesComeBackAsWrittenNotDecoded() throws IOException {
-        byte[] latin1 = {'a', '\n', 'c', 'a', 'f', (byte) 0xE9, '\n', (byte) 0xFF, (byte) 0xFE};
-        Path f = Files.write(dir.resolve("raw.log"), latin1);
-        assertThat(Logs.lastLines(f, 2, latin1.length)).containsExactly('c', 'a', 'f', (byte) 0xE9, '\n', (byte) 0xFF, (byte) 0xFE);
-        assertThat(Logs.lastLines(f, 1, 7)).containsExactly('c', 'a', 'f', (byte) 0xE9, '\n');
-    }
-
-    @Test
-    void aMissingFileIsAnInvalidError() {
-        assertThatThrownBy(() -> Logs.lastLines(dir.resolve("gone.log"), 5, 10))
-                .isInstanceOf(PmException.class).hasMessageContaining("cannot read");
+    void aPrefixNamesTheAppAndTheStreamAlignedAndColouredOnlyWhenAsked() {
+        assertThat(new String(ShownLog.prefix("web", false, 6, false), StandardCharsets.UTF_8)).isEqualTo("web    | ");
+        assertThat(new String(ShownLog.prefix("web", true, 6, false), StandardCharsets.UTF_8)).isEqualTo("web    ! ");
+        String coloured = new String(ShownLog.prefix("web", true, 3, true), StandardCharsets.UTF_8);
+        assertThat(coloured).startsWith("\033[").contains("web").endsWith("\033[0m ");
+        assertThat(ShownLog.prefix("web", false, 3, true)).as("the same colour every time").isEqualTo(ShownLog.prefix("web", false, 3, true));
     }
 }

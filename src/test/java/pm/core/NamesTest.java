@@ -30,6 +30,17 @@ class NamesTest {
     }
 
     @Test
+    void aTypoIsOneSlipAwayAndASwapCountsAsOne() {
+        var flags = List.of("name", "port", "env");
+        assertThat(Names.typo("nmae", flags)).isEqualTo("name");
+        assertThat(Names.typo("prot", flags)).isEqualTo("port");
+        assertThat(Names.typo("envs", flags)).isEqualTo("env");
+        assertThat(Names.typo("pot", flags)).isEqualTo("port");
+        assertThat(Names.typo("save", flags)).as("two edits from name").isEmpty();
+        assertThat(Names.typo("name", List.of())).isEmpty();
+    }
+
+    @Test
     void levenshteinDistance() {
         assertThat(Names.distance("", "")).isZero();
         assertThat(Names.distance("abc", "")).isEqualTo(3);

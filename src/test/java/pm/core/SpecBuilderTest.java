@@ -298,6 +298,26 @@ class SpecBuilderTest {
         assertThat(SpecBuilder.change(base, raw("port", "x"), FLAGS, context)).isInstanceOf(SpecBuilder.Built.Invalid.class);
     }
 
+    @Test
+    void aNewAppMayNotBeCalledAllOrDigitsAloneWhichReadAsEveryAppAndAnId() throws IOException {
+        assertThat(errors(FLAGS, "name", "all")).containsExactly("--name 'all' is reserved: it stands for every app; pick another name");
+        assertThat(errors(FLAGS, "name", "42")).containsExactly(
+                "--name '42' is all digits, which pm reads as an app's id; add a letter, such as app-42");
+        Files.writeString(dir.resolve("2024.sh"), "#!/bin/sh\n");
+        assertThat(errors(FLAGS, "script", "2024.sh")).as("the name taken from the file").hasSize(1).first().asString().contains("'2024'");
+        assertThat(flags("name", "all-2", "port", "1").name()).isEqualTo("all-2");
+        assertThat(flags("name", "4ever").name()).isEqualTo("4ever");
+    }
+
+    @Test
+    void anAppThatHasSuchANameFromBeforeKeepsItThroughAChange() {
+        var legacy = new ProcessSpec("42", ProcessType.PYTHON, script.toString(), List.of(), "", dir.toString(), Map.of(), 0, "",
+                RestartPolicy.ON_FAILURE, 10, Duration.ofMillis(100), 15, Duration.ofSeconds(10));
+        var changed = SpecBuilder.change(legacy, raw("restart-delay", "2s"), FLAGS, context).orThrow();
+        assertThat(changed.name()).isEqualTo("42");
+        assertThat(SpecBuilder.change(legacy, raw("name", "all"), FLAGS, context)).isInstanceOf(SpecBuilder.Built.Invalid.class);
+    }
+
     // ---- the table ----
 
     @Test

@@ -50,7 +50,8 @@ class BadInputIT {
 
     @Test
     void duplicateName() {
-        rejected(5, "already registered", "register", script, "--name", "existing");
+        rejected(5, "'existing' is already registered with another spec (it differs in port)", "register", script, "--name", "existing",
+                "--port", "9");
     }
 
     @Test
@@ -129,14 +130,14 @@ class BadInputIT {
     void usageErrors() {
         rejected(2, "unknown command 'strat'; did you mean pm start?", "strat", "existing");
         rejected(2, "unknown flag --forse for pm stop; did you mean --force?", "stop", "existing", "--forse");
-        rejected(2, "give a NAME or --all", "start");
-        rejected(2, "give a NAME or --all, not both", "stop", "existing", "--all");
+        rejected(2, "give a NAME, an ID or all", "start");
+        rejected(2, "give names or all, not both", "stop", "existing", "--all");
         rejected(2, "--name needs a value", "register", script, "--name");
     }
 
     @Test
     void unknownProcessInEveryCommand() {
-        for (var cmd : List.of("start", "stop", "restart", "unregister", "logs", "status")) {
+        for (var cmd : List.of("start", "stop", "restart", "unregister", "logs", "status", "describe", "update", "flush")) {
             rejected(4, "no process named 'existin'; did you mean 'existing'?", cmd, "existin");
         }
     }

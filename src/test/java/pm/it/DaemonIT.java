@@ -307,8 +307,8 @@ class DaemonIT {
         var procs = (List<Map<String, Object>>) ((Map<String, Object>) reply.get("result")).get("processes");
         assertThat(procs.getFirst()).containsExactly(Map.entry("name", "web"), Map.entry("state", "running"));
         assertThat(pm.ok("status"))
-                .containsPattern("(?m)^NAME +TYPE +STATE +PID +UPTIME +RESTARTS +CPU +MEM +HEALTH +PORT$")
-                .containsPattern("(?m)^web +shell +running +" + pid + " +\\d+s +0 +(-|\\d+\\.\\d%) +(-|\\d+(\\.\\d)?[BKMG]) +- +5099$");
+                .containsPattern("(?m)^ID +NAME +TYPE +STATE +PID +UPTIME +RESTARTS +CPU +MEM +HEALTH +PORT$")
+                .containsPattern("(?m)^0 +web +shell +running +" + pid + " +\\d+s +0 +(-|\\d+\\.\\d%) +(-|\\d+(\\.\\d)?[BKMG]) +- +5099$");
     }
 
     @Test

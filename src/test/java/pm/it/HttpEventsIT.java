@@ -111,6 +111,33 @@ class HttpEventsIT {
         }
     }
 
+    /** An app writing at full speed through dozens of rotations: the follow sends every line once, in order. */
+    @Test
+    void aLogFollowLosesNothingThroughRotations() throws Exception {
+        int count = 300_000;
+        try (var pm = new Pm()) {
+            pm.runWith(Map.of("PM_LOG_CHECK_INTERVAL", "50ms"), "daemon", "start");
+            pm.ok("register", pm.fixture("numbers.py").toString(), "--name", "numbers", "--max-log-size", "64K",
+                    "--log-files", "50", "--", String.valueOf(count));
+            var http = Http.of(pm);
+            try (var s = http.stream("/api/v1/processes/numbers/logs?follow=true&lines=0&stream=out")) {
+                assertThat(s.status).isEqualTo(200);
+                pm.ok("start", "numbers");
+                int expected = 1;
+                for (Http.Event e; ; expected++) {
+                    e = s.next("line", Duration.ofSeconds(60));
+                    assertThat(e).as("line " + expected).isNotNull();
+                    String line = (String) e.json().get("line");
+                    if (line.equals("DONE")) break;
+                    if (Integer.parseInt(line) != expected) throw new AssertionError("expected line " + expected + ", got " + line);
+                }
+                assertThat(expected - 1).isEqualTo(count);
+            }
+            String record = Files.readString(pm.file("logs/numbers.out.log.cut"));
+            assertThat(Long.parseLong(record.split(" ")[0].substring("seq=".length())) / 2).as("rotations").isGreaterThan(10);
+        }
+    }
+
     /**
      * Clients that never read: one on an event stream, one on the log follow of an app that writes fast. The
      * kernel's socket buffers take a few MiB (tcp_wmem); the follow fills them at once, its write blocks, and

@@ -1,10 +1,12 @@
 package pm.daemon.engine;
 
 import pm.core.ErrorCode;
+import pm.core.Health;
 import pm.core.Names;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
 import pm.core.ProcessState;
+import pm.core.SpecDiff;
 import pm.daemon.logs.Rotator;
 import pm.daemon.registry.Registry;
 
@@ -36,6 +38,7 @@ final class Commands {
         switch (cmd) {
             case "ping" -> reply.complete(Map.of("pid", ProcessHandle.current().pid()));
             case "register" -> reply.complete(register(args));
+            case "update" -> update(args, reply);
             case "unregister" -> unregister(args, reply);
             case "start" -> change(targets(args), new Event.Start(), true, Proc::settled, reply);
             case "stop" -> change(targets(args), new Event.Stop(bool(args, "force")), false, Proc::settled, reply);
@@ -50,20 +53,86 @@ final class Commands {
         }
     }
 
+    /** Registers a spec; the same spec under its name again is no change, another one is refused. */
     private Map<String, Object> register(Map<String, Object> args) {
-        if (!(args.get("spec") instanceof Map<?, ?> raw)) throw new PmException(ErrorCode.BAD_REQUEST, "register needs a spec");
-        @SuppressWarnings("unchecked")
-        var spec = ProcessSpec.fromJson((Map<String, Object>) raw);
-        if (engine.procs.containsKey(spec.name()))
-            throw new PmException(ErrorCode.ALREADY_EXISTS, "a process named '" + spec.name()
-                    + "' is already registered: pick another --name, or run pm unregister " + spec.name() + " first");
+        var spec = spec(args);
+        var existing = engine.procs.get(spec.name());
+        if (existing != null) {
+            if (existing.spec.equals(spec)) return Map.of("process", view(existing), "unchanged", true);
+            throw new PmException(ErrorCode.ALREADY_EXISTS, "a process named '" + spec.name() + "' is already registered with another spec (it differs in "
+                    + String.join(", ", SpecDiff.between(existing.spec, spec).keys()) + "): update it with "
+                    + pm(args) + " update " + spec.name() + ", or pick another --name");
+        }
+        String problem = ProcessSpec.newNameProblem(spec.name());
+        if (!problem.isEmpty()) throw PmException.invalid("--name " + problem);
         var proc = new Proc(engine.nextId, spec, false);
         var entries = entries();
         entries.add(new Registry.Entry(proc.id, spec, false));
         engine.registry.save(entries);
         engine.nextId++;
         engine.procs.put(spec.name(), proc);
-        return Map.of("process", Views.status(proc, engine.home, engine.clock.millis()).toJson());
+        return Map.of("process", view(proc));
+    }
+
+    /**
+     * Replaces an app's spec in place (its name stays). The registry is written once; a running app is
+     * restarted only when a field that matters at spawn changed, else the new spec takes effect as it
+     * runs: the monitor gets it with the next snapshot. Replies with the fields that changed.
+     */
+    private void update(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        var names = targets(args);
+        if (names.size() != 1) throw new PmException(ErrorCode.BAD_REQUEST, "update takes one app");
+        var p = engine.procs.get(names.getFirst());
+        if (p.removing) throw new PmException(ErrorCode.NOT_FOUND, "'" + p.spec.name() + "' is being unregistered");
+        var spec = spec(args);
+        if (!spec.name().equals(p.spec.name()))
+            throw PmException.invalid("--name cannot change: an app's name is its key (its logs, its entry); to rename "
+                    + p.spec.name() + ", unregister it and register it under the new name");
+        var diff = SpecDiff.between(p.spec, spec);
+        if (diff.isEmpty()) {
+            reply.complete(updated(p, diff, false));
+            return;
+        }
+        var entries = new ArrayList<Registry.Entry>();
+        for (var e : entries()) entries.add(e.id() == p.id ? new Registry.Entry(p.id, spec, e.wanted()) : e);
+        engine.registry.save(entries);
+        boolean checkChanged = !p.spec.healthCheck().equals(spec.healthCheck());
+        p.spec = spec;
+        engine.specChanged();
+        boolean up = p.pid != 0 && (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING);
+        if (up && checkChanged && !diff.needsRestart()) {
+            // Another check: what the old one found says nothing about the new one.
+            p.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+            p.probeFailures = 0;
+            p.probeDetail = "";
+        }
+        if (!up || !diff.needsRestart()) {
+            reply.complete(updated(p, diff, false));
+            return;
+        }
+        int failuresBefore = p.spawnFailures;
+        String name = p.spec.name();
+        engine.apply(p, new Event.Restart());
+        engine.await(List.of(name), Proc::settled, () -> {
+            if (p.state == ProcessState.FATAL && p.spawnFailures > failuresBefore)
+                reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, name + ": updated "
+                        + String.join(", ", diff.keys()) + ", but failed to start: " + p.reason));
+            else reply.complete(updated(p, diff, true));
+        });
+    }
+
+    private Map<String, Object> updated(Proc p, SpecDiff diff, boolean restarted) {
+        return Map.of("process", view(p), "changed", diff.keys(), "restarted", restarted);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ProcessSpec spec(Map<String, Object> args) {
+        if (!(args.get("spec") instanceof Map<?, ?> raw)) throw new PmException(ErrorCode.BAD_REQUEST, "a spec is needed");
+        return ProcessSpec.fromJson((Map<String, Object>) raw);
+    }
+
+    private Object view(Proc p) {
+        return Views.status(p, engine.home, engine.clock.millis()).toJson();
     }
 
     /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
@@ -87,7 +156,7 @@ final class Commands {
             var removed = new ArrayList<Object>();
             for (String n : names) {
                 var p = engine.remove(n);
-                if (p != null) removed.add(Views.status(p, engine.home, engine.clock.millis()).toJson());
+                if (p != null) removed.add(view(p));
             }
             reply.complete(Map.of("processes", removed));
         });
@@ -142,7 +211,7 @@ final class Commands {
     }
 
     private Map<String, Object> status(Map<String, Object> args) {
-        var names = args.containsKey("name") ? targets(args) : List.copyOf(engine.procs.keySet());
+        var names = args.containsKey("name") || args.containsKey("names") ? targets(args) : List.copyOf(engine.procs.keySet());
         var views = views(names);
         // The table asks for its columns only: a third of the bytes to write, send and parse.
         if (args.get("fields") instanceof List<?> fields) {
@@ -221,18 +290,50 @@ final class Commands {
         return out;
     }
 
-    /** The processes a request names: {@code all} for every one, else {@code name}, which must exist. */
+    /**
+     * The processes a request names: {@code all} for every one, else {@code names} (or one {@code name}),
+     * each a name or an id. A name matches first: a registry may hold an all-digit name from before ids
+     * were accepted. Every unknown one is reported in one error, and then nothing is done.
+     */
     private List<String> targets(Map<String, Object> args) {
         if (bool(args, "all")) return List.copyOf(engine.procs.keySet());
-        if (!(args.get("name") instanceof String name)) throw new PmException(ErrorCode.BAD_REQUEST, "give a name or all");
-        if (!engine.procs.containsKey(name)) throw notFound(name);
-        return List.of(name);
+        List<?> given = args.get("names") instanceof List<?> l ? l : args.get("name") instanceof String n ? List.of(n) : List.of();
+        if (given.isEmpty()) throw new PmException(ErrorCode.BAD_REQUEST, "give names or all");
+        var out = new ArrayList<String>();
+        var unknown = new ArrayList<String>();
+        for (Object o : given) {
+            String word = String.valueOf(o);
+            String name = engine.procs.containsKey(word) ? word : byId(word);
+            if (name == null) unknown.add(word);
+            else if (!out.contains(name)) out.add(name);
+        }
+        if (!unknown.isEmpty()) throw notFound(unknown, pm(args));
+        return out;
     }
 
-    private PmException notFound(String name) {
-        String hint = Names.nearest(name, engine.procs.keySet());
-        return new PmException(ErrorCode.NOT_FOUND, "no process named '" + name + "'"
-                + (hint.isEmpty() ? "; pm list shows the registered ones" : "; did you mean '" + hint + "'?"));
+    private String byId(String word) {
+        if (word.isEmpty() || word.length() > 9) return null;
+        for (int i = 0; i < word.length(); i++) if (word.charAt(i) < '0' || word.charAt(i) > '9') return null;
+        int id = Integer.parseInt(word);
+        for (var p : engine.procs.values()) if (p.id == id) return p.spec.name();
+        return null;
+    }
+
+    private PmException notFound(List<String> words, String pm) {
+        var parts = new ArrayList<String>();
+        String hint = "";
+        for (String w : words) {
+            hint = Names.nearest(w, engine.procs.keySet());
+            parts.add("'" + w + "'" + (hint.isEmpty() || words.size() == 1 ? "" : " (did you mean '" + hint + "'?)"));
+        }
+        String end = words.size() == 1 && !hint.isEmpty() ? "; did you mean '" + hint + "'?" : "; " + pm + " list shows the registered ones";
+        return new PmException(ErrorCode.NOT_FOUND, (words.size() == 1 ? "no process named " : "no processes named ")
+                + String.join(", ", parts) + end);
+    }
+
+    /** How the client's user runs pm ({@code ./pm}), for the commands a message tells them to type. */
+    private static String pm(Map<String, Object> args) {
+        return args.get("as") instanceof String as && !as.isEmpty() ? as : "pm";
     }
 
     private List<Registry.Entry> entries() {

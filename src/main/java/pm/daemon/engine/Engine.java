@@ -381,6 +381,11 @@ public final class Engine {
         }
     }
 
+    /** A process's spec was replaced: the monitor gets it with the snapshot this step publishes. */
+    void specChanged() {
+        published.specsChanged();
+    }
+
     /** Forgets a deleted process, and what was kept ready to start it. */
     Proc remove(String name) {
         var p = procs.remove(name);

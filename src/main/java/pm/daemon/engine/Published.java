@@ -46,6 +46,11 @@ final class Published {
         targetsStale = runsStale = true;
     }
 
+    /** A spec changed in place (pm update): the snapshot, which carries specs, is out of date; the run file is not. */
+    void specsChanged() {
+        targetsStale = true;
+    }
+
     /** A new snapshot of the running processes, if runs changed since the last. */
     void publishTargets(Collection<Proc> procs) {
         if (!targetsStale) return;

@@ -3,8 +3,11 @@ package pm.daemon.http;
 import pm.core.Json;
 import pm.core.ProcessStatus;
 import pm.daemon.engine.Engine;
+import pm.logs.Backlog;
+import pm.logs.Follower;
+import pm.logs.Lines;
+import pm.logs.Stamps;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,8 +29,6 @@ final class LogApi {
     /** A line that has waited this long for its end is sent as it is (a prompt, a progress bar). */
     private static final long PARTIAL_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
     private static final int CHUNK = 256 << 10;
-    /** A line longer than this is sent in pieces. */
-    private static final int MAX_LINE = 64 << 10;
 
     private final Engine engine;
     private final Streams streams;
@@ -58,50 +59,36 @@ final class LogApi {
     }
 
     private static byte[] last(Path file, int lines) throws IOException {
-        return pm.cli.Logs.lastLines(file, lines, LogFollower.size(file));
+        return Backlog.read(file, Backlog.find(file, lines, null, Stamps.NONE));
     }
 
-    /** The last lines as {@code line} events, then each new line as it is written, until the client goes. */
+    /**
+     * The last lines as {@code line} events, then each new line as it is written, until the client goes. Each
+     * log is read by a follower from where its last lines begin, so no line falls between the two, and
+     * rotations lose nothing (pm.logs).
+     */
     private static void follow(Call call, Map<String, Path> files, int lines) throws IOException, InterruptedException {
-        var followers = new LinkedHashMap<String, LogFollower>();
-        var partial = new LinkedHashMap<String, ByteArrayOutputStream>();
-        var partialSince = new LinkedHashMap<String, Long>();
+        var logs = new ArrayList<Followed>();
+        byte[] buf = new byte[CHUNK];
         try (var sse = SseStream.open(call)) {
             for (var e : files.entrySet()) {
-                long size = LogFollower.size(e.getValue());
-                for (String line : split(pm.cli.Logs.lastLines(e.getValue(), lines, size))) sse.event(null, "line", line(e.getKey(), line));
-                followers.put(e.getKey(), new LogFollower(e.getValue(), size));
-                partial.put(e.getKey(), new ByteArrayOutputStream());
+                var span = Backlog.find(e.getValue(), lines, null, Stamps.NONE);
+                String which = e.getKey();
+                logs.add(new Followed(new Follower(e.getValue(), span.from()), new Lines(),
+                        (b, off, len) -> sse.event(null, "line", line(which, new String(b, off, len, StandardCharsets.UTF_8)))));
             }
             sse.retry(2000).flush();
             long quietSince = System.nanoTime();
             while (!Thread.currentThread().isInterrupted()) {
                 boolean any = false;
-                for (var e : followers.entrySet()) {
-                    String which = e.getKey();
-                    byte[] bytes = e.getValue().poll(CHUNK);
-                    var held = partial.get(which);
-                    if (bytes.length > 0) {
+                for (var f : logs) {
+                    int n = f.follower.read(buf);
+                    if (n > 0) {
                         any = true;
-                        int start = 0;
-                        for (int i = 0; i < bytes.length; i++) {
-                            if (bytes[i] != '\n') continue;
-                            held.write(bytes, start, i - start);
-                            sse.event(null, "line", line(which, held.toString(StandardCharsets.UTF_8)));
-                            held.reset();
-                            start = i + 1;
-                        }
-                        held.write(bytes, start, bytes.length - start);
-                        if (held.size() > MAX_LINE) { // output without newlines: sent in pieces, never held without bound
-                            sse.event(null, "line", line(which, held.toString(StandardCharsets.UTF_8)));
-                            held.reset();
-                        }
-                        if (held.size() > 0) partialSince.putIfAbsent(which, System.nanoTime());
-                        else partialSince.remove(which);
-                    } else if (held.size() > 0 && System.nanoTime() - partialSince.getOrDefault(which, 0L) > PARTIAL_AFTER_NANOS) {
-                        sse.event(null, "line", line(which, held.toString(StandardCharsets.UTF_8)));
-                        held.reset();
-                        partialSince.remove(which);
+                        f.lines.feed(buf, 0, n, f.sink);
+                    } else if (f.lines.waiting(PARTIAL_AFTER_NANOS)) {
+                        f.lines.finish(f.sink);
+                        any = true;
                     }
                 }
                 if (any) {
@@ -116,9 +103,11 @@ final class LogApi {
                 Thread.sleep(POLL.toMillis());
             }
         } finally {
-            for (var f : followers.values()) f.close();
+            for (var f : logs) f.follower.close();
         }
     }
+
+    private record Followed(Follower follower, Lines lines, Lines.Sink sink) {}
 
     private static String line(String stream, String text) {
         var m = new LinkedHashMap<String, Object>();

@@ -1,5 +1,7 @@
 package pm.daemon.logs;
 
+import pm.logs.Cuts;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -18,6 +20,12 @@ import java.util.EnumSet;
  * daemon killed between the copy and the cut leaves the copied part in both files (duplicated, not lost).
  * File systems without the call (tmpfs, overlay) get copy-and-truncate, which can lose what is written
  * between the copy and the truncate.
+ *
+ * <p>Each rotation and flush updates the file's rotation record ({@link Cuts}: made odd before any file
+ * is touched, even once they agree again), which lets a reader ({@code pm.logs.Follower}) keep its place
+ * while the front of the file moves under it. A record left odd (a daemon killed mid-rotation, or a
+ * rotation that failed half-way) is settled by the next rotation or flush, from what the files show.
+ * One rotation or flush at a time (the timer thread rotates, the engine thread flushes).
  */
 public final class Rotator {
     /** How a rotation went. */
@@ -25,14 +33,16 @@ public final class Rotator {
 
     private Rotator() {}
 
-    public static Outcome rotate(Path file, int keep) throws IOException {
+    public static synchronized Outcome rotate(Path file, int keep) throws IOException {
+        Cuts before = Cuts.read(file);
+        if (before.odd()) before = settle(file, before);
         long size = Files.size(file);
         long block = Math.max(512, Files.getFileStore(file).getBlockSize());
         long front = size / block * block;
         if (front == size) front -= block; // the collapsed range must end before the end of the file
         if (front <= 0) return Outcome.NOTHING_TO_DO;
         // Copy first, into a temp file: if the copy fails (disk full), the old files are untouched.
-        Path tmp = file.resolveSibling(file.getFileName() + ".1.tmp");
+        Path tmp = Cuts.copying(file);
         Files.deleteIfExists(tmp);
         try {
             copyFront(file, tmp, front);
@@ -40,9 +50,26 @@ public final class Rotator {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        shift(file, keep);
-        Path first = numbered(file, 1);
-        Files.move(tmp, first, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Cuts begun = before.begin(ProcessHandle.current().pid(), front);
+        begun.write(file);
+        try {
+            shift(file, keep);
+            Path first = numbered(file, 1);
+            Files.move(tmp, first, StandardCopyOption.ATOMIC_MOVE);
+            var outcome = cut(file, first, front);
+            begun.rotated(Files.size(first), keep).write(file);
+            return outcome;
+        } catch (IOException | RuntimeException e) {
+            try {
+                settle(file, begun);
+            } catch (IOException | RuntimeException s) {
+                e.addSuppressed(s);
+            }
+            throw e;
+        }
+    }
+
+    private static Outcome cut(Path file, Path first, long front) throws IOException {
         int rc = FileOps.collapseFront(file, front);
         if (rc == 0) return Outcome.LOSSLESS;
         if (rc != FileOps.EOPNOTSUPP && rc != FileOps.EINVAL) throw new IOException("fallocate failed with errno " + rc);
@@ -54,17 +81,32 @@ public final class Rotator {
         return Outcome.COPY_TRUNCATE;
     }
 
+    /** Writes what the files show after a rotation or flush that stopped half-way ({@link Cuts#settled}). */
+    private static Cuts settle(Path file, Cuts odd) throws IOException {
+        Cuts settled = odd.settled(file);
+        Files.deleteIfExists(Cuts.copying(file));
+        settled.write(file);
+        return settled;
+    }
+
     /** Empties the live file and deletes the old ones ({@code pm flush}). */
-    public static void flush(Path file, int keep) throws IOException {
+    public static synchronized void flush(Path file, int keep) throws IOException {
+        Cuts before = Cuts.read(file);
+        if (before.odd()) before = settle(file, before);
+        Cuts begun = before.begin(ProcessHandle.current().pid(), 0);
+        begun.write(file);
+        long emptied = 0;
         if (Files.exists(file)) {
+            emptied = Files.size(file);
             int rc = FileOps.truncate(file, 0);
             if (rc != 0) throw new IOException("ftruncate failed with errno " + rc);
         }
         for (int i = 1; i <= Math.max(keep, 1) + 1; i++) Files.deleteIfExists(numbered(file, i));
+        begun.flushed(emptied).write(file);
     }
 
     static Path numbered(Path file, int n) {
-        return file.resolveSibling(file.getFileName() + "." + n);
+        return Cuts.generation(file, n);
     }
 
     private static void shift(Path file, int keep) throws IOException {

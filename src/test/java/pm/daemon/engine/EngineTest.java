@@ -154,12 +154,13 @@ class EngineTest {
         return reply;
     }
 
-    ProcessSpec spec(String name, String... flags) {
+    /** A shell app's spec with these flags and values (a list for --env). */
+    ProcessSpec spec(String name, Object... flags) {
         var raw = new LinkedHashMap<String, Object>();
         raw.put("script", script.toString());
         raw.put("name", name);
         raw.put("type", "shell");
-        for (int i = 0; i < flags.length; i += 2) raw.put(flags[i], flags[i + 1]);
+        for (int i = 0; i < flags.length; i += 2) raw.put((String) flags[i], flags[i + 1]);
         return SpecBuilder.build(raw, SpecBuilder.Naming.flags(), new SpecBuilder.Context(dir, Map.of())).orThrow();
     }
 

@@ -1,0 +1,122 @@
+package pm.logs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A log's recent past: the last lines, those a test accepts, those since a time. {@link #find} reads the
+ * log backwards from its end, through the rotated files the rotation record knows, and returns the span
+ * of positions they take; {@link #read} returns its bytes, and a {@link Follower} started at its end
+ * shows what comes next, through whatever rotations happen meanwhile (or one started at its start
+ * shows both).
+ *
+ * <p>The last N lines of a log: {@code Backlog.read(live, Backlog.find(live, n, null, Stamps.NONE))}.
+ */
+public final class Backlog {
+    private Backlog() {}
+
+    /** Looks at a line's bytes (its first 64 KiB at most, without the newline). */
+    public interface LineTest {
+        boolean test(byte[] b, int off, int len);
+    }
+
+    /** Positions {@code [from, to)} of a log: {@code to} is where it ended when the span was found. */
+    public record Span(long from, long to) {}
+
+    /**
+     * The span from where the log, up to its end now, holds the last {@code lines} lines that
+     * {@code test} accepts (every line: null), or all of them when {@code lines} is negative; and with
+     * {@code since} (epoch milliseconds, or {@link Stamps#NONE}), no line dated before it. A line dated by
+     * a timestamp it begins with ({@link Stamps#at}) dates the lines after it that have none; lines above
+     * the first date read count as recent; a file last changed before {@code since} is not read at all.
+     */
+    public static Span find(Path live, int lines, LineTest test, long since) throws IOException {
+        try (var channel = open(live)) {
+            var found = new Span(0, 0);
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            for (int scans = 0; scans < 5; ) {
+                byte[] raw = Cuts.raw(live);
+                Cuts cuts = Cuts.parse(raw);
+                // A rotation under way ends within milliseconds; one that does not (a stopped daemon) is read as it is.
+                if (cuts.odd() && !cuts.abandoned() && System.nanoTime() - deadline < 0) {
+                    sleep();
+                    continue;
+                }
+                var layout = new Layout(live, channel, cuts.settled(live));
+                long end = layout.end();
+                found = new Span(lines == 0 ? end : new Scan(layout, end, since).start(lines, test), end);
+                scans++;
+                // A rotation meanwhile moved the bytes read: read again (or take the last try's answer).
+                if (Arrays.equals(Cuts.raw(live), raw)) break;
+            }
+            return found;
+        }
+    }
+
+    /** The bytes of a span, read through rotated files (what was rotated away meanwhile is left out). */
+    public static byte[] read(Path live, Span span) throws IOException {
+        var out = new ByteArrayOutputStream();
+        try (var f = new Follower(live, span.from())) {
+            long end = span.to();
+            byte[] buf = new byte[64 * 1024];
+            for (int n; f.position() < end && (n = f.read(buf, 0, (int) Math.min(buf.length, end - f.position()))) > 0; )
+                out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static FileChannel open(Path live) throws IOException {
+        try {
+            return FileChannel.open(live, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One backward pass over a layout. */
+    private static final class Scan {
+        private final long since;
+        private final Backwards lines;
+
+        Scan(Layout layout, long end, long since) {
+            this.since = since;
+            this.lines = new Backwards(layout, end, since);
+        }
+
+        /**
+         * Walks back line by line. The tail's bound is the start of the {@code count}th accepted line from the
+         * end; the date's bound is the start of the oldest line dated since then, found when a line dated
+         * before it comes. Lines undated below the tail's line may belong to an old date: the walk goes on to
+         * the next date to see.
+         */
+        long start(int count, LineTest test) throws IOException {
+            long oldest = lines.end, tail = -1, recent = lines.end;
+            int accepted = 0;
+            while (lines.previous()) {
+                long s = lines.start;
+                long at = since == Stamps.NONE ? Stamps.NONE : Stamps.at(lines.bytes, lines.off, lines.len);
+                if (at != Stamps.NONE) {
+                    if (at < since) return Math.max(tail, recent);
+                    recent = s;
+                }
+                oldest = s;
+                if (tail < 0 && (test == null || test.test(lines.bytes, lines.off, lines.len)) && ++accepted == count) tail = s;
+                if (tail >= 0 && (since == Stamps.NONE || at != Stamps.NONE)) return tail;
+            }
+            return Math.max(tail, oldest);
+        }
+    }
+}
