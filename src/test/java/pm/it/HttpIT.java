@@ -163,7 +163,12 @@ class HttpIT {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
         assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'");
-        assertThat(page.body()).contains("The dashboard is coming");
+        assertThat(page.body()).contains("<script src=\"/app.js\" defer>").contains("<script src=\"/views.js\" defer>");
+        for (var asset : Map.of("/app.js", "text/javascript", "/views.js", "text/javascript", "/app.css", "text/css").entrySet()) {
+            var a = http.send("GET", asset.getKey(), session, null);
+            assertThat(a.status()).as(asset.getKey()).isEqualTo(200);
+            assertThat(a.header("Content-Type")).startsWith(asset.getValue());
+        }
         // Once only.
         var second = http.send("GET", path, Map.of("Accept", "text/html"), null);
         assertThat(second.status()).isEqualTo(401);

@@ -30,7 +30,7 @@ class PrometheusIT {
         for (String dir : System.getenv("PATH").split(":")) {
             if (Files.isExecutable(Path.of(dir, name))) return Path.of(dir, name).toString();
         }
-        throw new AssertionError(name + " is not installed: apt-get install prometheus (.ci/run does)");
+        throw new AssertionError(name + " is not installed: .ci/run apt-installs what the tests need (prometheus, chromium, nodejs)");
     }
 
     static Pm.Result run(Path dir, String... argv) throws IOException {
