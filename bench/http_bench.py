@@ -4,6 +4,7 @@
   at rest      N idle apps, three daemons side by side: HTTP off, HTTP on with no client, HTTP on and
                scraped every 15 s (/metrics with a bearer token): RSS of each, and CPU over the window
   stream       one event-stream client (/api/v1/events, samples every 2 s) on the HTTP-on daemon: its CPU
+               (the dashboard's table), then with one app's log follow as well (an app's page)
   large        1000 apps: /metrics per scrape at the server (its Server-Timing header) and round trip,
                the API's process list against the control socket's `status` (what `pm status --json`
                asks), each a round trip from a client already connected (the daemon's side, no CLI start)
@@ -91,10 +92,11 @@ def socket_status_ms(home):
     return ms
 
 
-def stream_client(api, stop):
-    """Reads /api/v1/events until told to stop, as a dashboard would."""
+def stream_client(api, stop, path="/api/v1/events?samples=2"):
+    """Reads a stream until told to stop, as the dashboard does: its table holds /api/v1/events, an app's
+    page also that app's log follow."""
     conn = http.client.HTTPConnection(api.host, int(api.port), timeout=30)
-    conn.request("GET", "/api/v1/events?samples=2", headers={"Authorization": f"Bearer {api.token}"})
+    conn.request("GET", path, headers={"Authorization": f"Bearer {api.token}"})
     r = conn.getresponse()
     while not stop.is_set():
         if not r.readline():
@@ -143,9 +145,16 @@ def phase_http(cfg, R, say, show):
         c.start()
         time.sleep(2)
         cpu = cpu_window({"on": pids["on"]}, window)
-        done.set()
         show("cpu stream", R.add("http_cpu_stream", f"daemon CPU, {n} apps, one event-stream client (samples every 2 s), over {window} s",
                                  "% of one core", "pm", [cpu["on"]]), "%")
+        # An app's page: the event stream above, and that app's log follow (read every 200 ms).
+        f = threading.Thread(target=stream_client, args=(api, done, "/api/v1/processes/sleep-0/logs?follow=true&lines=100"), daemon=True)
+        f.start()
+        time.sleep(2)
+        cpu = cpu_window({"on": pids["on"]}, window)
+        done.set()
+        show("cpu page", R.add("http_cpu_page", f"daemon CPU, {n} apps, the event stream and one log follow (an app's page), over {window} s",
+                               "% of one core", "pm", [cpu["on"]]), "%")
     finally:
         for m in ms.values():
             m.close()
