@@ -11,6 +11,7 @@ let skew = 0;              // this browser's clock minus the daemon's (from the 
 let readOnly = true;       // until /api/v1/session says otherwise: a read-only token gets no buttons
 let view = null;           // what is on screen: {el, update(name), all(), tick(), state(event), close()}
 let events = null;
+let loaded = false;        // a snapshot came: before it, an app missing from procs may still exist
 
 const STATE_MARK = {running: '●', starting: '◔', stopping: '◕', backoff: '↻', stopped: '○', exited: '○', fatal: '✕'};
 const HEALTH_MARK = {healthy: '✓', unhealthy: '✗', unknown: '?', none: '–'};
@@ -178,6 +179,7 @@ function connect() {
     api('GET', '/api/v1/session').then(() => setTimeout(connect, 3000), () => {});
   });
   on('snapshot', d => {
+    loaded = true;
     procs.clear();
     d.processes.forEach(put);
     view.all();

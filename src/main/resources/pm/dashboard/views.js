@@ -96,7 +96,7 @@ function appView(name) {
   function update(n) {
     if (n !== name) return;
     const p = procs.get(name);
-    if (!p) { el.querySelector('.badge').replaceChildren('(not registered)'); return; }
+    if (!p) { el.querySelector('.badge').replaceChildren(loaded ? '(not registered)' : ''); return; }
     el.querySelector('.badge').replaceChildren(stateBadge(p.state));
     facts.reason.textContent = p.reason || '–';
     facts.pid.textContent = p.pid == null ? '–' : p.pid;
