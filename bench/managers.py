@@ -91,6 +91,11 @@ def rotated(path, keep=100):
 class Pm(Manager):
     key, label = "pm", "pm"
 
+    def __init__(self, http="127.0.0.1:0"):
+        """http: PM_HTTP_LISTEN for its daemon; by default on, at a free port (9615 is the user's daemon's)."""
+        super().__init__()
+        self.env["PM_HTTP_LISTEN"] = http
+
     def pm(self, *args, timeout=300, capture=False):
         return run([common.PM, *args], env=self.env, timeout=timeout, capture=capture)
 

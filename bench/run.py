@@ -6,7 +6,7 @@ Usage: bench/run.py [--quick | --smoke] [--only NAME,...] [--repeat N] [--out be
   --quick    one run of each measurement at small sizes (a smoke test of the whole bench); no CPU window
   --smoke    as --quick, at tiny sizes (about 20 s for pm alone): what the test suite runs so the bench never rots
   --only     managers (pm, pm2, supervisord) and/or measurements (status, memory, cpu, start, stop,
-             crash, logs) to run; default: everything present
+             crash, logs, http) to run; default: everything present
   --repeat   runs per measurement (default 5; 1 with --quick); the 1000-process cases use at most 3
 
 Each manager runs in private folders under /tmp (pm: PM_HOME, PM2: PM2_HOME, supervisord: its own
@@ -22,6 +22,7 @@ from common import (ROOT, BenchError, alive, children, cpu_ns, rss_bytes, start_
                     wait_until)
 from managers import App, Pm, Pm2, ShellLoop, Supervisord, close_all, PM2
 import report
+import http_bench
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRASH_APP = os.path.join(HERE, "apps", "crash.sh")
@@ -34,7 +35,7 @@ FULL = dict(repeat=5, small=10, mid=100, large=1000, large_repeat=3, settle=20, 
 QUICK = dict(repeat=1, small=5, mid=10, large=20, large_repeat=1, settle=2, cpu_window=0, cpu_slice=0,
              crash_up=2, crash_gaps=1, crash_stagger=0.5, hold=2.5, log_lines=50_000, rotate=2**20)
 SMOKE = dict(QUICK, small=2, mid=3, large=4, settle=0.5, crash_up=1.2, hold=2.5, log_lines=20_000, rotate=2**20)
-MEASUREMENTS = ["status", "memory", "cpu", "start", "stop", "crash", "logs"]
+MEASUREMENTS = ["status", "memory", "cpu", "start", "stop", "crash", "logs", "http"]
 MIB = 2**20
 
 
@@ -678,7 +679,8 @@ def main():
               ("at rest", {"cpu", "memory", "status"}, lambda: phase_idle(cfg, mgrs)),
               ("large", {"status", "memory"}, lambda: phase_large(cfg, mgrs)),
               ("crash", {"crash"}, lambda: phase_crash(cfg, mgrs, work)),
-              ("logs", {"logs"}, lambda: phase_logs(cfg, mgrs, work))]
+              ("logs", {"logs"}, lambda: phase_logs(cfg, mgrs, work)),
+              ("http", {"http"}, lambda: "pm" in dict(mgrs) and http_bench.phase_http(cfg, R, say, show))]
     took = {}
     try:
         for name, needs, fn in phases:

@@ -10,11 +10,10 @@ set -eu
 jdk=${PM_BUNDLE_JDK:?set PM_BUNDLE_JDK to a JDK 25 home}
 version=${1%-SNAPSHOT}
 
-# Only the modules pm uses: jdeps --print-module-deps on target/pm.jar with pm top's library (target/lib)
-# names the first three (BundleIT fails if it names another): java.logging for the daemon's log,
-# java.net.http for HTTP health checks. jdk.httpserver is for the daemon's HTTP API, so that adding it does
-# not change what a bundle holds. Not java.desktop, which jdeps also names: only JLine's terminal-graphics
-# classes (images) use it, and pm top never loads them.
+# Only the modules pm uses: jdeps --ignore-missing-deps --print-module-deps on target/pm.jar with pm top's
+# library (target/lib) names them (BundleIT fails if it names another): java.logging for the daemon's log,
+# java.net.http for HTTP health checks, jdk.httpserver for the daemon's HTTP API. Not java.desktop, which
+# jdeps also names: only JLine's terminal-graphics classes (images) use it, and pm top never loads them.
 modules=java.base,java.logging,java.net.http,jdk.httpserver
 # The .deb's Maintainer field, NAME <EMAIL> as Debian's policy asks: the project's maintainers, as they sign
 # its commits (jpackage writes "VENDOR <EMAIL>", and "Unknown" for an email it was not given).

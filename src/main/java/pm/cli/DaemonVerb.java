@@ -121,7 +121,18 @@ final class DaemonVerb {
         }
         out.printf("daemon running (pid %s) for %s%n", ping.get("pid"), home.dir());
         for (Object w : ping.get("warnings") instanceof List<?> l ? l : List.of()) System.err.println("warning: " + w);
+        out.println("http: " + http());
         return 0;
+    }
+
+    /** Whether the daemon's HTTP side serves, where, or why not (docs/http.md). */
+    private String http() {
+        try {
+            var reply = client.callRunning("http", Map.of());
+            return String.valueOf(reply.get("state"));
+        } catch (IOException | PmException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private Object pid() {

@@ -14,7 +14,7 @@ import static pm.cli.CommandLine.Opt;
 
 /** The {@code pm} command: looks up the verb in the command table, parses, runs, maps errors to exit statuses. */
 public final class Main {
-    static final String VERSION = "0.1.0";
+    static final String VERSION = pm.core.Release.VERSION;
 
     private static final Opt ALL = Opt.flag("all", "act on every registered process");
     private static final Opt JSON = Opt.flag("json", "print JSON (schema in docs/status-json.md)");
@@ -32,6 +32,7 @@ public final class Main {
         var demo = new Demo(client, out, this);
         var declarative = new Declarative(client, out);
         var file = Opt.value("file", "FILE", "the file to read (default: pm.yaml, pm.yml or pm.json in this folder)");
+        var tokens = new TokenVerb(client, out);
         commands = List.of(
                 new Command("register", "register SCRIPT [OPTIONS] [-- APP_ARGS...]", "Register a process (it does not start it)",
                         Register.options(),
@@ -91,6 +92,16 @@ public final class Main {
                         Startup.options(false), 0, 0, false, "pm unstartup", p -> new Startup(Startup.Host.real(), out).unstartup(p)),
                 new Command("completion", "completion bash|zsh|fish", "Print pm's completion script for a shell: commands, flags, their values, "
                         + "app names", Completion.options(), 0, 1, false, "source <(pm completion bash)", p -> new Completion(this, client, out).run(p)),
+                new Command("token", "token create [--read-only] NAME | token list [--json] | token revoke NAME",
+                        "Make, list or revoke tokens for the HTTP API (docs/http.md); a new token is printed once",
+                        List.of(Opt.flag("read-only", "the token may read but not start, stop, restart, register or unregister"),
+                                Opt.flag("json", "list them as JSON: {\"tokens\":[{\"name\",\"read_only\",\"created\"}]}")),
+                        1, 2, false, "pm token create --read-only prometheus", tokens::run),
+                new Command("dashboard", "dashboard [--open] [--token NAME]",
+                        "Print a one-time login link to the web dashboard (it works once, within 2 minutes)",
+                        List.of(Opt.flag("open", "also open it in the desktop's browser (xdg-open or sensible-browser)"),
+                                Opt.value("token", "NAME", "act with this token's rights (default: default, which may do everything)")),
+                        0, 0, false, "pm dashboard --open", new Dashboard(client, out)::run),
                 new Command("demo", "demo", "Install the sample apps' dependencies if needed, register and start both, wait until they answer, show them",
                         List.of(), 0, 0, false, "pm demo", demo::run));
     }

@@ -83,6 +83,8 @@ public final class Json {
         }
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private static void quote(String s, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -94,7 +96,9 @@ public final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    // By hand, not String.format: the daemon writes app output (ANSI colours) as JSON, and Formatter
+                    // would load about 100 classes it keeps for good.
+                    if (c < 0x20) out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
                     else out.append(c);
                 }
             }

@@ -2,6 +2,7 @@ package pm.daemon;
 
 import pm.core.Home;
 import pm.core.PmException;
+import pm.core.Release;
 import pm.core.Units;
 import pm.daemon.logs.LogKeeper;
 import pm.daemon.monitor.Monitor;
@@ -11,6 +12,7 @@ import pm.daemon.controller.Controller;
 import pm.daemon.controller.Launcher;
 import pm.daemon.engine.Clock;
 import pm.daemon.engine.Engine;
+import pm.daemon.http.HttpDoor;
 import pm.daemon.registry.Registry;
 import pm.daemon.registry.RunFile;
 
@@ -73,22 +75,31 @@ public final class Daemon {
         monitor.start();
         var replied = new CountDownLatch(1);
         var server = Server.bind(home.socket(), engine, replied::countDown);
+        var http = HttpDoor.open(home.dir().resolve("tokens.json"), engine, Release.VERSION);
+        server.answer("http", http::describe);
+        server.answer("http_login", http::login);
+        server.answer("token_create", http::createToken);
+        server.answer("token_list", http::listTokens);
+        server.answer("token_revoke", http::revokeToken);
         Duration logCheck = interval("PM_LOG_CHECK_INTERVAL", Duration.ofSeconds(2));
         chores.paced(logCheck, new LogKeeper(home, engine::targets, logCheck.toNanos())::check)
                 .every(Footprint.PERIOD, new Footprint()::check)
                 .every(Footprint.PERIOD, server::cutOffSilent) // the same period: one wake for both
+                .every(Footprint.PERIOD, http::check)
                 .start();
         Thread.ofPlatform().name("pm-accept").daemon().start(server::serve);
         // SIGTERM or Ctrl-C ends the daemon alone, as pm daemon stop does: the apps keep running and the run
         // file, written after every change (after a restart, within a few ms), lets the next daemon adopt them.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.flush(Duration.ofSeconds(1)); // a run file put off after a restart
+            http.close();
             cleanup(home, server, cgroups);
         }));
         // Not printf: java.util.Formatter loads the locale data, about 100 classes the daemon needs nowhere else.
         System.err.println("pm daemon " + ProcessHandle.current().pid() + " serving " + home.dir());
         engine.run();
         replied.await(2, TimeUnit.SECONDS);
+        http.close();
         cleanup(home, server, cgroups);
         lock.release();
         System.exit(0);

@@ -31,6 +31,7 @@ class JsonTest {
     @Test
     void writesEscapesForQuotesBackslashesAndControlCharacters() {
         assertThat(Json.write("a\"b\\c\nd\re\tf\u0001g")).isEqualTo("\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\"");
+        assertThat(Json.write("\u001b[31mred\u001b[0m\u001f")).isEqualTo("\"\\u001b[31mred\\u001b[0m\\u001f\"");
     }
 
     @Test

@@ -67,6 +67,8 @@ final class Pm implements AutoCloseable {
             var pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
             pb.environment().put("PM_HOME", home.toString());
             pb.environment().put("NO_COLOR", "1");
+            // A free port for each test's daemon: the default one (9615) is for the user's daemon.
+            pb.environment().put("PM_HTTP_LISTEN", "127.0.0.1:0");
             // pm on the PATH, as installed: its hints then say "pm ..." (TypedCommandsIT runs it as ./pm too).
             pb.environment().put("PATH", ROOT + ":" + System.getenv("PATH"));
             pb.environment().putAll(env);

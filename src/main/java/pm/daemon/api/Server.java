@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -56,6 +57,8 @@ public final class Server {
     private final Duration deadline;
     /** Clients still to send their request line, with the nanoTime by which they must. */
     private final Map<SocketChannel, Long> awaited = new ConcurrentHashMap<>();
+    /** Commands another part of the daemon answers, on the client's thread, not the engine's. */
+    private final Map<String, Function<Map<String, Object>, Map<String, Object>>> doors = new ConcurrentHashMap<>();
 
     private Server(Engine engine, ServerSocketChannel channel, Duration deadline, Runnable onShutdown) {
         this.engine = engine;
@@ -99,6 +102,14 @@ public final class Server {
         } catch (Throwable t) {
             throw new IllegalStateException("umask failed", t);
         }
+    }
+
+    /**
+     * Has {@code door} answer {@code cmd} instead of the engine: for what is not the engine's state (the HTTP
+     * side's tokens and login links). It runs on the client's thread and may throw a {@link PmException}.
+     */
+    public void answer(String cmd, Function<Map<String, Object>, Map<String, Object>> door) {
+        doors.put(cmd, door);
     }
 
     /** Closes the connections whose request line is overdue. Any thread; the daemon's timer calls it. */
@@ -187,8 +198,13 @@ public final class Server {
                 if (!(request.get("cmd") instanceof String cmd)) throw new PmException(ErrorCode.BAD_REQUEST, "no cmd");
                 @SuppressWarnings("unchecked")
                 var args = request.get("args") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.<String, Object>of();
-                if (!engine.isLooping()) throw new PmException(ErrorCode.INTERNAL, "the daemon's engine has stopped; see daemon.log");
-                reply = Protocol.ok(engine.submit(cmd, args).get());
+                var door = doors.get(cmd);
+                if (door != null) {
+                    reply = Protocol.ok(door.apply(args));
+                } else {
+                    if (!engine.isLooping()) throw new PmException(ErrorCode.INTERNAL, "the daemon's engine has stopped; see daemon.log");
+                    reply = Protocol.ok(engine.submit(cmd, args).get());
+                }
                 shutdown = cmd.equals("shutdown");
             } catch (Json.ParseException e) {
                 reply = Protocol.error(ErrorCode.BAD_REQUEST, "malformed request: " + e.getMessage());

@@ -3,12 +3,14 @@ package pm.daemon.engine;
 import pm.core.Dependencies;
 import pm.core.ErrorCode;
 import pm.core.ExitOutcome;
+import pm.core.Health;
 import pm.core.Home;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
 import pm.core.ProcessState;
 import pm.daemon.controller.Launcher;
 import pm.daemon.controller.Processes;
+import pm.daemon.events.EventRing;
 import pm.daemon.monitor.Observation;
 import pm.daemon.monitor.Target;
 import pm.daemon.registry.Registry;
@@ -48,6 +50,9 @@ public final class Engine {
 
     private record Observed(Observation observation) implements Message {}
 
+    /** Something to read on the engine thread, where the processes' state is consistent. */
+    private record Query(Runnable read) implements Message {}
+
     final Home home;
     final Registry registry;
     private final RunFile runFile;
@@ -58,6 +63,7 @@ public final class Engine {
     private final Waiters waiters = new Waiters();
     private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
     private final Commands commands = new Commands(this);
+    private final Announcer announcer = new Announcer();
     int nextId;
     /** Set by a shutdown: from then on only read-only requests are served. */
     boolean shuttingDown;
@@ -105,9 +111,31 @@ public final class Engine {
         this.freshen = freshen;
     }
 
+    /** Has every change of state, health, heartbeats and restarts told to {@code ring}, for the event stream. Before {@link #run}. */
+    public void reportTo(EventRing ring) {
+        announcer.reportTo(ring, procs);
+    }
+
     /** The running processes, for the monitor; an immutable snapshot. */
     public List<Target> targets() {
         return published.targets();
+    }
+
+    /** Every process as {@code /metrics} reports it, read on the engine thread. Any thread. */
+    public CompletableFuture<Reading.All> readings() {
+        var reply = new CompletableFuture<Reading.All>();
+        post(new Query(() -> {
+            try {
+                long now = clock.millis();
+                var out = new ArrayList<Reading>(procs.size());
+                for (var p : procs.values())
+                    out.add(new Reading(Views.status(p, home, now), p.cpuSeconds, p.spec.heartbeatTimeout().toMillis()));
+                reply.complete(new Reading.All(out, rejectedHeartbeats));
+            } catch (RuntimeException e) {
+                reply.completeExceptionally(e);
+            }
+        }));
+        return reply;
     }
 
     /** Posts what the monitor saw; the engine decides what it means. Any thread. */
@@ -192,6 +220,7 @@ public final class Engine {
             // (a client library sends its first beat as it starts).
             published.publishTargets(procs.values());
             waiters.settle(procs);
+            if (announcer.on()) announcer.roster(procs, this, clock.millis()); // after the waiters: an unregister removes there
         });
     }
 
@@ -300,6 +329,7 @@ public final class Engine {
                 }
             }
             case Observed o -> observed(o.observation());
+            case Query q -> q.read().run();
         }
     }
 
@@ -310,7 +340,10 @@ public final class Engine {
                     var p = procs.get(u.name());
                     if (p == null) continue;
                     apply(p, new Event.Sampled(u.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
-                    if (u.pid() == p.pid) p.recordSample(u.cpuPercent(), u.rssBytes());
+                    if (u.pid() == p.pid) {
+                        p.recordSample(u.cpuPercent(), u.rssBytes());
+                        p.cpuSeconds = u.cpuSeconds();
+                    }
                 }
             }
             case Observation.ProbeResult r -> on(r.name(), new Event.Probed(r.pid(), r.ok(), r.detail()));
@@ -342,7 +375,11 @@ public final class Engine {
         long pidBefore = p.pid;
         var runBefore = p.run;
         int restartsBefore = p.restarts;
+        Health healthBefore = p.health;
+        long beatBefore = p.lastBeatAtMillis;
+        String reasonBefore = p.reason;
         var effects = Machine.apply(p, event, clock.nanos(), clock.millis());
+        if (announcer.on()) announcer.changed(p, event, before, healthBefore, restartsBefore, beatBefore, reasonBefore, clock.millis());
         if (p.state != before || p.pid != pidBefore || p.restarts != restartsBefore) published.runsChanged();
         if (p.state != before) {
             p.recordTransition(clock.millis(), before, p.state, p.reason);

@@ -126,6 +126,7 @@ public final class Machine {
         p.lastBeatAtMillis = 0;
         p.cpuPercent = Double.NaN;
         p.rssBytes = -1;
+        p.cpuSeconds = 0;
         // With a health check it is starting until its first probe passes; without one it runs now.
         boolean checked = !p.spec.healthCheck().isEmpty();
         p.health = checked ? Health.UNKNOWN : Health.NONE;

@@ -61,6 +61,8 @@ public final class Proc {
     long lastBeatAtMillis;
     double cpuPercent = Double.NaN;
     long rssBytes = -1;
+    /** CPU time the current run's process group has used, as far as the sampler has seen (for /metrics). */
+    double cpuSeconds;
     int groupSize;
     /** The current run's heartbeat secret. */
     String secret = "";

@@ -228,7 +228,8 @@ public final class Monitor {
         var u = usage.get(t.pid());
         if (u == null || u.processes() == 0 || u.equals(reported.get(t.pid()))) return null;
         reported.put(t.pid(), u);
-        return new Observation.Usage(t.name(), t.pid(), u.cpuPercent(), u.rssBytes(), u.processes());
+        return new Observation.Usage(t.name(), t.pid(), u.cpuPercent(), u.rssBytes(), u.processes(),
+                (double) u.cpuTicks() / Sampler.CLOCK_TICKS);
     }
 
     /**

@@ -4,8 +4,8 @@ import java.util.List;
 
 /** What the monitor saw, posted to the engine, which alone decides what to do about it. */
 public sealed interface Observation {
-    /** One process group's resource use. */
-    record Usage(String name, long pid, double cpuPercent, long rssBytes, int processes) {}
+    /** One process group's resource use; {@code cpuSeconds} is its CPU time so far, for a counter. */
+    record Usage(String name, long pid, double cpuPercent, long rssBytes, int processes, double cpuSeconds) {}
 
     /** One sampling round over every running process. */
     record Samples(List<Usage> usages) implements Observation {}

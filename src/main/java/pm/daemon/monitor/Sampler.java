@@ -40,8 +40,11 @@ final class Sampler {
     private static final int RESCAN_AT_MOST_EVERY = 40;
     static final int QUIET_EVERY = 5;
 
-    /** What a group used over the last interval. */
-    record Usage(double cpuPercent, long rssBytes, int processes) {}
+    /**
+     * What a group used over the last interval, and {@code cpuTicks}, the CPU time its members used since the
+     * group was first sampled (each member's whole time at its first read: it ran in this group all along).
+     */
+    record Usage(double cpuPercent, long rssBytes, int processes, long cpuTicks) {}
 
     private static final class Member {
         final FileChannel stat;
@@ -67,11 +70,12 @@ final class Sampler {
         }
     }
 
-    /** Per-group totals of one sample; reused. */
+    /** Per-group totals of one sample, reused, and the group's CPU ticks so far, kept. */
     private static final class Totals {
         double cpu;
         long rss;
         int count;
+        long ticks;
     }
 
     private final Path proc;
@@ -133,13 +137,14 @@ final class Sampler {
     private boolean update(Member m, Map<Long, String> groups, long nowNanos) {
         if (!groups.containsKey(m.group)) return false;
         double percent = 0;
+        long used = 0;
         if (m.skip > 0) {
             m.skip--;
         } else {
             ProcStat s = read(m.stat);
             if (!m.still(s)) return false;
+            used = m.ticks >= 0 ? Math.max(0, s.cpuTicks() - m.ticks) : s.cpuTicks();
             if (m.ticks >= 0 && nowNanos > m.at) {
-                long used = Math.max(0, s.cpuTicks() - m.ticks);
                 percent = used * 100.0 / CLOCK_TICKS / ((nowNanos - m.at) / 1e9);
                 if (used == 0) m.skip = QUIET_EVERY - 1;
                 else anyBusy = true;
@@ -153,12 +158,13 @@ final class Sampler {
         t.cpu += percent;
         t.rss += m.rssBytes;
         t.count++;
+        t.ticks += used;
         return true;
     }
 
     private Usage usage(long group) {
         var t = totals.get(group);
-        return t == null ? new Usage(0, 0, 0) : new Usage(t.cpu, t.rss, t.count);
+        return t == null ? new Usage(0, 0, 0, 0) : new Usage(t.cpu, t.rss, t.count, t.ticks);
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.Set;
  * Replaces a file whole: a temp file (mode 0600, it may hold secrets) put in its place in one step, so a
  * reader sees the old content or the new, never part of either.
  */
-final class AtomicFile {
+public final class AtomicFile {
     private AtomicFile() {}
 
     private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
@@ -32,7 +32,7 @@ final class AtomicFile {
      * the run file is written so, and its readers take an empty file as no runs: after a power cut
      * its pids would mean nothing anyway.
      */
-    static void write(Path file, byte[] bytes, boolean durable) throws IOException {
+    public static void write(Path file, byte[] bytes, boolean durable) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             // The last swap left the old content under tmp: written over in place, then cut to length, its

@@ -15,6 +15,8 @@ import pm.core.SpecBuilder;
 import pm.daemon.controller.Launcher;
 import pm.daemon.controller.Processes;
 import pm.daemon.procfs.RunMark;
+import pm.daemon.events.EventRing;
+import pm.daemon.events.ProcessEvent;
 import pm.daemon.monitor.Observation;
 import pm.daemon.registry.Registry;
 import pm.daemon.registry.RunFile;
@@ -437,13 +439,13 @@ class EngineTest {
     @Test
     void aSampleAboveTheMemoryLimitRestartsIt() throws Exception {
         long pid = started("web", "max-memory", "100M");
-        engine.observe(new Observation.Samples(List.of(new Observation.Usage("web", pid, 1.5, 90L << 20, 2))));
+        engine.observe(new Observation.Samples(List.of(new Observation.Usage("web", pid, 1.5, 90L << 20, 2, 0.5))));
         engine.turn();
         var s = status("web");
         assertThat(s.memoryBytes()).isEqualTo(90L << 20);
         assertThat(s.processes()).isEqualTo(2);
         assertThat(processes.signals).isEmpty();
-        engine.observe(new Observation.Samples(List.of(new Observation.Usage("web", pid, 1.5, 200L << 20, 2))));
+        engine.observe(new Observation.Samples(List.of(new Observation.Usage("web", pid, 1.5, 200L << 20, 2, 0.5))));
         engine.turn();
         assertThat(processes.signals).containsExactly(new Sent(pid, Signals.SIGTERM));
         assertThat(status("web").reason()).isEqualTo("memory 200.0M above --max-memory 100.0M; stopping it");
@@ -538,5 +540,64 @@ class EngineTest {
                 .isEqualTo("ended while pm was not its parent (exit status unknown) while no daemon ran; policy never does not restart it");
         assertThat(next.spawned).isEmpty();
         assertThat(job).isPositive();
+    }
+
+    // ---- what the event stream hears ----
+
+    /** The kinds and names of the events in the ring, in order, each with what tells it apart. */
+    static List<String> told(EventRing ring) {
+        var out = new ArrayList<String>();
+        for (var n : ring.after(0, 1000).events()) {
+            var f = n.event().fields();
+            out.add(n.seq() + " " + n.event().kind() + " " + n.event().name() + switch (n.event()) {
+                case ProcessEvent.StateChanged c -> " " + c.from().wireName() + ">" + c.to().wireName();
+                case ProcessEvent.HealthChanged h -> " " + h.from().wireName() + ">" + h.to().wireName();
+                case ProcessEvent.HeartbeatChanged b -> " " + f.get("state");
+                case ProcessEvent.Restarted r -> " " + r.restarts();
+                default -> "";
+            });
+        }
+        return out;
+    }
+
+    @Test
+    void aCrashAndItsRestartAreToldToTheRingInOrder() throws Exception {
+        var ring = new EventRing();
+        engine.reportTo(ring);
+        long pid = started("web", "restart-delay", "100ms");
+        processes.exit(pid, 1);
+        engine.turn();
+        clock.advance(100);
+        engine.turn();
+        assertThat(told(ring)).containsExactly(
+                "1 registered web", "2 state web stopped>starting", "3 state web starting>running",
+                "4 state web running>backoff", "5 restart web 1", "6 state web backoff>starting", "7 state web starting>running");
+        var backoff = (ProcessEvent.StateChanged) ring.after(3, 1).events().getFirst().event();
+        assertThat(backoff.reason()).isEqualTo("exited with status 1; restart 1 in 100ms");
+    }
+
+    @Test
+    void heartbeatsAreToldWhenTheyBeginAndWhenTheyFallSilentNotOnEveryBeat() throws Exception {
+        long pid = started("web");
+        var ring = new EventRing();
+        engine.reportTo(ring);
+        for (int i = 0; i < 3; i++) {
+            clock.advance(1000);
+            engine.observe(new Observation.HeartbeatSeen("web", pid, clock.millis));
+            engine.turn();
+        }
+        engine.observe(new Observation.HeartbeatSilent("web", pid, 30_000));
+        engine.turn();
+        assertThat(told(ring)).containsExactly("1 heartbeat web beating", "2 health web none>healthy", "3 heartbeat web lost",
+                "4 state web running>stopping", "5 health web healthy>unhealthy");
+    }
+
+    @Test
+    void anUnregisterIsToldToTheRing() throws Exception {
+        register(spec("web"));
+        var ring = new EventRing();
+        engine.reportTo(ring);
+        send("unregister", Map.of("name", "web"));
+        assertThat(told(ring)).containsExactly("1 unregistered web");
     }
 }
