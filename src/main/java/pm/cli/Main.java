@@ -30,6 +30,7 @@ public final class Main {
         var logs = new Logs(client, out);
         var daemon = new DaemonVerb(home, client, out);
         var demo = new Demo(client, out, this);
+        var scaling = new Scaling(client, out);
         commands = List.of(
                 new Command("register", "register SCRIPT [OPTIONS] [-- APP_ARGS...]", "Register a process (it does not start it)",
                         Register.options(),
@@ -48,6 +49,8 @@ public final class Main {
                 new Command("restart", "restart NAME...|ID...|all [--env KEY=VALUE]", "Stop, then start again with the current spec",
                         List.of(ALL, Opt.value("env", "KEY=VALUE", "set or change an environment variable first (repeatable, kept)")),
                         0, MANY, false, "pm restart myapp", verbs::restart),
+                new Command("scale", "scale NAME|ID N", "Run N copies of an app: starts the missing ones or stops the highest-numbered extra ones; the others keep running",
+                        List.of(), 2, 2, false, "pm scale web 4", scaling::scale),
                 new Command("status", "status [NAME...|ID...] [--json]", "Show the state of every process (or some)",
                         List.of(JSON), 0, MANY, false, "pm status --json", verbs::status).aka("ls", "ps"),
                 new Command("list", "list [--json]", "List registered processes and their specs",

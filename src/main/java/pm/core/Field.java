@@ -50,7 +50,15 @@ public enum Field {
     CWD("cwd", "cwd", Kind.STRING, "DIR", null, true, "its working folder (default: the current folder)"),
     STOP_SIGNAL("stop-signal", "stop_signal", Kind.CHOICE, "SIGNAL", Signals.SIGTERM, false, "signal that asks it to stop"),
     KILL_TIMEOUT("kill-timeout", "kill_timeout", Kind.DURATION, "DURATION", Duration.ofSeconds(10), false,
-            "time it gets to stop before SIGKILL");
+            "time it gets to stop before SIGKILL"),
+    // Not spawn-relevant: a changed count starts or stops copies (pm scale), leaving the others running.
+    INSTANCES("instances", "instances", Kind.COUNT, "N", 1, false,
+            "copies to run; copy i gets PM_INSTANCE=i, PM_INSTANCES=N and, with --port P and no --socket, PORT=P+i",
+            1, Copies.MAX),
+    SOCKETS("socket", "sockets", Kind.LIST, "ADDRESS", List.of(), true,
+            "a listening socket pm holds and passes to every copy as fd 3 and up (LISTEN_FDS): tcp://HOST:PORT or unix:PATH (repeatable)"),
+    READY_AFTER("ready-after", "ready_after", Kind.DURATION, "DURATION", Duration.ZERO, false,
+            "in pm reload, a new copy with no health check is ready after this or its first heartbeat (0: 2s)");
 
     /** The shape of a field's value, which decides how a raw value is read and written. */
     public enum Kind {
@@ -163,7 +171,7 @@ public enum Field {
 
     /** 0 turns the feature off, whatever the minimum. */
     boolean zeroIsOff() {
-        return this == HEARTBEAT_TIMEOUT || this == MAX_MEMORY || this == MAX_LOG_SIZE;
+        return this == HEARTBEAT_TIMEOUT || this == MAX_MEMORY || this == MAX_LOG_SIZE || this == READY_AFTER;
     }
 
     /** The field with this file key, or null. */
@@ -203,6 +211,9 @@ public enum Field {
             case CWD -> s.cwd();
             case STOP_SIGNAL -> s.stopSignal();
             case KILL_TIMEOUT -> s.killTimeout();
+            case INSTANCES -> s.copies().count();
+            case SOCKETS -> s.copies().sockets();
+            case READY_AFTER -> s.copies().readyAfter();
         };
     }
 }

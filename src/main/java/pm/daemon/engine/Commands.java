@@ -26,9 +26,11 @@ import java.util.function.Predicate;
  */
 final class Commands {
     private final Engine engine;
+    private final Targets targets;
 
     Commands(Engine engine) {
         this.engine = engine;
+        this.targets = new Targets(engine);
     }
 
     void handle(String cmd, Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
@@ -40,14 +42,15 @@ final class Commands {
             case "register" -> reply.complete(register(args));
             case "update" -> update(args, reply);
             case "unregister" -> unregister(args, reply);
-            case "start" -> change(targets(args), new Event.Start(), true, Proc::settled, reply);
-            case "stop" -> change(targets(args), new Event.Stop(bool(args, "force")), false, Proc::settled, reply);
+            case "start" -> change(targets.of(args), new Event.Start(), true, Proc::settled, reply);
+            case "stop" -> change(targets.of(args), new Event.Stop(bool(args, "force")), false, Proc::settled, reply);
             case "restart" -> restart(args, reply);
+            case "scale" -> new Scale(engine, targets).scale(args, reply);
             case "status" -> reply.complete(status(args));
             case "list" -> reply.complete(list());
-            case "flush" -> reply.complete(flush(targets(args)));
+            case "flush" -> reply.complete(flush(targets.of(args)));
             case "describe" -> reply.complete(Map.of("process",
-                    Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, engine.clock.millis()).toJson()));
+                    Views.describe(engine.procs.get(targets.of(args).getFirst()), engine.home, engine.clock.millis()).toJson()));
             case "shutdown" -> shutdown(bool(args, "stop_apps"), reply);
             default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
         }
@@ -61,17 +64,21 @@ final class Commands {
             if (existing.spec.equals(spec)) return Map.of("process", view(existing), "unchanged", true);
             throw new PmException(ErrorCode.ALREADY_EXISTS, "a process named '" + spec.name() + "' is already registered with another spec (it differs in "
                     + String.join(", ", SpecDiff.between(existing.spec, spec).keys()) + "): update it with "
-                    + pm(args) + " update " + spec.name() + ", or pick another --name");
+                    + Targets.pm(args) + " update " + spec.name() + ", or pick another --name");
         }
         String problem = ProcessSpec.newNameProblem(spec.name());
         if (!problem.isEmpty()) throw PmException.invalid("--name " + problem);
-        var proc = new Proc(engine.nextId, spec, false);
-        var entries = entries();
-        entries.add(new Registry.Entry(proc.id, spec, false));
+        var entries = targets.entries();
+        entries.add(new Registry.Entry(engine.nextId, spec, false));
         engine.registry.save(entries);
+        Proc first = null;
+        for (int i = 0; i < spec.copies().count(); i++) {
+            var copy = new Proc(engine.nextId, spec, false, i);
+            engine.procs.put(copy.name(), copy);
+            if (first == null) first = copy;
+        }
         engine.nextId++;
-        engine.procs.put(spec.name(), proc);
-        return Map.of("process", view(proc));
+        return Map.of("process", view(first));
     }
 
     /**
@@ -80,7 +87,7 @@ final class Commands {
      * runs: the monitor gets it with the next snapshot. Replies with the fields that changed.
      */
     private void update(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
-        var names = targets(args);
+        var names = targets.apps(targets.of(args));
         if (names.size() != 1) throw new PmException(ErrorCode.BAD_REQUEST, "update takes one app");
         var p = engine.procs.get(names.getFirst());
         if (p.removing) throw new PmException(ErrorCode.NOT_FOUND, "'" + p.spec.name() + "' is being unregistered");
@@ -94,29 +101,41 @@ final class Commands {
             return;
         }
         var entries = new ArrayList<Registry.Entry>();
-        for (var e : entries()) entries.add(e.id() == p.id ? new Registry.Entry(p.id, spec, e.wanted()) : e);
+        for (var e : targets.entries()) entries.add(e.id() == p.id ? new Registry.Entry(p.id, spec, e.wanted()) : e);
         engine.registry.save(entries);
         boolean checkChanged = !p.spec.healthCheck().equals(spec.healthCheck());
-        p.spec = spec;
-        engine.specChanged();
-        boolean up = p.pid != 0 && (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING);
-        if (up && checkChanged && !diff.needsRestart()) {
-            // Another check: what the old one found says nothing about the new one.
-            p.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
-            p.probeFailures = 0;
-            p.probeDetail = "";
+        var copies = engine.copies(p.spec.name());
+        // A changed count starts or stops copies; the others keep running.
+        Scale.resize(engine, copies, spec.copies().count());
+        var restart = new ArrayList<String>();
+        for (var c : engine.copies(spec.name())) {
+            c.spec = spec;
+            boolean up = c.pid != 0 && (c.state == ProcessState.RUNNING || c.state == ProcessState.STARTING);
+            if (up && checkChanged && !diff.needsRestart()) {
+                // Another check: what the old one found says nothing about the new one.
+                c.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+                c.probeFailures = 0;
+                c.probeDetail = "";
+            }
+            if (up && diff.needsRestart()) restart.add(c.name());
         }
-        if (!up || !diff.needsRestart()) {
-            reply.complete(updated(p, diff, false));
+        engine.specChanged();
+        if (restart.isEmpty()) {
+            engine.await(Targets.copyNames(copies), Proc::settled, () -> reply.complete(updated(p, diff, false)));
             return;
         }
-        int failuresBefore = p.spawnFailures;
-        String name = p.spec.name();
-        engine.apply(p, new Event.Restart());
-        engine.await(List.of(name), Proc::settled, () -> {
-            if (p.state == ProcessState.FATAL && p.spawnFailures > failuresBefore)
-                reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, name + ": updated "
-                        + String.join(", ", diff.keys()) + ", but failed to start: " + p.reason));
+        var failuresBefore = new HashMap<String, Integer>();
+        for (String n : restart) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
+        for (String n : restart) engine.apply(engine.procs.get(n), new Event.Restart());
+        engine.await(restart, Proc::settled, () -> {
+            var failed = new ArrayList<String>();
+            for (String n : restart) {
+                var c = engine.procs.get(n);
+                if (c != null && c.state == ProcessState.FATAL && c.spawnFailures > failuresBefore.get(n)) failed.add(c.reason);
+            }
+            if (!failed.isEmpty())
+                reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, spec.name() + ": updated "
+                        + String.join(", ", diff.keys()) + ", but failed to start: " + failed.getFirst()));
             else reply.complete(updated(p, diff, true));
         });
     }
@@ -137,15 +156,20 @@ final class Commands {
 
     /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
     private void unregister(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
-        var names = targets(args);
+        var given = targets.of(args);
+        var apps = targets.apps(given);
+        var names = new ArrayList<String>();
+        for (String app : apps) names.addAll(Targets.copyNames(engine.copies(app)));
+        if (!names.containsAll(given) || names.size() != given.size())
+            throw PmException.invalid("one copy cannot be unregistered: " + Targets.pm(args) + " scale NAME N keeps the first N copies");
         for (String n : names) {
             var p = engine.procs.get(n);
             p.removing = true;
             engine.apply(p, new Event.Stop(false));
         }
         engine.await(names, p -> p.settled() && p.state.isDown(), () -> {
-            var remaining = entries();
-            remaining.removeIf(e -> names.contains(e.spec().name()));
+            var remaining = targets.entries();
+            remaining.removeIf(e -> apps.contains(e.spec().name()));
             try {
                 engine.registry.save(remaining);
             } catch (PmException e) {
@@ -156,21 +180,21 @@ final class Commands {
             var removed = new ArrayList<Object>();
             for (String n : names) {
                 var p = engine.remove(n);
-                if (p != null) removed.add(view(p));
+                if (p != null && p.copy == 0) removed.add(view(p));
             }
             reply.complete(Map.of("processes", removed));
         });
     }
 
     private void restart(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
-        var names = targets(args);
+        var names = targets.of(args);
         if (args.get("env") instanceof Map<?, ?> env && !env.isEmpty()) {
             // A changed environment takes effect on this restart, and is kept for later ones.
             var entries = new ArrayList<Registry.Entry>();
             var changed = new LinkedHashMap<String, ProcessSpec>();
-            for (var e : entries()) {
+            for (var e : targets.entries()) {
                 var spec = e.spec();
-                if (names.contains(spec.name())) {
+                if (targets.apps(names).contains(spec.name())) {
                     var merged = new LinkedHashMap<>(spec.env());
                     env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
                     spec = spec.withEnv(merged);
@@ -179,7 +203,7 @@ final class Commands {
                 entries.add(new Registry.Entry(e.id(), spec, e.wanted()));
             }
             engine.registry.save(entries);
-            changed.forEach((n, s) -> engine.procs.get(n).spec = s);
+            changed.forEach((n, s) -> engine.copies(n).forEach(c -> c.spec = s));
         }
         change(names, new Event.Restart(), true, Proc::settled, reply);
     }
@@ -191,9 +215,16 @@ final class Commands {
             if (wanted && engine.procs.get(n).removing)
                 throw new PmException(ErrorCode.NOT_FOUND, "'" + n + "' is being unregistered");
         }
-        var entries = new ArrayList<Registry.Entry>();
-        for (var e : entries()) entries.add(names.contains(e.spec().name()) ? e.withWanted(wanted) : e);
-        engine.registry.save(entries);
+        // An app is wanted while any of its copies is: its entry is written with the copies' new wishes.
+        var before = new HashMap<String, Boolean>();
+        for (String n : names) before.put(n, engine.procs.get(n).wanted);
+        try {
+            for (String n : names) engine.procs.get(n).wanted = wanted;
+            engine.registry.save(targets.entries());
+        } catch (PmException e) {
+            before.forEach((n, w) -> engine.procs.get(n).wanted = w);
+            throw e;
+        }
         var failuresBefore = new HashMap<String, Integer>();
         for (String n : names) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
         for (String n : names) engine.apply(engine.procs.get(n), event);
@@ -205,14 +236,14 @@ final class Commands {
                     failed.add(n + ": " + p.reason);
             }
             // Its own code, so no client has to guess from states: one line per app that could not be spawned.
-            if (failed.isEmpty()) reply.complete(Map.of("processes", views(names)));
+            if (failed.isEmpty()) reply.complete(Map.of("processes", targets.views(names)));
             else reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, String.join("\n", failed)));
         });
     }
 
     private Map<String, Object> status(Map<String, Object> args) {
-        var names = args.containsKey("name") || args.containsKey("names") ? targets(args) : List.copyOf(engine.procs.keySet());
-        var views = views(names);
+        var names = Targets.copyNames(args.containsKey("name") || args.containsKey("names") ? targets.procs(targets.of(args)) : engine.ordered());
+        var views = targets.views(names);
         // The table asks for its columns only: a third of the bytes to write, send and parse.
         if (args.get("fields") instanceof List<?> fields) {
             var keep = new HashSet<Object>(fields);
@@ -243,7 +274,7 @@ final class Commands {
 
     private Map<String, Object> list() {
         var specs = new ArrayList<Object>();
-        for (var p : engine.procs.values()) specs.add(Views.spec(p));
+        for (var p : engine.procs.values()) if (p.copy == 0) specs.add(Views.spec(p, targets.wanted(p.spec.name())));
         return Map.of("processes", specs);
     }
 
@@ -256,7 +287,7 @@ final class Commands {
     private void shutdown(boolean stopApps, CompletableFuture<Map<String, Object>> reply) {
         engine.shuttingDown = true;
         var running = new ArrayList<String>();
-        for (var p : engine.procs.values()) if (p.pid != 0 || p.state == ProcessState.BACKOFF) running.add(p.spec.name());
+        for (var p : engine.procs.values()) if (p.pid != 0 || p.state == ProcessState.BACKOFF) running.add(p.name());
         if (!stopApps) {
             engine.finish();
             reply.complete(Map.of("running", running.size(), "stopped", 0));
@@ -264,7 +295,7 @@ final class Commands {
         }
         String warning = "";
         var entries = new ArrayList<Registry.Entry>();
-        for (var e : entries()) entries.add(e.withWanted(false));
+        for (var e : targets.entries()) entries.add(e.withWanted(false));
         try {
             engine.registry.save(entries);
         } catch (PmException e) {
@@ -278,68 +309,6 @@ final class Commands {
             engine.finish();
             reply.complete(Map.of("running", 0, "stopped", running.size(), "warning", w));
         });
-    }
-
-    private List<Object> views(List<String> names) {
-        long now = engine.clock.millis();
-        var out = new ArrayList<Object>();
-        for (String n : names) {
-            var p = engine.procs.get(n);
-            if (p != null) out.add(Views.status(p, engine.home, now).toJson());
-        }
-        return out;
-    }
-
-    /**
-     * The processes a request names: {@code all} for every one, else {@code names} (or one {@code name}),
-     * each a name or an id. A name matches first: a registry may hold an all-digit name from before ids
-     * were accepted. Every unknown one is reported in one error, and then nothing is done.
-     */
-    private List<String> targets(Map<String, Object> args) {
-        if (bool(args, "all")) return List.copyOf(engine.procs.keySet());
-        List<?> given = args.get("names") instanceof List<?> l ? l : args.get("name") instanceof String n ? List.of(n) : List.of();
-        if (given.isEmpty()) throw new PmException(ErrorCode.BAD_REQUEST, "give names or all");
-        var out = new ArrayList<String>();
-        var unknown = new ArrayList<String>();
-        for (Object o : given) {
-            String word = String.valueOf(o);
-            String name = engine.procs.containsKey(word) ? word : byId(word);
-            if (name == null) unknown.add(word);
-            else if (!out.contains(name)) out.add(name);
-        }
-        if (!unknown.isEmpty()) throw notFound(unknown, pm(args));
-        return out;
-    }
-
-    private String byId(String word) {
-        if (word.isEmpty() || word.length() > 9) return null;
-        for (int i = 0; i < word.length(); i++) if (word.charAt(i) < '0' || word.charAt(i) > '9') return null;
-        int id = Integer.parseInt(word);
-        for (var p : engine.procs.values()) if (p.id == id) return p.spec.name();
-        return null;
-    }
-
-    private PmException notFound(List<String> words, String pm) {
-        var parts = new ArrayList<String>();
-        String hint = "";
-        for (String w : words) {
-            hint = Names.nearest(w, engine.procs.keySet());
-            parts.add("'" + w + "'" + (hint.isEmpty() || words.size() == 1 ? "" : " (did you mean '" + hint + "'?)"));
-        }
-        String end = words.size() == 1 && !hint.isEmpty() ? "; did you mean '" + hint + "'?" : "; " + pm + " list shows the registered ones";
-        return new PmException(ErrorCode.NOT_FOUND, (words.size() == 1 ? "no process named " : "no processes named ")
-                + String.join(", ", parts) + end);
-    }
-
-    /** How the client's user runs pm ({@code ./pm}), for the commands a message tells them to type. */
-    private static String pm(Map<String, Object> args) {
-        return args.get("as") instanceof String as && !as.isEmpty() ? as : "pm";
-    }
-
-    private List<Registry.Entry> entries() {
-        var out = new ArrayList<Registry.Entry>();
-        for (var p : engine.procs.values()) out.add(new Registry.Entry(p.id, p.spec, p.wanted));
-        return out;
     }
 
     private static boolean bool(Map<String, Object> args, String key) {

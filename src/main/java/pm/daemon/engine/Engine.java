@@ -93,19 +93,22 @@ public final class Engine {
         if (!loaded.warning().isEmpty()) warnings.add(loaded.warning());
         var saved = runFile.load();
         for (var e : loaded.entries()) {
-            var p = new Proc(e.id(), e.spec(), e.wanted());
-            procs.put(e.spec().name(), p);
             nextId = Math.max(nextId, e.id() + 1);
-            var run = saved.get(e.spec().name());
-            if (run == null) continue;
-            var adopted = processes.adopt(e.spec().name(), run.pid(), run.startTime());
-            if (adopted.isPresent()) {
-                p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), clock.nanos(), clock.millis());
-            } else {
-                // It ended while no daemon ran: its policy decides, as for any exit, in run().
-                p.lastExit = new ExitOutcome.Unknown();
-                p.restarts = run.restarts();
-            }
+            for (int i = 0; i < e.spec().copies().count(); i++) restore(new Proc(e.id(), e.spec(), e.wanted(), i), saved);
+        }
+    }
+
+    /** Adopts the copy's run if it is still the one the run file names; else its policy decides, as for any exit, in run(). */
+    private void restore(Proc p, Map<String, RunFile.Saved> saved) {
+        procs.put(p.name(), p);
+        var run = saved.get(p.name());
+        if (run == null) return;
+        var adopted = processes.adopt(p.name(), run.pid(), run.startTime());
+        if (adopted.isPresent()) {
+            p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), clock.nanos(), clock.millis());
+        } else {
+            p.lastExit = new ExitOutcome.Unknown();
+            p.restarts = run.restarts();
         }
     }
 
@@ -330,7 +333,7 @@ public final class Engine {
         try {
             String secret = Secrets.next();
             // An app that has restarted once likely will again: its spawn is kept ready, and it gets the CPU first.
-            var run = processes.spawn(p.id, p.spec, new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
+            var run = processes.spawn(p.id, p.runSpec(), new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
                     p.restarts > 0);
             p.run = run;
             p.secret = secret;
@@ -354,6 +357,26 @@ public final class Engine {
         var p = procs.remove(name);
         if (p != null) processes.forget(p.id);
         return p;
+    }
+
+    /** Every copy of an app, copy 0 first. */
+    List<Proc> copies(String app) {
+        var out = new ArrayList<Proc>();
+        for (var p : procs.values()) if (p.spec.name().equals(app)) out.add(p);
+        out.sort((a, b) -> Integer.compare(a.copy, b.copy));
+        return out;
+    }
+
+    /** Every process, each app's copies together in copy order, apps in the order they came. */
+    List<Proc> ordered() {
+        var apps = new LinkedHashMap<String, List<Proc>>();
+        for (var p : procs.values()) apps.computeIfAbsent(p.spec.name(), k -> new ArrayList<>()).add(p);
+        var out = new ArrayList<Proc>(procs.size());
+        for (var copies : apps.values()) {
+            copies.sort((a, b) -> Integer.compare(a.copy, b.copy));
+            out.addAll(copies);
+        }
+        return out;
     }
 
     /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
