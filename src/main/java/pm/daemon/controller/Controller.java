@@ -78,6 +78,7 @@ public final class Controller implements Processes {
 
     private final Launcher launcher;
     private final ExitWatcher exits = new ExitWatcher();
+    private final Sockets sockets = new Sockets();
     /** Where the engine thread's calls leave errno, reused: an arena per call showed on a restart's path. */
     private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
 
@@ -93,13 +94,33 @@ public final class Controller implements Processes {
      */
     @Override
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
-        long pid = launcher.spawn(id, spec, heartbeat, again);
+        var addresses = spec.copies().sockets();
+        List<Integer> fds = List.of();
+        if (!addresses.isEmpty()) {
+            try {
+                sockets.hold(addresses, List.of());
+            } catch (pm.core.PmException e) {
+                throw new Launcher.SpawnFailure(e.getMessage());
+            }
+            fds = sockets.fds(addresses);
+        }
+        long pid = launcher.spawn(id, spec, heartbeat, again, fds);
         if (again) Posix.yieldCpu();
         int pidfd = Posix.pidfdOpen(pid); // the child cannot be gone yet: only this daemon reaps it
         if (pidfd < 0) throw new Launcher.SpawnFailure("pidfd_open(" + pid + "): " + Posix.strerror(-pidfd));
         var run = new Run(spec.name(), pid, -1, pidfd, true);
         exits.watch(run);
         return run;
+    }
+
+    @Override
+    public void holdSockets(List<String> addresses, List<Long> livePids) {
+        sockets.hold(addresses, livePids);
+    }
+
+    @Override
+    public void keepSockets(java.util.Set<String> used) {
+        sockets.keepOnly(used);
     }
 
     /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */

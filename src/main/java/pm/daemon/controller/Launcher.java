@@ -68,6 +68,11 @@ public final class Launcher {
      * app's restart that set-up was most of the daemon's work, about 0.4 ms run cold. Engine thread only.
      */
     public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, boolean keepReady) throws SpawnFailure {
+        return spawn(id, spec, heartbeat, keepReady, List.of());
+    }
+
+    /** As above, passing the held listening sockets {@code fds} (one per {@code --socket}, in order) as fd 3 and up. */
+    public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, boolean keepReady, List<Integer> fds) throws SpawnFailure {
         if (heartbeat.secret().length() != SECRET_LENGTH) throw new IllegalArgumentException("a secret has 32 characters");
         // An interpreter given a script it cannot read would start and fail at once; say why instead.
         if (!new File(spec.script()).canRead()) throw new SpawnFailure("cannot read " + spec.script());
@@ -79,7 +84,7 @@ public final class Launcher {
         boolean keep = false;
         try {
             if (ready == null) {
-                ready = prepare(spec, heartbeat, id);
+                ready = prepare(spec, heartbeat, id, fds);
             } else {
                 // Its entry is "PM_HEARTBEAT_SECRET=<secret>", as long for every run.
                 ready.prepared().overwriteEnv(ready.secretEntry(), SECRET_VARIABLE.length() + 1,
@@ -105,7 +110,7 @@ public final class Launcher {
         if (ready != null) ready.prepared().close();
     }
 
-    private Kept prepare(ProcessSpec spec, Heartbeat heartbeat, int id) throws SpawnFailure, Posix.Failure {
+    private Kept prepare(ProcessSpec spec, Heartbeat heartbeat, int id, List<Integer> fds) throws SpawnFailure, Posix.Failure {
         var command = commandFor(spec);
         var env = new LinkedHashMap<>(System.getenv());
         env.putAll(spec.env());
@@ -123,16 +128,30 @@ public final class Launcher {
             case NODEJS -> prependPath(env, "NODE_PATH", clients.resolve("node"));
             case SHELL, JAVA, BINARY -> { }
         }
+        boolean shell = false;
+        if (!fds.isEmpty()) {
+            env.put("LISTEN_FDS", Integer.toString(fds.size()));
+            var names = new ArrayList<String>();
+            for (String a : spec.copies().sockets()) names.add(pm.core.SocketAddress.parse(a).fdName());
+            env.put("LISTEN_FDNAMES", String.join(":", names));
+            env.remove("LISTEN_PID");
+            // LISTEN_PID must be the app's own pid, known only once it is forked, and posix_spawn sets the
+            // environment before: a shell sets it and execs the app in its place, keeping the pid (~1 ms more).
+            var wrapped = new ArrayList<String>(List.of("sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"", resolve(command.getFirst())));
+            wrapped.addAll(command.subList(1, command.size()));
+            command = wrapped;
+            shell = true;
+        }
         var envList = new ArrayList<String>(env.size());
         int secretEntry = -1;
         for (var e : env.entrySet()) {
             if (e.getKey().equals(SECRET_VARIABLE)) secretEntry = envList.size();
             envList.add(e.getKey() + "=" + e.getValue());
         }
-        String program = resolve(command.getFirst());
+        String program = resolve(shell ? "sh" : command.getFirst());
         // The spawn itself creates the log files, owner-only (0600): logs often hold what no one else should read.
         var prepared = Posix.prepare(program, command, envList, spec.cwd(),
-                home.outLog(spec.name()).toString(), home.errLog(spec.name()).toString());
+                home.outLog(spec.name()).toString(), home.errLog(spec.name()).toString(), fds);
         return new Kept(spec, heartbeat.address(), heartbeat.interval(), prepared, secretEntry);
     }
 

@@ -68,6 +68,7 @@ final class Commands {
         }
         String problem = ProcessSpec.newNameProblem(spec.name());
         if (!problem.isEmpty()) throw PmException.invalid("--name " + problem);
+        engine.holdSockets(spec);
         var entries = targets.entries();
         entries.add(new Registry.Entry(engine.nextId, spec, false));
         engine.registry.save(entries);
@@ -100,6 +101,7 @@ final class Commands {
             reply.complete(updated(p, diff, false));
             return;
         }
+        engine.holdSockets(spec);
         var entries = new ArrayList<Registry.Entry>();
         for (var e : targets.entries()) entries.add(e.id() == p.id ? new Registry.Entry(p.id, spec, e.wanted()) : e);
         engine.registry.save(entries);
@@ -120,6 +122,7 @@ final class Commands {
             if (up && diff.needsRestart()) restart.add(c.name());
         }
         engine.specChanged();
+        engine.releaseSockets();
         if (restart.isEmpty()) {
             engine.await(Targets.copyNames(copies), Proc::settled, () -> reply.complete(updated(p, diff, false)));
             return;
@@ -182,6 +185,7 @@ final class Commands {
                 var p = engine.remove(n);
                 if (p != null && p.copy == 0) removed.add(view(p));
             }
+            engine.releaseSockets();
             reply.complete(Map.of("processes", removed));
         });
     }

@@ -95,7 +95,36 @@ public final class Engine {
         for (var e : loaded.entries()) {
             nextId = Math.max(nextId, e.id() + 1);
             for (int i = 0; i < e.spec().copies().count(); i++) restore(new Proc(e.id(), e.spec(), e.wanted(), i), saved);
+            if (e.spec().copies().sockets().isEmpty()) continue;
+            // Taken back from a live copy: the same socket, whose queue may hold connections already.
+            var live = new ArrayList<Long>();
+            for (var c : copies(e.spec().name())) if (c.pid != 0) live.add(c.pid);
+            try {
+                processes.holdSockets(e.spec().copies().sockets(), live);
+            } catch (PmException x) {
+                warnings.add(e.spec().name() + ": " + x.getMessage());
+            }
         }
+    }
+
+    /**
+     * Holds the sockets a spec names, before it is stored: an address in use, not allowed, or another
+     * app's is refused with one line, and nothing changes.
+     */
+    void holdSockets(ProcessSpec spec) {
+        for (var p : procs.values()) {
+            if (p.copy != 0 || p.spec.name().equals(spec.name())) continue;
+            for (String a : spec.copies().sockets())
+                if (p.spec.copies().sockets().contains(a)) throw PmException.invalid("--socket " + a + " is " + p.spec.name() + "'s already");
+        }
+        if (!spec.copies().sockets().isEmpty()) processes.holdSockets(spec.copies().sockets(), List.of());
+    }
+
+    /** Closes the sockets no registered app names any more. */
+    void releaseSockets() {
+        var used = new java.util.HashSet<String>();
+        for (var p : procs.values()) used.addAll(p.spec.copies().sockets());
+        processes.keepSockets(used);
     }
 
     /** Adopts the copy's run if it is still the one the run file names; else its policy decides, as for any exit, in run(). */
