@@ -21,12 +21,10 @@ final class Habits {
                     + PM + " daemon run (the README's systemd unit)";
             // When the live view (pm top) exists, monit becomes its alias in the command table and leaves here.
             case "monit" -> "pm has no live view yet; watch -n 1 " + PM + " status shows the table every second";
-            case "reload", "gracefulReload" -> "pm has no zero-downtime reload; " + PM + " restart NAME stops an app, "
-                    + "then starts it again";
+            case "gracefulReload" -> "pm's zero-downtime reload is " + PM + " reload NAME";
             case "jlist" -> "for the JSON status of every app: " + PM + " status --json";
             case "prettylist" -> "for every app's spec: " + PM + " list (or " + PM + " list --json)";
             case "env" -> "an app's environment is in " + PM + " describe NAME";
-            case "scale" -> "pm runs one process per app; for another copy: " + PM + " register SCRIPT --name NAME-2";
             case "ping" -> "to see whether the daemon runs: " + PM + " daemon status";
             default -> "";
         };

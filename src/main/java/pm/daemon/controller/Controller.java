@@ -78,7 +78,8 @@ public final class Controller implements Processes {
 
     private final Launcher launcher;
     private final ExitWatcher exits = new ExitWatcher();
-    private final Sockets sockets = new Sockets();
+    /** Made on first use: most daemons hold no socket, and its native calls cost memory to link. */
+    private Sockets sockets;
     /** Where the engine thread's calls leave errno, reused: an arena per call showed on a restart's path. */
     private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
 
@@ -98,7 +99,7 @@ public final class Controller implements Processes {
         List<Integer> fds = List.of();
         if (!addresses.isEmpty()) {
             try {
-                sockets.hold(addresses, List.of());
+                sockets().hold(addresses, List.of());
             } catch (pm.core.PmException e) {
                 throw new Launcher.SpawnFailure(e.getMessage());
             }
@@ -115,12 +116,17 @@ public final class Controller implements Processes {
 
     @Override
     public void holdSockets(List<String> addresses, List<Long> livePids) {
-        sockets.hold(addresses, livePids);
+        sockets().hold(addresses, livePids);
     }
 
     @Override
     public void keepSockets(java.util.Set<String> used) {
-        sockets.keepOnly(used);
+        if (sockets != null) sockets.keepOnly(used);
+    }
+
+    private Sockets sockets() {
+        if (sockets == null) sockets = new Sockets();
+        return sockets;
     }
 
     /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */

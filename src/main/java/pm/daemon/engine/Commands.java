@@ -45,6 +45,7 @@ final class Commands {
             case "start" -> change(targets.of(args), new Event.Start(), true, Proc::settled, reply);
             case "stop" -> change(targets.of(args), new Event.Stop(bool(args, "force")), false, Proc::settled, reply);
             case "restart" -> restart(args, reply);
+            case "reload" -> reload(args, reply);
             case "scale" -> new Scale(engine, targets).scale(args, reply);
             case "status" -> reply.complete(status(args));
             case "list" -> reply.complete(list());
@@ -68,7 +69,7 @@ final class Commands {
         }
         String problem = ProcessSpec.newNameProblem(spec.name());
         if (!problem.isEmpty()) throw PmException.invalid("--name " + problem);
-        engine.holdSockets(spec);
+        targets.holdSockets(spec);
         var entries = targets.entries();
         entries.add(new Registry.Entry(engine.nextId, spec, false));
         engine.registry.save(entries);
@@ -101,16 +102,16 @@ final class Commands {
             reply.complete(updated(p, diff, false));
             return;
         }
-        engine.holdSockets(spec);
+        targets.holdSockets(spec);
         var entries = new ArrayList<Registry.Entry>();
         for (var e : targets.entries()) entries.add(e.id() == p.id ? new Registry.Entry(p.id, spec, e.wanted()) : e);
         engine.registry.save(entries);
         boolean checkChanged = !p.spec.healthCheck().equals(spec.healthCheck());
-        var copies = engine.copies(p.spec.name());
+        var copies = targets.copies(p.spec.name());
         // A changed count starts or stops copies; the others keep running.
         Scale.resize(engine, copies, spec.copies().count());
         var restart = new ArrayList<String>();
-        for (var c : engine.copies(spec.name())) {
+        for (var c : targets.copies(spec.name())) {
             c.spec = spec;
             boolean up = c.pid != 0 && (c.state == ProcessState.RUNNING || c.state == ProcessState.STARTING);
             if (up && checkChanged && !diff.needsRestart()) {
@@ -122,7 +123,7 @@ final class Commands {
             if (up && diff.needsRestart()) restart.add(c.name());
         }
         engine.specChanged();
-        engine.releaseSockets();
+        targets.releaseSockets();
         if (restart.isEmpty()) {
             engine.await(Targets.copyNames(copies), Proc::settled, () -> reply.complete(updated(p, diff, false)));
             return;
@@ -162,7 +163,7 @@ final class Commands {
         var given = targets.of(args);
         var apps = targets.apps(given);
         var names = new ArrayList<String>();
-        for (String app : apps) names.addAll(Targets.copyNames(engine.copies(app)));
+        for (String app : apps) names.addAll(Targets.copyNames(targets.copies(app)));
         if (!names.containsAll(given) || names.size() != given.size())
             throw PmException.invalid("one copy cannot be unregistered: " + Targets.pm(args) + " scale NAME N keeps the first N copies");
         for (String n : names) {
@@ -185,31 +186,56 @@ final class Commands {
                 var p = engine.remove(n);
                 if (p != null && p.copy == 0) removed.add(view(p));
             }
-            engine.releaseSockets();
+            targets.releaseSockets();
             reply.complete(Map.of("processes", removed));
         });
     }
 
     private void restart(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
         var names = targets.of(args);
-        if (args.get("env") instanceof Map<?, ?> env && !env.isEmpty()) {
-            // A changed environment takes effect on this restart, and is kept for later ones.
-            var entries = new ArrayList<Registry.Entry>();
-            var changed = new LinkedHashMap<String, ProcessSpec>();
-            for (var e : targets.entries()) {
-                var spec = e.spec();
-                if (targets.apps(names).contains(spec.name())) {
-                    var merged = new LinkedHashMap<>(spec.env());
-                    env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
-                    spec = spec.withEnv(merged);
-                    changed.put(spec.name(), spec);
-                }
-                entries.add(new Registry.Entry(e.id(), spec, e.wanted()));
-            }
-            engine.registry.save(entries);
-            changed.forEach((n, s) -> engine.copies(n).forEach(c -> c.spec = s));
-        }
+        mergeEnv(names, args);
         change(names, new Event.Restart(), true, Proc::settled, reply);
+    }
+
+    /** A changed environment ({@code env} in a restart or reload) takes effect on this start, and is kept for later ones. */
+    private void mergeEnv(List<String> names, Map<String, Object> args) {
+        if (!(args.get("env") instanceof Map<?, ?> env) || env.isEmpty()) return;
+        var entries = new ArrayList<Registry.Entry>();
+        var changed = new LinkedHashMap<String, ProcessSpec>();
+        var apps = targets.apps(names);
+        for (var e : targets.entries()) {
+            var spec = e.spec();
+            if (apps.contains(spec.name())) {
+                var merged = new LinkedHashMap<>(spec.env());
+                env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
+                spec = spec.withEnv(merged);
+                changed.put(spec.name(), spec);
+            }
+            entries.add(new Registry.Entry(e.id(), spec, e.wanted()));
+        }
+        engine.registry.save(entries);
+        changed.forEach((n, s) -> targets.copies(n).forEach(c -> c.spec = s));
+    }
+
+    /** Rolling reloads of the named apps' running copies, side by side; replies once all are done or one failed. */
+    private void reload(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        var names = targets.of(args);
+        var apps = targets.apps(names);
+        for (var r : engine.reloads)
+            if (apps.contains(r.app())) throw new PmException(ErrorCode.BUSY, r.app() + " is being reloaded already; wait for that reload to end");
+        mergeEnv(names, args);
+        var parts = new ArrayList<CompletableFuture<Map<String, Object>>>();
+        for (String app : apps) {
+            var part = new CompletableFuture<Map<String, Object>>();
+            var copies = new ArrayList<String>();
+            for (String n : names) if (engine.procs.get(n).spec.name().equals(app)) copies.add(n);
+            engine.reloads.add(new Reload(engine, targets, app, copies, part));
+            parts.add(part);
+        }
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ok, failed) -> {
+            if (failed != null) reply.completeExceptionally(failed instanceof java.util.concurrent.CompletionException c ? c.getCause() : failed);
+            else reply.complete(Map.of("processes", targets.views(names)));
+        });
     }
 
     /** Persists the new desired state, feeds the event to each process and replies once all settle. */
@@ -246,7 +272,7 @@ final class Commands {
     }
 
     private Map<String, Object> status(Map<String, Object> args) {
-        var names = Targets.copyNames(args.containsKey("name") || args.containsKey("names") ? targets.procs(targets.of(args)) : engine.ordered());
+        var names = Targets.copyNames(args.containsKey("name") || args.containsKey("names") ? targets.procs(targets.of(args)) : targets.ordered());
         var views = targets.views(names);
         // The table asks for its columns only: a third of the bytes to write, send and parse.
         if (args.get("fields") instanceof List<?> fields) {

@@ -53,6 +53,13 @@ public final class Engine {
     private final Processes processes;
     final Clock clock;
     final Map<String, Proc> procs = new LinkedHashMap<>();
+    /**
+     * A second run of a copy beside the one in {@link #procs}, under the same name, during a rolling
+     * reload: the replacement until it is ready, then the old run while it stops. Events are told apart by pid.
+     */
+    final Map<String, Proc> aside = new LinkedHashMap<>();
+    /** Rolling reloads under way, each moved on after every step. */
+    final List<Reload> reloads = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     private final Waiters waiters = new Waiters();
     private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
@@ -89,56 +96,7 @@ public final class Engine {
      * so a daemon restart or crash never starts an app twice. Call before {@link #run}.
      */
     public void restore() {
-        var loaded = registry.load();
-        if (!loaded.warning().isEmpty()) warnings.add(loaded.warning());
-        var saved = runFile.load();
-        for (var e : loaded.entries()) {
-            nextId = Math.max(nextId, e.id() + 1);
-            for (int i = 0; i < e.spec().copies().count(); i++) restore(new Proc(e.id(), e.spec(), e.wanted(), i), saved);
-            if (e.spec().copies().sockets().isEmpty()) continue;
-            // Taken back from a live copy: the same socket, whose queue may hold connections already.
-            var live = new ArrayList<Long>();
-            for (var c : copies(e.spec().name())) if (c.pid != 0) live.add(c.pid);
-            try {
-                processes.holdSockets(e.spec().copies().sockets(), live);
-            } catch (PmException x) {
-                warnings.add(e.spec().name() + ": " + x.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Holds the sockets a spec names, before it is stored: an address in use, not allowed, or another
-     * app's is refused with one line, and nothing changes.
-     */
-    void holdSockets(ProcessSpec spec) {
-        for (var p : procs.values()) {
-            if (p.copy != 0 || p.spec.name().equals(spec.name())) continue;
-            for (String a : spec.copies().sockets())
-                if (p.spec.copies().sockets().contains(a)) throw PmException.invalid("--socket " + a + " is " + p.spec.name() + "'s already");
-        }
-        if (!spec.copies().sockets().isEmpty()) processes.holdSockets(spec.copies().sockets(), List.of());
-    }
-
-    /** Closes the sockets no registered app names any more. */
-    void releaseSockets() {
-        var used = new java.util.HashSet<String>();
-        for (var p : procs.values()) used.addAll(p.spec.copies().sockets());
-        processes.keepSockets(used);
-    }
-
-    /** Adopts the copy's run if it is still the one the run file names; else its policy decides, as for any exit, in run(). */
-    private void restore(Proc p, Map<String, RunFile.Saved> saved) {
-        procs.put(p.name(), p);
-        var run = saved.get(p.name());
-        if (run == null) return;
-        var adopted = processes.adopt(p.name(), run.pid(), run.startTime());
-        if (adopted.isPresent()) {
-            p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), clock.nanos(), clock.millis());
-        } else {
-            p.lastExit = new ExitOutcome.Unknown();
-            p.restarts = run.restarts();
-        }
+        new Restore(this, registry, runFile, processes).run();
     }
 
     /** Connects the monitor: it is told when the snapshot changes, and apps are told where to send heartbeats. */
@@ -187,7 +145,7 @@ public final class Engine {
 
     /** Starts what the restore left to start, in a step of its own, so the run file names it before the loop first sleeps. */
     void begin() {
-        step(() -> List.copyOf(procs.values()).forEach(p -> guarded(() -> startRestored(p))));
+        step(() -> List.copyOf(procs.values()).forEach(p -> guarded(() -> Restore.start(this, p))));
     }
 
     /** One turn of the loop: sleeps until an exit, a message or the next deadline, then handles what came. */
@@ -216,6 +174,8 @@ public final class Engine {
         guarded(() -> {
             handle.run();
             fireTimers();
+            // A loop, not removeIf with a lambda: one class fewer kept by the daemon.
+            for (var r : List.copyOf(reloads)) if (r.advance(clock.nanos())) reloads.remove(r);
             if (restarted && waiters.isEmpty() && !finished && !shuttingDown && (publishAt == 0 || clock.nanos() < publishAt)) {
                 // An app restarted by itself, and no one waits for an answer: the run file waits while it starts,
                 // until the next step and AFTER_RESTART at most, however many restarts follow (the write
@@ -229,7 +189,7 @@ public final class Engine {
             }
             // The snapshot at once: the monitor and the heartbeat receiver need the new run's pid and secret
             // (a client library sends its first beat as it starts).
-            published.publishTargets(procs.values());
+            published.publishTargets(aside.isEmpty() ? procs.values() : all());
             waiters.settle(procs);
         });
     }
@@ -250,7 +210,7 @@ public final class Engine {
 
     private void exited(Processes.Exit x) {
         long pid = x.run().pid();
-        on(x.run().name(), new Event.Exited(pid, x.status(), processes.groupAlive(pid)));
+        on(x.run().name(), pid, new Event.Exited(pid, x.status(), processes.groupAlive(pid)));
     }
 
     /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
@@ -260,22 +220,6 @@ public final class Engine {
         } catch (Throwable t) {
             LOG.log(Level.SEVERE, "engine: " + t, t);
         }
-    }
-
-    /** After a restore: start what should run and is not adopted; an app that ended unseen gets its policy. */
-    private void startRestored(Proc p) {
-        // Adopted in the middle of a stop (the last daemon died meanwhile): finish the stop.
-        if (!p.wanted && p.pid != 0) {
-            apply(p, new Event.Stop(false));
-            return;
-        }
-        if (!p.wanted || p.pid != 0) return;
-        if (p.lastExit instanceof ExitOutcome.Unknown u && !p.spec.restartPolicy().restartsAfter(u)) {
-            p.state = ProcessState.EXITED;
-            p.reason = u.describe() + " while no daemon ran; policy " + p.spec.restartPolicy().wireName() + " does not restart it";
-            return;
-        }
-        apply(p, new Event.Start());
     }
 
     private void handle(Message m) {
@@ -298,15 +242,15 @@ public final class Engine {
         switch (o) {
             case Observation.Samples s -> {
                 for (var u : s.usages()) {
-                    var p = procs.get(u.name());
+                    var p = at(u.name(), u.pid());
                     if (p == null) continue;
                     apply(p, new Event.Sampled(u.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
                     if (u.pid() == p.pid) p.recordSample(u.cpuPercent(), u.rssBytes());
                 }
             }
-            case Observation.ProbeResult r -> on(r.name(), new Event.Probed(r.pid(), r.ok(), r.detail()));
-            case Observation.HeartbeatSeen b -> on(b.name(), new Event.Beat(b.pid(), b.wallMillis()));
-            case Observation.HeartbeatSilent l -> on(l.name(), new Event.BeatLost(l.pid(), l.silentMillis()));
+            case Observation.ProbeResult r -> on(r.name(), r.pid(), new Event.Probed(r.pid(), r.ok(), r.detail()));
+            case Observation.HeartbeatSeen b -> on(b.name(), b.pid(), new Event.Beat(b.pid(), b.wallMillis()));
+            case Observation.HeartbeatSilent l -> on(l.name(), l.pid(), new Event.BeatLost(l.pid(), l.silentMillis()));
             case Observation.HeartbeatRejected r -> {
                 rejectedHeartbeats++;
                 var p = procs.get(r.name());
@@ -322,9 +266,23 @@ public final class Engine {
         }
     }
 
-    private void on(String name, Event event) {
-        var p = procs.get(name);
+    private void on(String name, long pid, Event event) {
+        var p = at(name, pid);
         if (p != null) apply(p, event);
+    }
+
+    /** The process of this name that runs this pid: the one set aside in a reload if it is that one's. */
+    private Proc at(String name, long pid) {
+        var p = procs.get(name);
+        var other = aside.isEmpty() ? null : aside.get(name);
+        return other != null && other.pid == pid && (p == null || p.pid != pid) ? other : p;
+    }
+
+    /** Every process, those set aside by reloads too. */
+    List<Proc> all() {
+        var out = new ArrayList<Proc>(procs.values());
+        out.addAll(aside.values());
+        return out;
     }
 
     /** Feeds one event to the machine and carries out what it asks for. */
@@ -388,24 +346,9 @@ public final class Engine {
         return p;
     }
 
-    /** Every copy of an app, copy 0 first. */
-    List<Proc> copies(String app) {
-        var out = new ArrayList<Proc>();
-        for (var p : procs.values()) if (p.spec.name().equals(app)) out.add(p);
-        out.sort((a, b) -> Integer.compare(a.copy, b.copy));
-        return out;
-    }
-
-    /** Every process, each app's copies together in copy order, apps in the order they came. */
-    List<Proc> ordered() {
-        var apps = new LinkedHashMap<String, List<Proc>>();
-        for (var p : procs.values()) apps.computeIfAbsent(p.spec.name(), k -> new ArrayList<>()).add(p);
-        var out = new ArrayList<Proc>(procs.size());
-        for (var copies : apps.values()) {
-            copies.sort((a, b) -> Integer.compare(a.copy, b.copy));
-            out.addAll(copies);
-        }
-        return out;
+    /** What spawns, signals and holds sockets; for the commands' own calls on it. */
+    Processes processes() {
+        return processes;
     }
 
     /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
@@ -417,6 +360,8 @@ public final class Engine {
     private long untilNextDeadline() {
         long next = Long.MAX_VALUE;
         for (var p : procs.values()) if (p.deadline != 0) next = Math.min(next, p.deadline);
+        for (var p : aside.values()) if (p.deadline != 0) next = Math.min(next, p.deadline);
+        for (var r : reloads) next = Math.min(next, r.deadline());
         if (publishAt != 0) next = Math.min(next, publishAt);
         if (next == Long.MAX_VALUE) return TimeUnit.SECONDS.toNanos(60);
         return Math.max(0, next - clock.nanos());
@@ -424,7 +369,7 @@ public final class Engine {
 
     private void fireTimers() {
         long now = clock.nanos();
-        for (var p : List.copyOf(procs.values())) {
+        for (var p : all()) {
             if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(processes.groupAlive(p.pid)));
         }
     }

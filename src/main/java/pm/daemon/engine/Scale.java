@@ -28,7 +28,7 @@ final class Scale {
         if (apps.size() != 1) throw new PmException(ErrorCode.BAD_REQUEST, "scale takes one app");
         if (!(args.get("count") instanceof Number n) || n.longValue() < 1 || n.longValue() > Copies.MAX)
             throw PmException.invalid("the number of copies must be from 1 to " + Copies.MAX + ", such as " + Targets.pm(args) + " scale web 4");
-        var copies = engine.copies(apps.getFirst());
+        var copies = targets.copies(apps.getFirst());
         var first = copies.getFirst();
         if (first.removing) throw new PmException(ErrorCode.NOT_FOUND, "'" + first.spec.name() + "' is being unregistered");
         var old = first.spec.copies();
@@ -40,7 +40,7 @@ final class Scale {
         engine.specChanged();
         var changed = resize(engine, copies, n.intValue());
         engine.await(changed, Proc::settled, () -> reply.complete(Map.of(
-                "processes", targets.views(Targets.copyNames(engine.copies(spec.name()))),
+                "processes", targets.views(Targets.copyNames(targets.copies(spec.name()))),
                 "from", copies.size(), "to", n.intValue())));
     }
 

@@ -5,7 +5,10 @@ import pm.core.Names;
 import pm.core.PmException;
 import pm.daemon.registry.Registry;
 
+import pm.core.ProcessSpec;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +30,7 @@ final class Targets {
      * were accepted. Every unknown one is reported in one error, and then nothing is done.
      */
     List<String> of(Map<String, Object> args) {
-        if (bool(args, "all")) return copyNames(engine.ordered());
+        if (bool(args, "all")) return copyNames(ordered());
         List<?> given = args.get("names") instanceof List<?> l ? l : args.get("name") instanceof String n ? List.of(n) : List.of();
         if (given.isEmpty()) throw new PmException(ErrorCode.BAD_REQUEST, "give names or all");
         var out = new ArrayList<String>();
@@ -45,14 +48,14 @@ final class Targets {
     /** What a word names: an app (all its copies), one copy (NAME:i; NAME:0 is the first), or an app by id. */
     private List<Proc> resolve(String word) {
         var p = engine.procs.get(word);
-        if (p != null && p.copy == 0) return engine.copies(p.spec.name());
+        if (p != null && p.copy == 0) return copies(p.spec.name());
         if (p != null) return List.of(p);
         int copy = Names.copyNumber(word);
         if (copy == 0 && engine.procs.get(Names.appOf(word)) instanceof Proc first) return List.of(first);
         if (word.isEmpty() || word.length() > 9) return List.of();
         for (int i = 0; i < word.length(); i++) if (word.charAt(i) < '0' || word.charAt(i) > '9') return List.of();
         int id = Integer.parseInt(word);
-        for (var q : engine.procs.values()) if (q.id == id) return engine.copies(q.spec.name());
+        for (var q : engine.procs.values()) if (q.id == id) return copies(q.spec.name());
         return List.of();
     }
 
@@ -80,7 +83,7 @@ final class Targets {
 
     /** Whether the app is meant to run: any of its copies is. */
     boolean wanted(String app) {
-        for (var c : engine.copies(app)) if (c.wanted) return true;
+        for (var c : copies(app)) if (c.wanted) return true;
         return false;
     }
 
@@ -89,7 +92,7 @@ final class Targets {
         String hint = "";
         for (String w : words) {
             int copy = Names.copyNumber(w);
-            var app = copy < 0 ? List.<Proc>of() : engine.copies(Names.appOf(w));
+            var app = copy < 0 ? List.<Proc>of() : copies(Names.appOf(w));
             if (!app.isEmpty() && words.size() == 1)
                 return new PmException(ErrorCode.NOT_FOUND, "no copy " + w + ": " + Names.appOf(w) + " has " + app.size()
                         + (app.size() == 1 ? " copy (" + Names.appOf(w) + ")" : " copies, " + Names.appOf(w) + ":0 to " + Names.appOf(w) + ":" + (app.size() - 1)));
@@ -122,6 +125,46 @@ final class Targets {
             if (p != null) out.add(Views.status(p, engine.home, now).toJson());
         }
         return out;
+    }
+
+    /** Every copy of an app, copy 0 first. */
+    List<Proc> copies(String app) {
+        var out = new ArrayList<Proc>();
+        for (var p : engine.procs.values()) if (p.spec.name().equals(app)) out.add(p);
+        out.sort((a, b) -> Integer.compare(a.copy, b.copy));
+        return out;
+    }
+
+    /** Every process, each app's copies together in copy order, apps in the order they came. */
+    List<Proc> ordered() {
+        var apps = new LinkedHashMap<String, List<Proc>>();
+        for (var p : engine.procs.values()) apps.computeIfAbsent(p.spec.name(), k -> new ArrayList<>()).add(p);
+        var out = new ArrayList<Proc>(engine.procs.size());
+        for (var copies : apps.values()) {
+            copies.sort((a, b) -> Integer.compare(a.copy, b.copy));
+            out.addAll(copies);
+        }
+        return out;
+    }
+
+    /**
+     * Holds the sockets a spec names, before it is stored: an address in use, not allowed, or another
+     * app's is refused with one line, and nothing changes.
+     */
+    void holdSockets(ProcessSpec spec) {
+        for (var p : engine.procs.values()) {
+            if (p.copy != 0 || p.spec.name().equals(spec.name())) continue;
+            for (String a : spec.copies().sockets())
+                if (p.spec.copies().sockets().contains(a)) throw PmException.invalid("--socket " + a + " is " + p.spec.name() + "'s already");
+        }
+        if (!spec.copies().sockets().isEmpty()) engine.processes().holdSockets(spec.copies().sockets(), List.of());
+    }
+
+    /** Closes the sockets no registered app names any more. */
+    void releaseSockets() {
+        var used = new java.util.HashSet<String>();
+        for (var p : engine.procs.values()) used.addAll(p.spec.copies().sockets());
+        engine.processes().keepSockets(used);
     }
 
     private static boolean bool(Map<String, Object> args, String key) {
