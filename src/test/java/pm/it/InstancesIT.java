@@ -82,6 +82,12 @@ class InstancesIT {
             assertThat(get(port + 2)).isEmpty();
             assertThat(pm.pid("web:0")).isEqualTo(pids.get(0));
             assertThat(pm.ok("list")).contains("web");
+            // update --instances scales as scale does.
+            assertThat(pm.ok("update", "web", "--instances", "3")).contains("instances");
+            await("copy 2 answers", seconds(15), () -> get(port + 2).startsWith("instance=2 "));
+            assertThat(pm.pid("web:0")).isEqualTo(pids.get(0));
+            assertThat(Files.readString(pm.file("logs/web:2.out.log"))).contains("copy 2 of 3");
+            pm.ok("scale", "web", "2");
 
             // A new daemon finds the same copies, by their own names.
             long daemon = Long.parseLong(Files.readString(pm.file("daemon.pid")).trim());

@@ -103,6 +103,23 @@ class SocketsIT {
     }
 
     @Test
+    void bothSampleAppsServeTheSocketTheyArePassed() throws Exception {
+        try (var pm = new Pm()) {
+            int node = freePort(), flask = freePort();
+            // Their PORT is another free port: an answer on the socket's port comes through the passed socket.
+            pm.ok("register", Pm.ROOT.resolve("sample_apps/nodejs_app/app.js").toString(), "--name", "node",
+                    "--socket", "tcp://127.0.0.1:" + node, "--port", String.valueOf(freePort()));
+            pm.ok("register", Pm.ROOT.resolve("sample_apps/python_app/app.py").toString(), "--name", "flask",
+                    "--socket", "tcp://127.0.0.1:" + flask, "--port", String.valueOf(freePort()));
+            pm.ok("start", "node", "flask");
+            await("node answers on the socket", seconds(20), () -> QuickStartIT.healthy(node));
+            await("flask answers on the socket", seconds(30), () -> QuickStartIT.healthy(flask));
+            assertThat(read(pm, "logs/node.out.log")).contains("socket passed as fd 3");
+            assertThat(read(pm, "logs/flask.out.log")).contains("socket passed as fd 3");
+        }
+    }
+
+    @Test
     void addressesInUseNotAllowedOrMalformedGetOneLineAndRegisterNothing() throws Exception {
         try (var pm = new Pm(); var taken = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
             String script = pm.fixture("copy_server.py").toString();

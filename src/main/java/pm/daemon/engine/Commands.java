@@ -108,11 +108,11 @@ final class Commands {
         engine.registry.save(entries);
         boolean checkChanged = !p.spec.healthCheck().equals(spec.healthCheck());
         var copies = targets.copies(p.spec.name());
+        for (var c : copies) c.spec = spec;
         // A changed count starts or stops copies; the others keep running.
         Scale.resize(engine, copies, spec.copies().count());
         var restart = new ArrayList<String>();
         for (var c : targets.copies(spec.name())) {
-            c.spec = spec;
             boolean up = c.pid != 0 && (c.state == ProcessState.RUNNING || c.state == ProcessState.STARTING);
             if (up && checkChanged && !diff.needsRestart()) {
                 // Another check: what the old one found says nothing about the new one.
