@@ -8,7 +8,7 @@ set -e
   echo
   echo '```'; PATH="$PWD:$PATH" "$PWD/pm" --help; echo '```'; echo
   # With pm's folder on PATH, the help names it "pm", as an installed pm does.
-  for c in register update unregister start stop restart status describe list logs flush apply down export import heartbeat daemon kill top startup unstartup completion dashboard token demo; do
+  for c in register update unregister start stop restart reload scale status describe list logs flush apply down export import heartbeat daemon kill top startup unstartup completion dashboard token demo; do
     echo "## pm $c"; echo; echo '```'; PATH="$PWD:$PATH" "$PWD/pm" "$c" --help; echo '```'; echo
   done
   sed -n '/^## Names, ids and all/,$p' docs/cli.md

@@ -9,6 +9,10 @@
  *   HOST             bind address (default 127.0.0.1)
  *   PORT             listen port (default 3000)
  *   WORKER_INTERVAL  seconds between worker ticks, float allowed (default 5)
+ *   LISTEN_FDS, LISTEN_PID
+ *                    systemd socket activation: when LISTEN_PID is this process and LISTEN_FDS
+ *                    is 1 or more, the app serves on the listening socket it inherited as fd 3
+ *                    instead of binding HOST:PORT
  *   PM_PROCESS_ID    optional; set by pm. Echoed in the start log line and, with the
  *                    other PM_HEARTBEAT_* variables pm sets, used to send heartbeats
  */
@@ -85,12 +89,16 @@ const worker = setInterval(() => {
   log(`worker: tick ${workerTicks}, value=${value}`);
 }, WORKER_INTERVAL * 1000);
 
-const server = app.listen(PORT, HOST, () => {
-  let line = `nodejs-app listening on http://${HOST}:${PORT} (pid ${process.pid})`;
+// Socket activation (systemd's protocol, which pm --socket speaks): serve the socket passed as fd 3.
+const activated = process.env.LISTEN_PID === String(process.pid) && parseInt(process.env.LISTEN_FDS || '0', 10) >= 1;
+for (const name of ['LISTEN_PID', 'LISTEN_FDS', 'LISTEN_FDNAMES']) delete process.env[name]; // not for children
+const onListening = () => {
+  let line = `nodejs-app listening on http://${HOST}:${PORT} (${activated ? 'socket passed as fd 3, ' : ''}pid ${process.pid})`;
   if (process.env.PM_PROCESS_ID) line += ` pm_process_id=${process.env.PM_PROCESS_ID}`;
   log(line);
   if (!shuttingDown) heartbeat = startHeartbeats();
-});
+};
+const server = activated ? app.listen({ fd: 3 }, onListening) : app.listen(PORT, HOST, onListening);
 
 server.on('error', (err) => {
   const reason = err.code === 'EADDRINUSE'

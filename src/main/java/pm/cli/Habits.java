@@ -17,12 +17,10 @@ final class Habits {
                     + "start or stop, and its daemon starts again what was running";
             case "resurrect" -> "pm starts again by itself what was running when its daemon starts; to start every app: "
                     + PM + " start all";
-            case "reload", "gracefulReload" -> "pm has no zero-downtime reload; " + PM + " restart NAME stops an app, "
-                    + "then starts it again";
+            case "gracefulReload" -> "pm's zero-downtime reload is " + PM + " reload NAME";
             case "jlist" -> "for the JSON status of every app: " + PM + " status --json";
             case "prettylist" -> "for every app's spec: " + PM + " list (or " + PM + " list --json)";
             case "env" -> "an app's environment is in " + PM + " describe NAME";
-            case "scale" -> "pm runs one process per app; for another copy: " + PM + " register SCRIPT --name NAME-2";
             case "ping" -> "to see whether the daemon runs: " + PM + " daemon status";
             default -> "";
         };

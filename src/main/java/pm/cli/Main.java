@@ -33,6 +33,7 @@ public final class Main {
         var declarative = new Declarative(client, out);
         var file = Opt.value("file", "FILE", "the file to read (default: pm.yaml, pm.yml or pm.json in this folder)");
         var tokens = new TokenVerb(client, out);
+        var scaling = new Scaling(client, out);
         commands = List.of(
                 new Command("register", "register SCRIPT [OPTIONS] [-- APP_ARGS...]", "Register a process (it does not start it)",
                         Register.options(),
@@ -51,6 +52,12 @@ public final class Main {
                 new Command("restart", "restart NAME...|ID...|all [--env KEY=VALUE]", "Stop, then start again with the current spec",
                         List.of(ALL, Opt.value("env", "KEY=VALUE", "set or change an environment variable first (repeatable, kept)")),
                         0, MANY, false, "pm restart myapp", verbs::restart),
+                new Command("reload", "reload NAME...|ID...|all [--env KEY=VALUE]",
+                        "Zero-downtime restart with the current spec: each copy's replacement starts, and the old copy stops once the new one is ready",
+                        List.of(ALL, Opt.value("env", "KEY=VALUE", "set or change an environment variable first (repeatable, kept)")),
+                        0, MANY, false, "pm reload web", verbs::reload),
+                new Command("scale", "scale NAME|ID N", "Run N copies of an app: starts the missing ones or stops the highest-numbered extra ones; the others keep running",
+                        List.of(), 2, 2, false, "pm scale web 4", scaling::scale),
                 new Command("status", "status [NAME...|ID...] [--json]", "Show the state of every process (or some)",
                         List.of(JSON), 0, MANY, false, "pm status --json", verbs::status).aka("ls", "ps"),
                 new Command("list", "list [--json]", "List registered processes and their specs",

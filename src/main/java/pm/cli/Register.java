@@ -93,7 +93,7 @@ final class Register {
     /** {@code pm register}. */
     int run(CommandLine.Parsed p) {
         var proc = enrol(spec(p, SpecBuilder.Context.ofCaller()));
-        out.println("start it with: " + PM + " start " + proc.name());
+        out.println("start it with: " + PM + " start " + pm.core.Names.appOf(proc.name()));
         return 0;
     }
 

@@ -90,6 +90,14 @@ final class Verbs {
     }
 
     int restart(CommandLine.Parsed p) {
+        return restartLike("restart", p);
+    }
+
+    int reload(CommandLine.Parsed p) {
+        return restartLike("reload", p);
+    }
+
+    private int restartLike(String verb, CommandLine.Parsed p) {
         var args = target(p);
         if (p.has("env")) {
             var env = new LinkedHashMap<String, Object>();
@@ -99,7 +107,7 @@ final class Verbs {
             }
             args.put("env", env);
         }
-        return report(client.call("restart", args));
+        return report(client.call(verb, args));
     }
 
     /**

@@ -53,7 +53,15 @@ public enum Field {
             "time it gets to stop before SIGKILL"),
     // Not spawn-relevant: it decides when the app is started, not how.
     DEPENDS_ON("depends-on", "depends_on", Kind.DEPENDENCIES, "APP[:CONDITION]", Map.of(), false,
-            "start it only once this app is started (default), healthy or completed, such as db:healthy (repeatable)");
+            "start it only once this app is started (default), healthy or completed, such as db:healthy (repeatable)"),
+    // Not spawn-relevant: a changed count starts or stops copies (pm scale), leaving the others running.
+    INSTANCES("instances", "instances", Kind.COUNT, "N", 1, false,
+            "copies to run; copy i gets PM_INSTANCE=i, PM_INSTANCES=N and, with --port P and no --socket, PORT=P+i",
+            1, Copies.MAX),
+    SOCKETS("socket", "sockets", Kind.LIST, "ADDRESS", List.of(), true,
+            "a listening socket pm holds and passes to every copy as fd 3 and up (LISTEN_FDS): tcp://HOST:PORT or unix:PATH (repeatable)"),
+    READY_AFTER("ready-after", "ready_after", Kind.DURATION, "DURATION", Duration.ZERO, false,
+            "in pm reload, a new copy with no health check is ready after this or its first heartbeat (0: 2s)");
 
     /** The shape of a field's value, which decides how a raw value is read and written. */
     public enum Kind {
@@ -169,7 +177,7 @@ public enum Field {
 
     /** 0 turns the feature off, whatever the minimum. */
     public boolean zeroIsOff() {
-        return this == HEARTBEAT_TIMEOUT || this == MAX_MEMORY || this == MAX_LOG_SIZE;
+        return this == HEARTBEAT_TIMEOUT || this == MAX_MEMORY || this == MAX_LOG_SIZE || this == READY_AFTER;
     }
 
     /** The field with this file key, or null. */
@@ -210,6 +218,9 @@ public enum Field {
             case STOP_SIGNAL -> s.stopSignal();
             case KILL_TIMEOUT -> s.killTimeout();
             case DEPENDS_ON -> s.dependsOn();
+            case INSTANCES -> s.copies().count();
+            case SOCKETS -> s.copies().sockets();
+            case READY_AFTER -> s.copies().readyAfter();
         };
     }
 }

@@ -54,4 +54,22 @@ public final class Names {
         }
         return prev[b.length()];
     }
+
+    /** The copy a name such as {@code web:2} points at (2), or -1 when it names no copy. */
+    public static int copyNumber(String name) {
+        int colon = name.lastIndexOf(':');
+        if (colon <= 0 || colon == name.length() - 1 || name.length() - colon > 5) return -1;
+        int n = 0;
+        for (int i = colon + 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    /** The app a copy's name belongs to: {@code web} for {@code web:2}; a name that names no copy, as is. */
+    public static String appOf(String name) {
+        return copyNumber(name) < 0 ? name : name.substring(0, name.lastIndexOf(':'));
+    }
 }

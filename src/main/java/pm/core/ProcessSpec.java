@@ -34,7 +34,8 @@ public record ProcessSpec(
         long maxMemory,
         LogSettings logs,
         /* The apps it waits for before it is started, each with its condition; never itself. */
-        Map<String, Condition> dependsOn) {
+        Map<String, Condition> dependsOn,
+        Copies copies) {
 
     public static final int MAX_NAME_LENGTH = 64;
     // The defaults live in the field table; these name the ones code asks for.
@@ -52,13 +53,13 @@ public record ProcessSpec(
                 restartDelay, stopSignal, killTimeout, HealthSettings.DEFAULT, DEFAULT_HEARTBEAT_TIMEOUT, 0, LogSettings.DEFAULT);
     }
 
-    /** A spec that depends on no other app. */
+    /** A spec that depends on no other app, with one copy and no held socket. */
     public ProcessSpec(String name, ProcessType type, String script, List<String> args, String interpreter, String cwd,
                        Map<String, String> env, int port, String healthCheck, RestartPolicy restartPolicy,
                        int maxRestarts, Duration restartDelay, int stopSignal, Duration killTimeout, HealthSettings health,
                        Duration heartbeatTimeout, long maxMemory, LogSettings logs) {
         this(name, type, script, args, interpreter, cwd, env, port, healthCheck, restartPolicy, maxRestarts,
-                restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs, Map.of());
+                restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs, Map.of(), Copies.ONE);
     }
 
     public ProcessSpec {
@@ -94,6 +95,10 @@ public record ProcessSpec(
             if (!problem.isEmpty()) throw PmException.invalid("depends_on: the name " + problem);
             if (dependency.equals(name)) throw PmException.invalid("depends_on: " + name + " cannot depend on itself");
         }
+        if (copies == null) copies = Copies.ONE;
+        if (copies.sockets().isEmpty() && port != 0 && port + copies.count() - 1 > 65535)
+            throw PmException.invalid("--port " + port + " with --instances " + copies.count() + " needs ports up to "
+                    + (port + copies.count() - 1) + ", past 65535");
     }
 
     private static void noNul(String what, String value) {
@@ -114,6 +119,8 @@ public record ProcessSpec(
         if (name.equals(".")) return "'.' is not allowed";
         if (name.contains("..")) return "'" + printable(name) + "' may not contain '..'";
         if (name.startsWith("-")) return "'" + printable(name) + "' may not start with '-'";
+        int colon = name.indexOf(':');
+        if (colon > 0 && colon < name.length() - 1 && Names.copyNumber(name) >= 0) name = name.substring(0, colon); // a copy's: web:1
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
@@ -133,6 +140,7 @@ public record ProcessSpec(
      */
     public static String newNameProblem(String name) {
         if (name.equals("all")) return "'all' is reserved: it stands for every app; pick another name";
+        if (name.contains(":")) return "'" + name + "' may not contain ':': NAME:N names copy N of an app";
         boolean digits = !name.isEmpty();
         for (int i = 0; i < name.length(); i++) digits &= name.charAt(i) >= '0' && name.charAt(i) <= '9';
         if (digits) return "'" + name + "' is all digits, which pm reads as an app's id; add a letter, such as app-" + name;
@@ -192,7 +200,26 @@ public record ProcessSpec(
 
     public ProcessSpec withEnv(Map<String, String> newEnv) {
         return new ProcessSpec(name, type, script, args, interpreter, cwd, newEnv, port, healthCheck,
-                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs, dependsOn);
+                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs, dependsOn, copies);
+    }
+
+    public ProcessSpec withCopies(Copies newCopies) {
+        return new ProcessSpec(name, type, script, args, interpreter, cwd, env, port, healthCheck,
+                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs, dependsOn, newCopies);
+    }
+
+    /**
+     * The spec copy {@code i} runs with: named NAME:i (copy 0 keeps NAME, so its logs stay where a single
+     * copy's are), told PM_INSTANCE and PM_INSTANCES, and with a port of its own (P+i) unless the copies
+     * share held sockets. Its name is no registrable name ({@link #newNameProblem} refuses ':').
+     */
+    public ProcessSpec copy(int i) {
+        var copyEnv = new LinkedHashMap<>(env);
+        copyEnv.put("PM_INSTANCE", Integer.toString(i));
+        copyEnv.put("PM_INSTANCES", Integer.toString(copies.count()));
+        int copyPort = port == 0 || !copies.sockets().isEmpty() ? port : port + i;
+        return new ProcessSpec(i == 0 ? name : name + ":" + i, type, script, args, interpreter, cwd, copyEnv, copyPort, healthCheck,
+                restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs, dependsOn, copies);
     }
 
     /** The stored form (registry.json, the register request, {@code list --json}); a value not set is null. */
@@ -223,6 +250,9 @@ public record ProcessSpec(
         var dependencies = new java.util.TreeMap<String, Object>();
         dependsOn.forEach((n, c) -> dependencies.put(n, c.wireName()));
         m.put("depends_on", dependencies);
+        m.put("instances", copies.count());
+        m.put("sockets", copies.sockets());
+        m.put("ready_after_ms", copies.readyAfter().toMillis());
         return m;
     }
 
@@ -242,15 +272,7 @@ public record ProcessSpec(
         } else if (m.get("env") != null) {
             throw stored("env", "expected a map of names to values, got " + what(m.get("env")));
         }
-        var args = new ArrayList<String>();
-        if (m.get("args") instanceof List<?> a) {
-            for (int i = 0; i < a.size(); i++) {
-                if (!(a.get(i) instanceof String arg)) throw stored("args[" + i + "]", "expected a string, got " + what(a.get(i)));
-                args.add(arg);
-            }
-        } else if (m.get("args") != null) {
-            throw stored("args", "expected a list of strings, got " + what(m.get("args")));
-        }
+        var args = strings(m, "args");
         var dependsOn = new LinkedHashMap<String, Condition>();
         if (m.get("depends_on") instanceof Map<?, ?> d) {
             d.forEach((k, v) -> {
@@ -263,6 +285,7 @@ public record ProcessSpec(
         }
         var health = HealthSettings.DEFAULT;
         var logs = LogSettings.DEFAULT;
+        var sockets = strings(m, "sockets");
         return new ProcessSpec(
                 str(m, "name", null),
                 ProcessType.parse(str(m, "type", "binary")),
@@ -287,7 +310,21 @@ public record ProcessSpec(
                 num(m, "max_memory_bytes", 0, Long.MAX_VALUE),
                 new LogSettings(num(m, "max_log_size_bytes", logs.maxSize(), Long.MAX_VALUE),
                         (int) num(m, "log_files", logs.keep(), Integer.MAX_VALUE)),
-                dependsOn);
+                dependsOn,
+                new Copies((int) num(m, "instances", 1, Copies.MAX), sockets, millis(m, "ready_after_ms", Duration.ZERO)));
+    }
+
+    private static List<String> strings(Map<String, Object> m, String key) {
+        var out = new ArrayList<String>();
+        if (m.get(key) instanceof List<?> a) {
+            for (int i = 0; i < a.size(); i++) {
+                if (!(a.get(i) instanceof String item)) throw stored(key + "[" + i + "]", "expected a string, got " + what(a.get(i)));
+                out.add(item);
+            }
+        } else if (m.get(key) != null) {
+            throw stored(key, "expected a list of strings, got " + what(m.get(key)));
+        }
+        return out;
     }
 
     private static PmException stored(String key, String message) {

@@ -243,6 +243,13 @@ public final class SpecBuilder {
             if (((Map<?, ?>) values.get(Field.DEPENDS_ON)).containsKey(name))
                 error(naming.path(Field.DEPENDS_ON), name + " cannot depend on itself");
         }
+        for (String socket : sockets()) {
+            String problem = SocketAddress.problem(socket);
+            if (!problem.isEmpty()) error(naming.path(Field.SOCKETS), problem);
+        }
+        int port = (Integer) values.get(Field.PORT), count = (Integer) values.get(Field.INSTANCES);
+        if (port != 0 && count > 1 && sockets().isEmpty() && port + count - 1 > 65535)
+            error(naming.path(Field.INSTANCES), count + " copies from --port " + port + " need ports past 65535; lower one of them");
         String check = (String) values.get(Field.HEALTH_CHECK);
         if (!check.isEmpty() && !failed.contains(Field.PORT)) {
             String problem = Probe.problem(check, (Integer) values.get(Field.PORT), naming.name(Field.PORT));
@@ -265,7 +272,13 @@ public final class SpecBuilder {
                 new HealthSettings(duration(Field.HEALTH_INTERVAL), duration(Field.HEALTH_TIMEOUT),
                         (Integer) values.get(Field.HEALTH_RETRIES), duration(Field.HEALTH_START_PERIOD)),
                 duration(Field.HEARTBEAT_TIMEOUT), (Long) values.get(Field.MAX_MEMORY),
-                new LogSettings((Long) values.get(Field.MAX_LOG_SIZE), (Integer) values.get(Field.LOG_FILES)), dependsOn);
+                new LogSettings((Long) values.get(Field.MAX_LOG_SIZE), (Integer) values.get(Field.LOG_FILES)), dependsOn,
+                new Copies((Integer) values.get(Field.INSTANCES), sockets(), duration(Field.READY_AFTER)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> sockets() {
+        return (List<String>) values.get(Field.SOCKETS);
     }
 
     private Duration duration(Field f) {

@@ -54,8 +54,8 @@ class MainTest {
 
     @Test
     void aPm2WordGetsWhatToTypeInsteadNotTheCommandItIsSpeltLike() {
-        for (String word : List.of("save", "dump", "resurrect", "reload", "jlist", "prettylist",
-                "env", "scale", "ping")) {
+        for (String word : List.of("save", "dump", "resurrect", "gracefulReload", "jlist", "prettylist",
+                "env", "ping")) {
             var r = run(word);
             assertThat(r.code()).as(word).isEqualTo(2);
             assertThat(r.err().lines()).as(word).hasSize(1);

@@ -73,7 +73,7 @@ class ProcessSpecTest {
         "..       | may not contain '..'",
         "my app   | may not contain spaces",
         "-app     | may not start with '-'",
-        "app:1    | may not contain ':'",
+        "app:x    | may not contain ':'",
         "caf\u00e9     | may not contain '\u00e9'",
     })
     void rejectsUnsafeNamesSayingWhatIsWrong(String name, String problem) {

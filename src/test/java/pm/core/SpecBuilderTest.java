@@ -326,7 +326,8 @@ class SpecBuilderTest {
         for (var f : Field.values()) {
             keys.add(f.key());
             assertThat(f.key()).matches("[a-z_]+");
-            assertThat(f.flag()).isEqualTo(f == Field.SCRIPT || f == Field.ARGS ? "" : f.key().replace('_', '-'));
+            // A repeatable flag is singular (--socket A --socket B), its key a list (sockets: [A, B]).
+            assertThat(f.flag()).isEqualTo(f == Field.SCRIPT || f == Field.ARGS ? "" : f == Field.SOCKETS ? "socket" : f.key().replace('_', '-'));
             assertThat(f.help()).isNotBlank();
             if (!f.flag().isEmpty()) assertThat(Field.byFlag(f.flag())).isEqualTo(f);
             assertThat(Field.byKey(f.key())).isEqualTo(f);

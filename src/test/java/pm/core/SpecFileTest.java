@@ -52,6 +52,9 @@ class SpecFileTest {
         OTHER.put(Field.STOP_SIGNAL, "INT");
         OTHER.put(Field.KILL_TIMEOUT, "1h");
         OTHER.put(Field.DEPENDS_ON, Map.of("db", "healthy", "cache", "started"));
+        OTHER.put(Field.INSTANCES, 3L);
+        OTHER.put(Field.SOCKETS, List.of("tcp://127.0.0.1:8089", "unix:/run/web.sock"));
+        OTHER.put(Field.READY_AFTER, "5s");
     }
 
     @BeforeEach
@@ -130,7 +133,10 @@ class SpecFileTest {
                 Map.entry("cwd", dir.resolve("sub").toString()),
                 Map.entry("stop_signal", "SIGINT"),
                 Map.entry("kill_timeout", "1h"),
-                Map.entry("depends_on", Map.of("cache", "started", "db", "healthy")));
+                Map.entry("depends_on", Map.of("cache", "started", "db", "healthy")),
+                Map.entry("instances", 3),
+                Map.entry("sockets", List.of("tcp://127.0.0.1:8089", "unix:/run/web.sock")),
+                Map.entry("ready_after", "5s"));
         assertThat(Json.write(written.get("env"))).as("sorted").isEqualTo("{\"A\":\"x y\",\"B\":\"2\"}");
         assertThat(build(written, elsewhere)).isEqualTo(spec);
         assertThat(SpecDiff.between(base, spec).changed()).containsExactly(Field.values());

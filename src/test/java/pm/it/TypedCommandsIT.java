@@ -122,11 +122,10 @@ class TypedCommandsIT {
     @Test
     void pm2WordsSayWhatToTypeInsteadAndChangeNothing() {
         pm.ok("register", sleeper, "--name", "web");
-        refused(2, "pm has no zero-downtime reload", "gracefulReload");
         assertThat(pm.run("gracefulReload").err()).doesNotContain("did you mean");
         refused(2, "save is not needed", "save");
         refused(2, "start all", "resurrect");
-        refused(2, "restart NAME", "reload", "web");
+        refused(2, "reload NAME", "gracefulReload", "web");
         refused(2, "status --json", "jlist");
         refused(2, "unknown command 'strat'; did you mean pm start?", "strat", "web");
     }

@@ -116,6 +116,8 @@ public final class Controller implements Processes {
     /** The last run's serial: microseconds of the wall clock, so a later daemon's runs are newer. */
     private long lastSerial;
     private final ExitWatcher exits = new ExitWatcher();
+    /** Made on first use: most daemons hold no socket, and its native calls cost memory to link. */
+    private Sockets sockets;
     /** Where the engine thread's calls leave errno, reused: an arena per call showed on a restart's path. */
     private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
 
@@ -137,12 +139,22 @@ public final class Controller implements Processes {
      */
     @Override
     public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
+        var addresses = spec.copies().sockets();
+        List<Integer> fds = List.of();
+        if (!addresses.isEmpty()) {
+            try {
+                sockets().hold(addresses, List.of());
+            } catch (pm.core.PmException e) {
+                throw new Launcher.SpawnFailure(e.getMessage());
+            }
+            fds = sockets.fds(addresses);
+        }
         var cgroup = cgroups.make(id, spec.name());
         long serial = lastSerial = Math.max(lastSerial + 1, System.currentTimeMillis() * 1000);
         long pid;
         int into = cgroups.openForSpawn(cgroup);
         try {
-            pid = launcher.spawn(id, spec, heartbeat, serial, again, into);
+            pid = launcher.spawn(id, spec, heartbeat, serial, again, into, fds);
         } catch (Launcher.SpawnFailure | RuntimeException e) {
             cgroups.discard(cgroup);
             throw e;
@@ -169,6 +181,21 @@ public final class Controller implements Processes {
         RunMark.newest(launcher.marks().scan(), known).forEach((app, f) -> out.put(app,
                 new RunMark.Found(f.pid(), f.startTime(), f.serial(), f.app(), f.secret(), cgroups.path(f.cgroup()))));
         return out;
+    }
+
+    @Override
+    public void holdSockets(List<String> addresses, List<Long> livePids) {
+        sockets().hold(addresses, livePids);
+    }
+
+    @Override
+    public void keepSockets(java.util.Set<String> used) {
+        if (sockets != null) sockets.keepOnly(used);
+    }
+
+    private Sockets sockets() {
+        if (sockets == null) sockets = new Sockets();
+        return sockets;
     }
 
     /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */

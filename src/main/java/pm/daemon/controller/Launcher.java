@@ -75,6 +75,12 @@ public final class Launcher {
      * thread only.
      */
     public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, long runId, boolean keepReady, int cgroup) throws SpawnFailure {
+        return spawn(id, spec, heartbeat, runId, keepReady, cgroup, List.of());
+    }
+
+    /** As above, passing the held listening sockets {@code fds} (one per {@code --socket}, in order) as fd 3 and up. */
+    public long spawn(int id, ProcessSpec spec, Heartbeat heartbeat, long runId, boolean keepReady, int cgroup,
+                      List<Integer> fds) throws SpawnFailure {
         if (heartbeat.secret().length() != SECRET_LENGTH) throw new IllegalArgumentException("a secret has 32 characters");
         // An interpreter given a script it cannot read would start and fail at once; say why instead.
         if (!new File(spec.script()).canRead()) throw new SpawnFailure("cannot read " + spec.script());
@@ -86,7 +92,7 @@ public final class Launcher {
         boolean keep = false;
         try {
             if (ready == null) {
-                ready = prepare(spec, heartbeat, id, runId);
+                ready = prepare(spec, heartbeat, id, runId, fds);
             } else {
                 // Its entries are "PM_HEARTBEAT_SECRET=<secret>" and "PM_RUN_ID=<serial>:...", as long for every run.
                 ready.prepared().overwriteEnv(ready.secretEntry(), SECRET_VARIABLE.length() + 1,
@@ -119,7 +125,7 @@ public final class Launcher {
         if (ready != null) ready.prepared().close();
     }
 
-    private Kept prepare(ProcessSpec spec, Heartbeat heartbeat, int id, long runId) throws SpawnFailure, Posix.Failure {
+    private Kept prepare(ProcessSpec spec, Heartbeat heartbeat, int id, long runId, List<Integer> fds) throws SpawnFailure, Posix.Failure {
         var command = commandFor(spec);
         var env = new LinkedHashMap<>(System.getenv());
         env.putAll(spec.env());
@@ -138,6 +144,20 @@ public final class Launcher {
             case NODEJS -> prependPath(env, "NODE_PATH", clients.resolve("node"));
             case SHELL, JAVA, BINARY -> { }
         }
+        boolean shell = false;
+        if (!fds.isEmpty()) {
+            env.put("LISTEN_FDS", Integer.toString(fds.size()));
+            var names = new ArrayList<String>();
+            for (String a : spec.copies().sockets()) names.add(pm.core.SocketAddress.parse(a).fdName());
+            env.put("LISTEN_FDNAMES", String.join(":", names));
+            env.remove("LISTEN_PID");
+            // LISTEN_PID must be the app's own pid, known only once it is forked, and posix_spawn sets the
+            // environment before: a shell sets it and execs the app in its place, keeping the pid (~1 ms more).
+            var wrapped = new ArrayList<String>(List.of("sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"", resolve(command.getFirst())));
+            wrapped.addAll(command.subList(1, command.size()));
+            command = wrapped;
+            shell = true;
+        }
         var envList = new ArrayList<String>(env.size());
         int secretEntry = -1, runEntry = -1;
         for (var e : env.entrySet()) {
@@ -145,10 +165,10 @@ public final class Launcher {
             if (e.getKey().equals(RunMark.VARIABLE)) runEntry = envList.size();
             envList.add(e.getKey() + "=" + e.getValue());
         }
-        String program = resolve(command.getFirst());
+        String program = resolve(shell ? "sh" : command.getFirst());
         // The spawn itself creates the log files, owner-only (0600): logs often hold what no one else should read.
         var prepared = Posix.prepare(program, command, envList, spec.cwd(),
-                home.outLog(spec.name()).toString(), home.errLog(spec.name()).toString());
+                home.outLog(spec.name()).toString(), home.errLog(spec.name()).toString(), fds);
         return new Kept(spec, heartbeat.address(), heartbeat.interval(), prepared, secretEntry, runEntry);
     }
 

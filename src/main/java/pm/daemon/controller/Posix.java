@@ -49,6 +49,7 @@ final class Posix {
     private static final MethodHandle FA_DESTROY = fn("posix_spawn_file_actions_destroy", FunctionDescriptor.of(INT, ADDR));
     private static final MethodHandle FA_OPEN = fn("posix_spawn_file_actions_addopen",
             FunctionDescriptor.of(INT, ADDR, INT, ADDR, INT, INT));
+    private static final MethodHandle FA_DUP2 = fn("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(INT, ADDR, INT, INT));
     private static final MethodHandle FA_CHDIR = fn("posix_spawn_file_actions_addchdir_np", FunctionDescriptor.of(INT, ADDR, ADDR));
     private static final MethodHandle FA_CLOSEFROM = fn("posix_spawn_file_actions_addclosefrom_np", FunctionDescriptor.of(INT, ADDR, INT));
     private static final MethodHandle ATTR_INIT = fn("posix_spawnattr_init", FunctionDescriptor.of(INT, ADDR));
@@ -109,6 +110,12 @@ final class Posix {
      * /dev/null and stdout and stderr appended to the two files, to {@link Prepared#run} as often as asked.
      */
     static Prepared prepare(String program, List<String> argv, List<String> env, String cwd, String out, String err) throws Failure {
+        return prepare(program, argv, env, cwd, out, err, List.of());
+    }
+
+    /** As above, with {@code fds} (descriptors of 3 or more above the last given) as the child's fd 3, 4, ... */
+    static Prepared prepare(String program, List<String> argv, List<String> env, String cwd, String out, String err,
+                            List<Integer> fds) throws Failure {
         var texts = new ArrayList<String>(argv.size() + env.size() + 4);
         texts.addAll(List.of(program, out, err, cwd));
         texts.addAll(argv);
@@ -138,7 +145,9 @@ final class Posix {
             check("addopen", (int) FA_OPEN.invokeExact(actions, 2, memory.asSlice(stringsAt + strings.offsets()[2]), O_WRONLY_CREAT_APPEND, 0600));
             check("addchdir", (int) FA_CHDIR.invokeExact(actions, memory.asSlice(stringsAt + strings.offsets()[3])));
             // The daemon's own descriptors (socket, registry, /proc files) are none of the app's business.
-            check("addclosefrom", (int) FA_CLOSEFROM.invokeExact(actions, 3));
+            // Held listening sockets (pm.daemon.controller.Sockets) become fd 3 and up; dup2 clears close-on-exec.
+            for (int k = 0; k < fds.size(); k++) check("adddup2", (int) FA_DUP2.invokeExact(actions, (int) fds.get(k), 3 + k));
+            check("addclosefrom", (int) FA_CLOSEFROM.invokeExact(actions, 3 + fds.size()));
             return ready;
         } catch (Throwable t) {
             if (ready != null) ready.close();

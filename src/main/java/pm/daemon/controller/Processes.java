@@ -81,4 +81,14 @@ public interface Processes {
 
     /** Frees what was kept ready for an app that is gone or has settled. */
     void forget(int id);
+
+    /**
+     * Holds the listening sockets an app names ({@code --socket}), each once for the daemon's life: taken
+     * back from one of {@code livePids} (its running copies) where one holds it, else opened. Throws an
+     * INVALID PmException with one line for an address in use or not allowed.
+     */
+    default void holdSockets(List<String> addresses, List<Long> livePids) {}
+
+    /** Closes the held sockets no registered app names any more. */
+    default void keepSockets(java.util.Set<String> used) {}
 }

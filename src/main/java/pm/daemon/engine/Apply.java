@@ -59,26 +59,31 @@ final class Apply {
         var autostart = new LinkedHashSet<String>();
         read(args, specs, autostart);
         var plan = plan(specs, autostart, Boolean.TRUE.equals(args.get("prune")));
-        Commands.checkDependencies(commands.specsWith(specs, plan.remove()), Commands.pm(args));
+        Commands.checkDependencies(commands.specsWith(specs, plan.remove()), Targets.pm(args));
         if (plan.isEmpty() || Boolean.TRUE.equals(args.get("dry_run"))) {
             reply.complete(answer(plan, specs, List.of()));
             return;
         }
+        // The sockets the new specs name, held before the write: one in use or another app's refuses the apply.
+        for (var spec : plan.create()) commands.targets.holdSockets(spec);
+        for (var c : plan.update()) commands.targets.holdSockets(c.spec());
         save(plan, autostart);
-        for (var c : plan.update()) commands.respec(engine.procs.get(c.spec().name()), c.spec(), c.diff());
-        var moving = new ArrayList<String>();
-        for (var c : plan.update()) if (c.restart()) moving.add(c.spec().name());
-        moving.addAll(plan.start());
+        // Every copy of an app: a changed count starts or stops copies, the running ones restart if the change needs it.
+        var restarting = new ArrayList<String>();
+        for (var c : plan.update()) restarting.addAll(commands.respec(engine.procs.get(c.spec().name()), c.spec(), c.diff()));
+        var starting = new ArrayList<String>();
+        for (String app : plan.start()) starting.addAll(copyNames(app));
+        var moving = new ArrayList<String>(restarting);
+        moving.addAll(starting);
         var failuresBefore = new HashMap<String, Integer>();
         for (String n : moving) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
-        for (var c : plan.update()) {
-            var p = engine.procs.get(c.spec().name());
-            if (c.restart()) engine.apply(p, engine.ready(p, new Event.Restart()));
-        }
-        for (String n : plan.start()) engine.apply(engine.procs.get(n), engine.ready(engine.procs.get(n), new Event.Start()));
-        for (String n : plan.remove()) engine.procs.get(n).removing = true;
-        engine.stopInOrder(plan.remove(), false, () -> {
-            if (!plan.remove().isEmpty()) removeStopped(plan.remove());
+        for (String n : restarting) engine.apply(engine.procs.get(n), engine.ready(engine.procs.get(n), new Event.Restart()));
+        for (String n : starting) engine.apply(engine.procs.get(n), engine.ready(engine.procs.get(n), new Event.Start()));
+        var removing = new ArrayList<String>();
+        for (String app : plan.remove()) removing.addAll(copyNames(app));
+        for (String n : removing) engine.procs.get(n).removing = true;
+        engine.stopInOrder(removing, false, () -> {
+            if (!removing.isEmpty()) removeStopped(plan.remove(), removing);
             engine.await(moving, Proc::settled, () -> {
                 var failed = new ArrayList<String>();
                 for (String n : moving) {
@@ -119,7 +124,7 @@ final class Apply {
         var problems = new ArrayList<String>();
         for (var spec : specs) {
             var p = engine.procs.get(spec.name());
-            boolean starts = autostart.contains(spec.name()) && (p == null || !p.wanted);
+            boolean starts = autostart.contains(spec.name()) && (p == null || !commands.targets.wanted(spec.name()));
             if (p != null && p.removing) problems.add(spec.name() + " is being unregistered; apply again once it is gone");
             if (p == null) {
                 String problem = ProcessSpec.newNameProblem(spec.name());
@@ -127,7 +132,9 @@ final class Apply {
                 create.add(spec);
             } else {
                 var diff = SpecDiff.between(p.spec, spec);
-                boolean up = p.pid != 0 && (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING);
+                boolean up = false;
+                for (var c : commands.targets.copies(spec.name()))
+                    up |= c.pid != 0 && (c.state == ProcessState.RUNNING || c.state == ProcessState.STARTING);
                 if (!diff.isEmpty()) update.add(new Change(spec, diff, up && diff.needsRestart()));
                 else if (!starts) unchanged.add(spec.name());
             }
@@ -138,7 +145,7 @@ final class Apply {
         if (prune) {
             var named = new java.util.HashSet<String>();
             for (var s : specs) named.add(s.name());
-            for (String n : engine.procs.keySet()) if (!named.contains(n)) remove.add(n);
+            for (var p : engine.procs.values()) if (p.copy == 0 && !named.contains(p.spec.name())) remove.add(p.spec.name());
         }
         return new Plan(create, update, start, unchanged, remove);
     }
@@ -148,26 +155,26 @@ final class Apply {
         var changed = new HashMap<String, ProcessSpec>();
         for (var c : plan.update()) changed.put(c.spec().name(), c.spec());
         var entries = new ArrayList<Registry.Entry>();
-        for (var e : commands.entries()) {
+        for (var e : commands.targets.entries()) {
             String n = e.spec().name();
             boolean wanted = plan.remove().contains(n) ? false : plan.start().contains(n) || e.wanted();
             entries.add(new Registry.Entry(e.id(), changed.getOrDefault(n, e.spec()), wanted));
         }
         var created = new ArrayList<Proc>();
+        int id = engine.nextId;
         for (var spec : plan.create()) {
-            var p = new Proc(engine.nextId + created.size(), spec, false);
-            created.add(p);
-            entries.add(new Registry.Entry(p.id, spec, autostart.contains(spec.name())));
+            for (int i = 0; i < spec.copies().count(); i++) created.add(new Proc(id, spec, false, i));
+            entries.add(new Registry.Entry(id++, spec, autostart.contains(spec.name())));
         }
         engine.registry.save(entries);
-        engine.nextId += created.size();
-        for (var p : created) engine.procs.put(p.spec.name(), p);
+        engine.nextId = id;
+        for (var p : created) engine.procs.put(p.name(), p);
     }
 
     /** The second write, once the removed apps are down; should it fail they stay registered, stopped, and say so. */
-    private void removeStopped(List<String> names) {
-        var remaining = commands.entries();
-        remaining.removeIf(e -> names.contains(e.spec().name()));
+    private void removeStopped(List<String> apps, List<String> names) {
+        var remaining = commands.targets.entries();
+        remaining.removeIf(e -> apps.contains(e.spec().name()));
         try {
             engine.registry.save(remaining);
         } catch (PmException e) {
@@ -181,14 +188,19 @@ final class Apply {
             return;
         }
         for (String n : names) engine.remove(n);
+        commands.targets.releaseSockets();
+    }
+
+    private List<String> copyNames(String app) {
+        return Targets.copyNames(commands.targets.copies(app));
     }
 
     private Map<String, Object> answer(Plan plan, List<ProcessSpec> specs, List<String> failed) {
         var names = new ArrayList<String>();
-        for (var s : specs) names.add(s.name());
+        for (var s : specs) names.addAll(copyNames(s.name()));
         var m = new LinkedHashMap<String, Object>();
         m.put("plan", plan.toJson());
-        m.put("processes", commands.views(names));
+        m.put("processes", commands.targets.views(names));
         m.put("failed", failed);
         return m;
     }

@@ -27,9 +27,11 @@ import java.util.function.Predicate;
  */
 final class Commands {
     private final Engine engine;
+    final Targets targets;
 
     Commands(Engine engine) {
         this.engine = engine;
+        this.targets = new Targets(engine);
     }
 
     void handle(String cmd, Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
@@ -41,15 +43,17 @@ final class Commands {
             case "register" -> reply.complete(register(args));
             case "update" -> update(args, reply);
             case "unregister" -> unregister(args, reply);
-            case "start" -> change(targets(args), new Event.Start(), true, Proc::settled, reply);
-            case "stop" -> change(targets(args), new Event.Stop(bool(args, "force")), false, Proc::settled, reply);
+            case "start" -> change(targets.of(args), new Event.Start(), true, Proc::settled, reply);
+            case "stop" -> change(targets.of(args), new Event.Stop(bool(args, "force")), false, Proc::settled, reply);
             case "restart" -> restart(args, reply);
             case "apply" -> new Apply(engine, this).run(args, reply);
+            case "reload" -> reload(args, reply);
+            case "scale" -> new Scale(engine, targets).scale(args, reply);
             case "status" -> reply.complete(status(args));
             case "list" -> reply.complete(list());
-            case "flush" -> reply.complete(flush(targets(args)));
+            case "flush" -> reply.complete(flush(targets.of(args)));
             case "describe" -> reply.complete(Map.of("process",
-                    Views.describe(engine.procs.get(targets(args).getFirst()), engine.home, engine.clock.millis()).toJson()));
+                    Views.describe(engine.procs.get(targets.of(args).getFirst()), engine.home, engine.clock.millis()).toJson()));
             case "shutdown" -> shutdown(bool(args, "stop_apps"), reply);
             default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
         }
@@ -63,18 +67,23 @@ final class Commands {
             if (existing.spec.equals(spec)) return Map.of("process", view(existing), "unchanged", true);
             throw new PmException(ErrorCode.ALREADY_EXISTS, "a process named '" + spec.name() + "' is already registered with another spec (it differs in "
                     + String.join(", ", SpecDiff.between(existing.spec, spec).keys()) + "): update it with "
-                    + pm(args) + " update " + spec.name() + ", or pick another --name");
+                    + Targets.pm(args) + " update " + spec.name() + ", or pick another --name");
         }
         String problem = ProcessSpec.newNameProblem(spec.name());
         if (!problem.isEmpty()) throw PmException.invalid("--name " + problem);
-        checkDependencies(specsWith(List.of(spec), List.of()), pm(args));
-        var proc = new Proc(engine.nextId, spec, false);
-        var entries = entries();
-        entries.add(new Registry.Entry(proc.id, spec, false));
+        checkDependencies(specsWith(List.of(spec), List.of()), Targets.pm(args));
+        targets.holdSockets(spec);
+        var entries = targets.entries();
+        entries.add(new Registry.Entry(engine.nextId, spec, false));
         engine.registry.save(entries);
+        Proc first = null;
+        for (int i = 0; i < spec.copies().count(); i++) {
+            var copy = new Proc(engine.nextId, spec, false, i);
+            engine.procs.put(copy.name(), copy);
+            if (first == null) first = copy;
+        }
         engine.nextId++;
-        engine.procs.put(spec.name(), proc);
-        return Map.of("process", view(proc));
+        return Map.of("process", view(first));
     }
 
     /**
@@ -83,7 +92,7 @@ final class Commands {
      * runs: the monitor gets it with the next snapshot. Replies with the fields that changed.
      */
     private void update(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
-        var names = targets(args);
+        var names = targets.apps(targets.of(args));
         if (names.size() != 1) throw new PmException(ErrorCode.BAD_REQUEST, "update takes one app");
         var p = engine.procs.get(names.getFirst());
         if (p.removing) throw new PmException(ErrorCode.NOT_FOUND, "'" + p.spec.name() + "' is being unregistered");
@@ -96,42 +105,58 @@ final class Commands {
             reply.complete(updated(p, diff, false));
             return;
         }
-        checkDependencies(specsWith(List.of(spec), List.of()), pm(args));
+        checkDependencies(specsWith(List.of(spec), List.of()), Targets.pm(args));
+        targets.holdSockets(spec);
         var entries = new ArrayList<Registry.Entry>();
-        for (var e : entries()) entries.add(e.id() == p.id ? new Registry.Entry(p.id, spec, e.wanted()) : e);
+        for (var e : targets.entries()) entries.add(e.id() == p.id ? new Registry.Entry(p.id, spec, e.wanted()) : e);
         engine.registry.save(entries);
-        boolean up = respec(p, spec, diff);
-        if (!up || !diff.needsRestart()) {
-            reply.complete(updated(p, diff, false));
+        var before = Targets.copyNames(targets.copies(p.spec.name()));
+        var restart = respec(p, spec, diff);
+        if (restart.isEmpty()) {
+            // A smaller count stops copies: the reply waits for them.
+            engine.await(before, Proc::settled, () -> reply.complete(updated(p, diff, false)));
             return;
         }
-        int failuresBefore = p.spawnFailures;
-        String name = p.spec.name();
-        engine.apply(p, new Event.Restart());
-        engine.await(List.of(name), Proc::settled, () -> {
-            if (p.state == ProcessState.FATAL && p.spawnFailures > failuresBefore)
-                reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, name + ": updated "
-                        + String.join(", ", diff.keys()) + ", but failed to start: " + p.reason));
+        var failuresBefore = new HashMap<String, Integer>();
+        for (String n : restart) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
+        for (String n : restart) engine.apply(engine.procs.get(n), engine.ready(engine.procs.get(n), new Event.Restart()));
+        engine.await(restart, Proc::settled, () -> {
+            var failed = new ArrayList<String>();
+            for (String n : restart) {
+                var c = engine.procs.get(n);
+                if (c != null && c.state == ProcessState.FATAL && c.spawnFailures > failuresBefore.get(n)) failed.add(c.reason);
+            }
+            if (!failed.isEmpty())
+                reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, spec.name() + ": updated "
+                        + String.join(", ", diff.keys()) + ", but failed to start: " + failed.getFirst()));
             else reply.complete(updated(p, diff, true));
         });
     }
 
     /**
-     * Gives a process its new spec, which the monitor gets with this step's snapshot; returns whether it
-     * is up (spawned and not stopping), which a change that matters at spawn restarts.
+     * Gives every copy of the app its new spec, which the monitor gets with this step's snapshot: a changed
+     * count starts or stops copies, leaving the others running. Returns the copies that are up (spawned
+     * and not stopping), which a change that matters at spawn restarts.
      */
-    boolean respec(Proc p, ProcessSpec spec, SpecDiff diff) {
+    List<String> respec(Proc p, ProcessSpec spec, SpecDiff diff) {
         boolean checkChanged = !p.spec.healthCheck().equals(spec.healthCheck());
-        p.spec = spec;
-        engine.specChanged();
-        boolean up = p.pid != 0 && (p.state == ProcessState.RUNNING || p.state == ProcessState.STARTING);
-        if (up && checkChanged && !diff.needsRestart()) {
-            // Another check: what the old one found says nothing about the new one.
-            p.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
-            p.probeFailures = 0;
-            p.probeDetail = "";
+        var copies = targets.copies(p.spec.name());
+        for (var c : copies) c.spec = spec;
+        Scale.resize(engine, copies, spec.copies().count());
+        var restart = new ArrayList<String>();
+        for (var c : targets.copies(spec.name())) {
+            boolean up = c.pid != 0 && (c.state == ProcessState.RUNNING || c.state == ProcessState.STARTING);
+            if (up && checkChanged && !diff.needsRestart()) {
+                // Another check: what the old one found says nothing about the new one.
+                c.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+                c.probeFailures = 0;
+                c.probeDetail = "";
+            }
+            if (up && diff.needsRestart()) restart.add(c.name());
         }
-        return up;
+        engine.specChanged();
+        targets.releaseSockets();
+        return restart;
     }
 
     /** The registered specs with {@code changed} put in (by name) and {@code gone} left out. */
@@ -176,19 +201,24 @@ final class Commands {
 
     /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
     private void unregister(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
-        var names = targets(args);
+        var given = targets.of(args);
+        var apps = targets.apps(given);
+        var names = new ArrayList<String>();
+        for (String app : apps) names.addAll(Targets.copyNames(targets.copies(app)));
+        if (!names.containsAll(given) || names.size() != given.size())
+            throw PmException.invalid("one copy cannot be unregistered: " + Targets.pm(args) + " scale NAME N keeps the first N copies");
         var needed = new ArrayList<String>();
-        for (var p : engine.procs.values()) {
-            if (names.contains(p.spec.name())) continue;
-            for (String d : p.spec.dependsOn().keySet()) if (names.contains(d)) needed.add(p.spec.name() + " depends on " + d);
+        for (var q : engine.procs.values()) {
+            if (q.copy != 0 || apps.contains(q.spec.name())) continue;
+            for (String d : q.spec.dependsOn().keySet()) if (apps.contains(d)) needed.add(q.spec.name() + " depends on " + d);
         }
         if (!needed.isEmpty())
             throw PmException.invalid("cannot unregister: " + String.join(", ", needed) + "; unregister those too, or change them with "
-                    + pm(args) + " update NAME --depends-on ...");
+                    + Targets.pm(args) + " update NAME --depends-on ...");
         for (String n : names) engine.procs.get(n).removing = true;
         engine.stopInOrder(names, false, () -> {
-            var remaining = entries();
-            remaining.removeIf(e -> names.contains(e.spec().name()));
+            var remaining = targets.entries();
+            remaining.removeIf(e -> apps.contains(e.spec().name()));
             try {
                 engine.registry.save(remaining);
             } catch (PmException e) {
@@ -199,32 +229,58 @@ final class Commands {
             var removed = new ArrayList<Object>();
             for (String n : names) {
                 var p = engine.remove(n);
-                if (p != null) removed.add(view(p));
+                if (p != null && p.copy == 0) removed.add(view(p));
             }
+            targets.releaseSockets();
             reply.complete(Map.of("processes", removed));
         });
     }
 
     private void restart(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
-        var names = targets(args);
-        if (args.get("env") instanceof Map<?, ?> env && !env.isEmpty()) {
-            // A changed environment takes effect on this restart, and is kept for later ones.
-            var entries = new ArrayList<Registry.Entry>();
-            var changed = new LinkedHashMap<String, ProcessSpec>();
-            for (var e : entries()) {
-                var spec = e.spec();
-                if (names.contains(spec.name())) {
-                    var merged = new LinkedHashMap<>(spec.env());
-                    env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
-                    spec = spec.withEnv(merged);
-                    changed.put(spec.name(), spec);
-                }
-                entries.add(new Registry.Entry(e.id(), spec, e.wanted()));
-            }
-            engine.registry.save(entries);
-            changed.forEach((n, s) -> engine.procs.get(n).spec = s);
-        }
+        var names = targets.of(args);
+        mergeEnv(names, args);
         change(names, new Event.Restart(), true, Proc::settled, reply);
+    }
+
+    /** A changed environment ({@code env} in a restart or reload) takes effect on this start, and is kept for later ones. */
+    private void mergeEnv(List<String> names, Map<String, Object> args) {
+        if (!(args.get("env") instanceof Map<?, ?> env) || env.isEmpty()) return;
+        var entries = new ArrayList<Registry.Entry>();
+        var changed = new LinkedHashMap<String, ProcessSpec>();
+        var apps = targets.apps(names);
+        for (var e : targets.entries()) {
+            var spec = e.spec();
+            if (apps.contains(spec.name())) {
+                var merged = new LinkedHashMap<>(spec.env());
+                env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
+                spec = spec.withEnv(merged);
+                changed.put(spec.name(), spec);
+            }
+            entries.add(new Registry.Entry(e.id(), spec, e.wanted()));
+        }
+        engine.registry.save(entries);
+        changed.forEach((n, s) -> targets.copies(n).forEach(c -> c.spec = s));
+    }
+
+    /** Rolling reloads of the named apps' running copies, side by side; replies once all are done or one failed. */
+    private void reload(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        var names = targets.of(args);
+        var apps = targets.apps(names);
+        for (var r : engine.reloads)
+            if (apps.contains(r.app())) throw new PmException(ErrorCode.BUSY, r.app() + " is being reloaded already; wait for that reload to end");
+        mergeEnv(names, args);
+        var parts = new ArrayList<CompletableFuture<Map<String, Object>>>();
+        for (String app : apps) {
+            var part = new CompletableFuture<Map<String, Object>>();
+            var copies = new ArrayList<String>();
+            for (String n : names) if (engine.procs.get(n).spec.name().equals(app)) copies.add(n);
+            engine.reloads.add(new Reload(engine, targets, app, copies, part));
+            parts.add(part);
+        }
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ok, failed) -> {
+            if (failed != null) reply.completeExceptionally(failed instanceof java.util.concurrent.CompletionException c ? c.getCause() : failed);
+            else reply.complete(Map.of("processes", targets.views(names)));
+        });
     }
 
     /** Persists the new desired state, feeds the event to each process and replies once all settle. */
@@ -234,9 +290,16 @@ final class Commands {
             if (wanted && engine.procs.get(n).removing)
                 throw new PmException(ErrorCode.NOT_FOUND, "'" + n + "' is being unregistered");
         }
-        var entries = new ArrayList<Registry.Entry>();
-        for (var e : entries()) entries.add(names.contains(e.spec().name()) ? e.withWanted(wanted) : e);
-        engine.registry.save(entries);
+        // An app is wanted while any of its copies is: its entry is written with the copies' new wishes.
+        var before = new HashMap<String, Boolean>();
+        for (String n : names) before.put(n, engine.procs.get(n).wanted);
+        try {
+            for (String n : names) engine.procs.get(n).wanted = wanted;
+            engine.registry.save(targets.entries());
+        } catch (PmException e) {
+            before.forEach((n, w) -> engine.procs.get(n).wanted = w);
+            throw e;
+        }
         var failuresBefore = new HashMap<String, Integer>();
         for (String n : names) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
         Runnable answer = () -> engine.await(names, done, () -> {
@@ -247,7 +310,7 @@ final class Commands {
                     failed.add(n + ": " + p.reason);
             }
             // Its own code, so no client has to guess from states: one line per app that could not be spawned.
-            if (failed.isEmpty()) reply.complete(Map.of("processes", views(names)));
+            if (failed.isEmpty()) reply.complete(Map.of("processes", targets.views(names)));
             else reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, String.join("\n", failed)));
         });
         // Dependents stop before what they depend on; starts go all at once, each app waiting for its dependencies.
@@ -260,9 +323,9 @@ final class Commands {
     }
 
     private Map<String, Object> status(Map<String, Object> args) {
-        var names = args.containsKey("name") || args.containsKey("names") ? targets(args) : List.copyOf(engine.procs.keySet());
+        var names = Targets.copyNames(args.containsKey("name") || args.containsKey("names") ? targets.procs(targets.of(args)) : targets.ordered());
         // recent: each entry also carries its last samples (pm top draws them for every app).
-        var views = views(names, bool(args, "recent"));
+        var views = targets.views(names, bool(args, "recent"));
         // The table asks for its columns only: a third of the bytes to write, send and parse.
         if (args.get("fields") instanceof List<?> fields) {
             var keep = new HashSet<Object>(fields);
@@ -293,7 +356,7 @@ final class Commands {
 
     private Map<String, Object> list() {
         var specs = new ArrayList<Object>();
-        for (var p : engine.procs.values()) specs.add(Views.spec(p));
+        for (var p : engine.procs.values()) if (p.copy == 0) specs.add(Views.spec(p, targets.wanted(p.spec.name())));
         return Map.of("processes", specs);
     }
 
@@ -306,7 +369,7 @@ final class Commands {
     private void shutdown(boolean stopApps, CompletableFuture<Map<String, Object>> reply) {
         engine.shuttingDown = true;
         var running = new ArrayList<String>();
-        for (var p : engine.procs.values()) if (p.pid != 0 || p.state == ProcessState.BACKOFF) running.add(p.spec.name());
+        for (var p : engine.procs.values()) if (p.pid != 0 || p.state == ProcessState.BACKOFF) running.add(p.name());
         if (!stopApps) {
             engine.finish();
             reply.complete(Map.of("running", running.size(), "stopped", 0));
@@ -314,7 +377,7 @@ final class Commands {
         }
         String warning = "";
         var entries = new ArrayList<Registry.Entry>();
-        for (var e : entries()) entries.add(e.withWanted(false));
+        for (var e : targets.entries()) entries.add(e.withWanted(false));
         try {
             engine.registry.save(entries);
         } catch (PmException e) {
@@ -328,72 +391,6 @@ final class Commands {
             engine.finish();
             reply.complete(Map.of("running", 0, "stopped", running.size(), "warning", w));
         });
-    }
-
-    List<Object> views(List<String> names) {
-        return views(names, false);
-    }
-
-    private List<Object> views(List<String> names, boolean recent) {
-        long now = engine.clock.millis();
-        var out = new ArrayList<Object>();
-        for (String n : names) {
-            var p = engine.procs.get(n);
-            if (p != null) out.add(recent ? Views.statusWithRecent(p, engine.home, now) : Views.status(p, engine.home, now).toJson());
-        }
-        return out;
-    }
-
-    /**
-     * The processes a request names: {@code all} for every one, else {@code names} (or one {@code name}),
-     * each a name or an id. A name matches first: a registry may hold an all-digit name from before ids
-     * were accepted. Every unknown one is reported in one error, and then nothing is done.
-     */
-    private List<String> targets(Map<String, Object> args) {
-        if (bool(args, "all")) return List.copyOf(engine.procs.keySet());
-        List<?> given = args.get("names") instanceof List<?> l ? l : args.get("name") instanceof String n ? List.of(n) : List.of();
-        if (given.isEmpty()) throw new PmException(ErrorCode.BAD_REQUEST, "give names or all");
-        var out = new ArrayList<String>();
-        var unknown = new ArrayList<String>();
-        for (Object o : given) {
-            String word = String.valueOf(o);
-            String name = engine.procs.containsKey(word) ? word : byId(word);
-            if (name == null) unknown.add(word);
-            else if (!out.contains(name)) out.add(name);
-        }
-        if (!unknown.isEmpty()) throw notFound(unknown, pm(args));
-        return out;
-    }
-
-    private String byId(String word) {
-        if (word.isEmpty() || word.length() > 9) return null;
-        for (int i = 0; i < word.length(); i++) if (word.charAt(i) < '0' || word.charAt(i) > '9') return null;
-        int id = Integer.parseInt(word);
-        for (var p : engine.procs.values()) if (p.id == id) return p.spec.name();
-        return null;
-    }
-
-    private PmException notFound(List<String> words, String pm) {
-        var parts = new ArrayList<String>();
-        String hint = "";
-        for (String w : words) {
-            hint = Names.nearest(w, engine.procs.keySet());
-            parts.add("'" + w + "'" + (hint.isEmpty() || words.size() == 1 ? "" : " (did you mean '" + hint + "'?)"));
-        }
-        String end = words.size() == 1 && !hint.isEmpty() ? "; did you mean '" + hint + "'?" : "; " + pm + " list shows the registered ones";
-        return new PmException(ErrorCode.NOT_FOUND, (words.size() == 1 ? "no process named " : "no processes named ")
-                + String.join(", ", parts) + end);
-    }
-
-    /** How the client's user runs pm ({@code ./pm}), for the commands a message tells them to type. */
-    static String pm(Map<String, Object> args) {
-        return args.get("as") instanceof String as && !as.isEmpty() ? as : "pm";
-    }
-
-    List<Registry.Entry> entries() {
-        var out = new ArrayList<Registry.Entry>();
-        for (var p : engine.procs.values()) out.add(new Registry.Entry(p.id, p.spec, p.wanted));
-        return out;
     }
 
     private static boolean bool(Map<String, Object> args, String key) {

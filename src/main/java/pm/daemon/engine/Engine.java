@@ -59,6 +59,13 @@ public final class Engine {
     private final Processes processes;
     final Clock clock;
     final Map<String, Proc> procs = new LinkedHashMap<>();
+    /**
+     * A second run of a copy beside the one in {@link #procs}, under the same name, during a rolling
+     * reload: the replacement until it is ready, then the old run while it stops. Events are told apart by pid.
+     */
+    final Map<String, Proc> aside = new LinkedHashMap<>();
+    /** Rolling reloads under way, each moved on after every step. */
+    final List<Reload> reloads = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     private final Waiters waiters = new Waiters();
     private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
@@ -175,7 +182,7 @@ public final class Engine {
 
     /** Starts what the restore left to start, in a step of its own, so the run file names it before the loop first sleeps. */
     void begin() {
-        step(() -> List.copyOf(procs.values()).forEach(p -> guarded(() -> startRestored(p))));
+        step(() -> List.copyOf(procs.values()).forEach(p -> guarded(() -> Restore.start(this, p))));
     }
 
     /** One turn of the loop: sleeps until an exit, a message or the next deadline, then handles what came. */
@@ -205,6 +212,8 @@ public final class Engine {
             handle.run();
             fireTimers();
             release();
+            // A loop, not removeIf with a lambda: one class fewer kept by the daemon.
+            for (var r : List.copyOf(reloads)) if (r.advance(clock.nanos())) reloads.remove(r);
             if (restarted && waiters.isEmpty() && !finished && !shuttingDown && (publishAt == 0 || clock.nanos() < publishAt)) {
                 // An app restarted by itself, and no one waits for an answer: the run file waits while it starts,
                 // until the next step and AFTER_RESTART at most, however many restarts follow (the write
@@ -218,7 +227,7 @@ public final class Engine {
             }
             // The snapshot at once: the monitor and the heartbeat receiver need the new run's pid and secret
             // (a client library sends its first beat as it starts).
-            published.publishTargets(procs.values());
+            published.publishTargets(aside.isEmpty() ? procs.values() : all());
             waiters.settle(procs);
             if (announcer.on()) announcer.roster(procs, this, clock.millis()); // after the waiters: an unregister removes there
         });
@@ -240,7 +249,7 @@ public final class Engine {
 
     private void exited(Processes.Exit x) {
         long pid = x.run().pid();
-        on(x.run().name(), new Event.Exited(pid, x.status(), processes.groupAlive(x.run())));
+        on(x.run().name(), pid, new Event.Exited(pid, x.status(), processes.groupAlive(x.run())));
     }
 
     /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
@@ -250,22 +259,6 @@ public final class Engine {
         } catch (Throwable t) {
             LOG.log(Level.SEVERE, "engine: " + t, t);
         }
-    }
-
-    /** After a restore: start what should run and is not adopted; an app that ended unseen gets its policy. */
-    private void startRestored(Proc p) {
-        // Adopted in the middle of a stop (the last daemon died meanwhile): finish the stop.
-        if (!p.wanted && p.pid != 0) {
-            apply(p, new Event.Stop(false));
-            return;
-        }
-        if (!p.wanted || p.pid != 0) return;
-        if (p.lastExit instanceof ExitOutcome.Unknown u && !p.spec.restartPolicy().restartsAfter(u)) {
-            p.state = ProcessState.EXITED;
-            p.reason = u.describe() + " while no daemon ran; policy " + p.spec.restartPolicy().wireName() + " does not restart it";
-            return;
-        }
-        apply(p, ready(p, new Event.Start()));
     }
 
     /** A start or restart with what the app still waits for among its dependencies; any other event as it is. */
@@ -299,9 +292,18 @@ public final class Engine {
      * Dependencies#stopWaves}), then runs {@code then}.
      */
     void stopInOrder(List<String> names, boolean force, Runnable then) {
-        var specs = new ArrayList<ProcessSpec>();
-        for (var p : procs.values()) specs.add(p.spec);
-        stopWave(Dependencies.stopWaves(names, Dependencies.of(specs)), 0, force, then);
+        var specs = new LinkedHashMap<String, ProcessSpec>();
+        for (var p : procs.values()) specs.put(p.spec.name(), p.spec);
+        // The waves are of apps; each takes the named copies of its apps.
+        var apps = new ArrayList<String>();
+        for (String n : names) if (!apps.contains(procs.get(n).spec.name())) apps.add(procs.get(n).spec.name());
+        var waves = new ArrayList<List<String>>();
+        for (var wave : Dependencies.stopWaves(apps, Dependencies.of(List.copyOf(specs.values())))) {
+            var copies = new ArrayList<String>();
+            for (String n : names) if (wave.contains(procs.get(n).spec.name())) copies.add(n);
+            waves.add(copies);
+        }
+        stopWave(waves, 0, force, then);
     }
 
     private void stopWave(List<List<String>> waves, int i, boolean force, Runnable then) {
@@ -337,7 +339,7 @@ public final class Engine {
         switch (o) {
             case Observation.Samples s -> {
                 for (var u : s.usages()) {
-                    var p = procs.get(u.name());
+                    var p = at(u.name(), u.pid());
                     if (p == null) continue;
                     apply(p, new Event.Sampled(u.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
                     if (u.pid() == p.pid) {
@@ -346,9 +348,9 @@ public final class Engine {
                     }
                 }
             }
-            case Observation.ProbeResult r -> on(r.name(), new Event.Probed(r.pid(), r.ok(), r.detail()));
-            case Observation.HeartbeatSeen b -> on(b.name(), new Event.Beat(b.pid(), b.wallMillis()));
-            case Observation.HeartbeatSilent l -> on(l.name(), new Event.BeatLost(l.pid(), l.silentMillis()));
+            case Observation.ProbeResult r -> on(r.name(), r.pid(), new Event.Probed(r.pid(), r.ok(), r.detail()));
+            case Observation.HeartbeatSeen b -> on(b.name(), b.pid(), new Event.Beat(b.pid(), b.wallMillis()));
+            case Observation.HeartbeatSilent l -> on(l.name(), l.pid(), new Event.BeatLost(l.pid(), l.silentMillis()));
             case Observation.HeartbeatRejected r -> {
                 rejectedHeartbeats++;
                 var p = procs.get(r.name());
@@ -364,9 +366,23 @@ public final class Engine {
         }
     }
 
-    private void on(String name, Event event) {
-        var p = procs.get(name);
+    private void on(String name, long pid, Event event) {
+        var p = at(name, pid);
         if (p != null) apply(p, event);
+    }
+
+    /** The process of this name that runs this pid: the one set aside in a reload if it is that one's. */
+    private Proc at(String name, long pid) {
+        var p = procs.get(name);
+        var other = aside.isEmpty() ? null : aside.get(name);
+        return other != null && other.pid == pid && (p == null || p.pid != pid) ? other : p;
+    }
+
+    /** Every process, those set aside by reloads too. */
+    List<Proc> all() {
+        var out = new ArrayList<Proc>(procs.values());
+        out.addAll(aside.values());
+        return out;
     }
 
     /** Feeds one event to the machine and carries out what it asks for. */
@@ -408,7 +424,7 @@ public final class Engine {
         try {
             String secret = Secrets.next();
             // An app that has restarted once likely will again: its spawn is kept ready, and it gets the CPU first.
-            var run = processes.spawn(p.id, p.spec, new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
+            var run = processes.spawn(p.id, p.runSpec(), new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
                     p.restarts > 0);
             p.run = run;
             p.secret = secret;
@@ -434,6 +450,11 @@ public final class Engine {
         return p;
     }
 
+    /** What spawns, signals and holds sockets; for the commands' own calls on it. */
+    Processes processes() {
+        return processes;
+    }
+
     /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
     static Duration heartbeatInterval(ProcessSpec spec) {
         long timeout = spec.heartbeatTimeout().toMillis();
@@ -443,6 +464,8 @@ public final class Engine {
     private long untilNextDeadline() {
         long next = Long.MAX_VALUE;
         for (var p : procs.values()) if (p.deadline != 0) next = Math.min(next, p.deadline);
+        for (var p : aside.values()) if (p.deadline != 0) next = Math.min(next, p.deadline);
+        for (var r : reloads) next = Math.min(next, r.deadline());
         if (publishAt != 0) next = Math.min(next, publishAt);
         if (next == Long.MAX_VALUE) return TimeUnit.SECONDS.toNanos(60);
         return Math.max(0, next - clock.nanos());
@@ -450,7 +473,7 @@ public final class Engine {
 
     private void fireTimers() {
         long now = clock.nanos();
-        for (var p : List.copyOf(procs.values())) {
+        for (var p : all()) {
             if (p.deadline != 0 && p.deadline <= now) apply(p, new Event.Timer(processes.groupAlive(p.run)));
         }
     }

@@ -27,7 +27,12 @@ public final class Proc {
     }
 
     final int id;
+    /** The app's spec as registered; every copy of the app holds the same. */
     ProcessSpec spec;
+    /** Which copy of the app this is, from 0. */
+    final int copy;
+    /** {@link #spec} as this copy runs it, made again when the spec is replaced. */
+    private ProcessSpec runFor, runSpec;
     /** The desired state, kept apart from the observed one: what the user last asked for. */
     boolean wanted;
     ProcessState state = ProcessState.STOPPED;
@@ -105,9 +110,33 @@ public final class Proc {
     }
 
     public Proc(int id, ProcessSpec spec, boolean wanted) {
+        this(id, spec, wanted, 0);
+    }
+
+    Proc(int id, ProcessSpec spec, boolean wanted, int copy) {
         this.id = id;
         this.spec = spec;
         this.wanted = wanted;
+        this.copy = copy;
+    }
+
+    /** The spec this copy runs: its own name, port and PM_INSTANCE ({@link ProcessSpec#copy}); the same object while the spec is. */
+    ProcessSpec runSpec() {
+        if (runFor != spec) {
+            runSpec = spec.copy(copy);
+            runFor = spec;
+        }
+        return runSpec;
+    }
+
+    /** Its key among the engine's processes, its log files' name and the monitor's: NAME, or NAME:i for copies after the first. */
+    String name() {
+        return runSpec().name();
+    }
+
+    /** How status shows it: NAME:i for every copy of an app with more than one, else NAME. */
+    String shownName() {
+        return copy == 0 && spec.copies().count() > 1 ? spec.name() + ":0" : name();
     }
 
     public int id() {

@@ -58,7 +58,7 @@ final class Published {
         var list = new ArrayList<Target>();
         for (var p : procs) {
             if (p.run == null || (p.state != ProcessState.RUNNING && p.state != ProcessState.STARTING)) continue;
-            var s = p.spec;
+            var s = p.runSpec();
             list.add(new Target(s.name(), p.id, p.pid, p.state == ProcessState.STARTING, s.probe(), s.health(), s.cwd(),
                     s.heartbeatTimeout(), p.secret, s.logs(), p.run.cgroup(), s.maxMemory()));
         }
@@ -72,7 +72,7 @@ final class Published {
         var runs = new LinkedHashMap<String, RunFile.Saved>();
         for (var p : procs) {
             if (p.run != null)
-                runs.put(p.spec.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret,
+                runs.put(p.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret,
                         p.run.cgroup(), p.run.serial()));
         }
         try {

@@ -1,6 +1,8 @@
 package pm.daemon.engine;
 
 import pm.core.ExitOutcome;
+import pm.core.PmException;
+import pm.core.ProcessState;
 import pm.daemon.controller.Processes;
 import pm.daemon.procfs.RunMark;
 import pm.daemon.registry.Registry;
@@ -16,7 +18,10 @@ import java.util.Set;
  * so a daemon restart or crash never starts an app twice. A run is taken from the run file (same pid and
  * start time), or, when the file does not name it (a daemon killed between a spawn and writing it, a run
  * file set aside as corrupt), from a scan of {@code /proc} for its mark ({@link RunMark}). A registry entry
- * that could not be loaded keeps its process running, and a warning names it.
+ * that could not be loaded keeps its process running, and a warning names it. An app with several copies
+ * is one entry and one process per copy, each adopted on its own; the listening sockets its copies hold
+ * are taken back from a live copy. Then (in the engine's first step) what should run and was not adopted
+ * is started ({@link #start}).
  */
 final class Restore {
     private final Engine engine;
@@ -33,23 +38,21 @@ final class Restore {
         var saved = runs.runs();
         var unseen = new ArrayList<Proc>();
         for (var e : loaded.entries()) {
-            var p = new Proc(e.id(), e.spec(), e.wanted());
-            engine.procs.put(e.spec().name(), p);
             engine.nextId = Math.max(engine.nextId, e.id() + 1);
-            var run = saved.get(e.spec().name());
-            var adopted = run == null ? java.util.Optional.<Processes.Run>empty()
-                    : processes.adopt(e.spec().name(), run.pid(), run.startTime(), run.cgroup(), run.serial());
-            if (adopted.isPresent()) {
-                p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), engine.clock.nanos(),
-                        engine.clock.millis(), "adopted from an earlier daemon");
-                continue;
+            var live = new ArrayList<Long>();
+            for (int i = 0; i < e.spec().copies().count(); i++) {
+                var p = new Proc(e.id(), e.spec(), e.wanted(), i);
+                engine.procs.put(p.name(), p);
+                if (adopt(p, saved.get(p.name()))) live.add(p.pid);
+                else unseen.add(p);
             }
-            if (run != null) {
-                // It ended while no daemon ran: its policy decides, as for any exit, in run().
-                p.lastExit = new ExitOutcome.Unknown();
-                p.restarts = run.restarts();
+            if (e.spec().copies().sockets().isEmpty()) continue;
+            // Taken back from a live copy: the same socket, whose queue may hold connections already.
+            try {
+                processes.holdSockets(e.spec().copies().sockets(), live);
+            } catch (PmException x) {
+                engine.warnings.add(e.spec().name() + ": " + x.getMessage());
             }
-            unseen.add(p);
         }
         for (var u : loaded.unreadable()) engine.nextId = Math.max(engine.nextId, u.id() + 1);
         // One pass over /proc (about 15 ms for 100 processes, cold), only where a run may be missing from the
@@ -67,8 +70,8 @@ final class Restore {
         var found = processes.unrecorded(known);
         for (var p : unseen) {
             var f = found.get(p.id);
-            if (f == null) continue;
-            var adopted = processes.adopt(p.spec.name(), f.pid(), f.startTime(), f.cgroup(), f.serial());
+            if (f == null || p.copy != 0) continue;
+            var adopted = processes.adopt(p.name(), f.pid(), f.startTime(), f.cgroup(), f.serial());
             if (adopted.isEmpty()) continue;
             p.lastExit = null;
             p.adopt(adopted.get(), startedAtMillis(f), p.restarts, f.secret(), engine.clock.nanos(), engine.clock.millis(),
@@ -98,5 +101,38 @@ final class Restore {
     private long startedAtMillis(RunMark.Found f) {
         long boot = pm.daemon.procfs.ProcFs.bootMillis();
         return boot == 0 ? engine.clock.millis() : boot + f.startTime() * 10; // 100 ticks a second on Linux
+    }
+
+    /** Adopts the run the run file names for this copy if it still runs; false if it does not (or none is named). */
+    private boolean adopt(Proc p, RunFile.Saved run) {
+        var adopted = run == null ? java.util.Optional.<Processes.Run>empty()
+                : processes.adopt(p.name(), run.pid(), run.startTime(), run.cgroup(), run.serial());
+        if (adopted.isPresent()) {
+            p.adopt(adopted.get(), run.startedAtMillis(), run.restarts(), run.secret(), engine.clock.nanos(),
+                    engine.clock.millis(), "adopted from an earlier daemon");
+            return true;
+        }
+        if (run != null) {
+            // It ended while no daemon ran: its policy decides, as for any exit, in run().
+            p.lastExit = new ExitOutcome.Unknown();
+            p.restarts = run.restarts();
+        }
+        return false;
+    }
+
+    /** After a restore: start what should run and is not adopted; an app that ended unseen gets its policy. */
+    static void start(Engine engine, Proc p) {
+        // Adopted in the middle of a stop (the last daemon died meanwhile): finish the stop.
+        if (!p.wanted && p.pid != 0) {
+            engine.apply(p, new Event.Stop(false));
+            return;
+        }
+        if (!p.wanted || p.pid != 0) return;
+        if (p.lastExit instanceof ExitOutcome.Unknown u && !p.spec.restartPolicy().restartsAfter(u)) {
+            p.state = ProcessState.EXITED;
+            p.reason = u.describe() + " while no daemon ran; policy " + p.spec.restartPolicy().wireName() + " does not restart it";
+            return;
+        }
+        engine.apply(p, engine.ready(p, new Event.Start()));
     }
 }

@@ -16,10 +16,10 @@ final class Views {
     private Views() {}
 
     static ProcessStatus status(Proc p, Home home, long nowMillis) {
-        var spec = p.spec;
+        var spec = p.runSpec();
         boolean up = p.pid != 0;
         boolean sampled = up && p.rssBytes >= 0;
-        return new ProcessStatus(p.id, spec.name(), spec.type(), p.state, p.wanted,
+        return new ProcessStatus(p.id, p.shownName(), spec.type(), p.state, p.wanted,
                 p.pid,
                 up ? p.startedAtMillis : 0,
                 up ? Math.max(0, nowMillis - p.startedAtMillis) : -1,
@@ -73,10 +73,10 @@ final class Views {
     }
 
     /** A registered process as {@code list} shows it: its id and desired state, then its spec. */
-    static Map<String, Object> spec(Proc p) {
+    static Map<String, Object> spec(Proc p, boolean wanted) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", p.id);
-        m.put("desired", p.wanted ? "running" : "stopped");
+        m.put("desired", wanted ? "running" : "stopped");
         m.putAll(p.spec.toJson());
         return m;
     }

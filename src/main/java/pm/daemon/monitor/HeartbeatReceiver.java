@@ -121,17 +121,21 @@ final class HeartbeatReceiver {
 
     /** Reports a well-formed beat seen and returns null if it matches a run; otherwise returns why not. */
     private Observation.HeartbeatRejected match(String[] parts) {
+        // The copies of an app share its id, each run with its own secret: the secret says which copy beat.
+        Observation.HeartbeatRejected wrong = null;
         for (Target t : targets.get()) {
             if (!Integer.toString(t.id()).equals(parts[1])) continue;
             byte[] expected = t.secret().getBytes(StandardCharsets.US_ASCII);
-            if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII)))
-                return new Observation.HeartbeatRejected(t.name(), "wrong secret");
+            if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII))) {
+                if (wrong == null) wrong = new Observation.HeartbeatRejected(t.name(), "wrong secret");
+                continue;
+            }
             // Silence is measured on the monotonic clock: a suspend or a clock step must not look like one.
             lastBeat.put(key(t), new long[]{System.nanoTime() / 1_000_000, 0});
             sink.accept(new Observation.HeartbeatSeen(t.name(), t.pid(), System.currentTimeMillis()));
             return null;
         }
-        return new Observation.HeartbeatRejected("", "no running process with id " + parts[1]);
+        return wrong != null ? wrong : new Observation.HeartbeatRejected("", "no running process with id " + parts[1]);
     }
 
     /** Reports silences that are due; returns the milliseconds until the next one could be (0: none pending). */

@@ -1,0 +1,106 @@
+package pm.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static pm.it.Pm.await;
+import static pm.it.Pm.seconds;
+
+/** pm reload: each copy replaced in turn with the current spec, never dropping a connection; a failed replacement rolls back. */
+class ReloadIT {
+    static List<Long> pids(Pm pm, int copies) {
+        var out = new ArrayList<Long>();
+        for (int i = 0; i < copies; i++) out.add(pm.pid("web:" + i));
+        return out;
+    }
+
+    static String environ(long pid) throws Exception {
+        return Files.readString(Path.of("/proc/" + pid + "/environ")).replace('\0', '\n');
+    }
+
+    @Test
+    void aReloadReplacesEveryCopyWithNoFailedConnectionAndAFailedOneRollsBack() throws Exception {
+        try (var pm = new Pm()) {
+            int port = SocketsIT.freePort();
+            pm.ok("register", pm.fixture("copy_server.py").toString(), "--name", "web", "--instances", "3",
+                    "--socket", "tcp://127.0.0.1:" + port, "--ready-after", "1s");
+            pm.ok("start", "web");
+            await("the copies serve", seconds(15), () -> SocketsIT.request(port).startsWith("instance="));
+            var before = pids(pm, 3);
+            try (var loop = new SocketsIT.Loop(port)) {
+                await("the loop served", seconds(10), () -> loop.served.get() > 20);
+                var out = pm.ok("reload", "web", "--env", "GREETING=new");
+                assertThat(out).contains("web:0: running", "web:2: running");
+                var after = pids(pm, 3);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(after.get(i)).as("copy " + i + " replaced").isNotEqualTo(before.get(i));
+                    assertThat(Pm.alive(before.get(i))).as("old copy " + i + " gone").isFalse();
+                    // The current spec, and the same copy number.
+                    assertThat(environ(after.get(i))).contains("GREETING=new", "PM_INSTANCE=" + i + "\n");
+                }
+                int served = loop.served.get();
+                await("served after the reload", seconds(10), () -> loop.served.get() > served + 20);
+
+                // A replacement that crashes: the reload stops, it is removed, the old copies go on serving.
+                var failed = pm.run("reload", "web", "--env", "CRASH=1");
+                assertThat(failed.code()).as(failed.toString()).isEqualTo(1);
+                assertThat(failed.err().strip()).doesNotContain("\n")
+                        .startsWith("pm: reload of web stopped: web's replacement did not start")
+                        .endsWith("it was removed and the old copies keep serving (0 replaced)");
+                assertThat(pids(pm, 3)).isEqualTo(after);
+                assertThat(pm.ok("status")).doesNotContain("web:3");
+                int servedAgain = loop.served.get();
+                await("still served", seconds(10), () -> loop.served.get() > servedAgain + 20);
+                loop.close();
+                assertThat(loop.failures).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void oneCopyWithAHeldSocketReloadsWithNoFailedConnection() throws Exception {
+        try (var pm = new Pm()) {
+            int port = SocketsIT.freePort();
+            pm.ok("register", pm.fixture("copy_server.py").toString(), "--name", "web",
+                    "--socket", "tcp://127.0.0.1:" + port, "--ready-after", "300ms");
+            pm.ok("start", "web");
+            await("it serves", seconds(15), () -> SocketsIT.request(port).startsWith("instance=0"));
+            long before = pm.pid("web");
+            try (var loop = new SocketsIT.Loop(port)) {
+                await("the loop served", seconds(10), () -> loop.served.get() > 20);
+                for (int i = 0; i < 3; i++) pm.ok("reload", "web");
+                int served = loop.served.get();
+                await("served after the reloads", seconds(10), () -> loop.served.get() > served + 20);
+                loop.close();
+                assertThat(loop.failures).isEmpty();
+            }
+            assertThat(pm.pid("web")).isNotEqualTo(before);
+        }
+    }
+
+    @Test
+    void copiesOnPortsOfTheirOwnAreRestartedOneAtATimeUntilHealthy() throws Exception {
+        try (var pm = new Pm()) {
+            int port = 18400 + (int) (ProcessHandle.current().pid() % 50) * 4;
+            pm.ok("register", pm.fixture("copy_server.py").toString(), "--name", "web", "--instances", "2", "--port", String.valueOf(port),
+                    "--health-check", "/health", "--health-interval", "200ms");
+            pm.ok("start", "web");
+            await("both healthy", seconds(20), () -> "healthy".equals(pm.status("web:0").get("health"))
+                    && "healthy".equals(pm.status("web:1").get("health")));
+            var before = pids(pm, 2);
+            pm.ok("reload", "web");
+            var after = pids(pm, 2);
+            assertThat(after.get(0)).isNotEqualTo(before.get(0));
+            assertThat(after.get(1)).isNotEqualTo(before.get(1));
+            // The first was healthy again before the second was touched.
+            assertThat(pm.status("web:0").get("health")).isEqualTo("healthy");
+            var bad = pm.run("reload", "nope");
+            assertThat(bad.code()).isEqualTo(4);
+        }
+    }
+}
