@@ -441,6 +441,7 @@ public final class Engine {
     /** A process's spec was replaced: the monitor gets it with the snapshot this step publishes. */
     void specChanged() {
         published.specsChanged();
+        if (announcer.on()) announcer.specsChanged();
     }
 
     /** Forgets a deleted process, and what was kept ready to start it. */
