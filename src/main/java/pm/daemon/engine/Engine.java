@@ -400,7 +400,7 @@ public final class Engine {
         if (p.state != before) {
             p.recordTransition(clock.millis(), before, p.state, p.reason);
             // Settled with no restart pending: a spawn kept ready for its restarts is not needed now.
-            if (p.state == ProcessState.STOPPED || p.state == ProcessState.EXITED || p.state == ProcessState.FATAL) processes.forget(p.id);
+            if (p.state == ProcessState.STOPPED || p.state == ProcessState.EXITED || p.state == ProcessState.FATAL) processes.forget(p.id, p.copy);
         }
         if (p.pid == 0) p.run = null;
         for (var effect : effects) {
@@ -447,7 +447,7 @@ public final class Engine {
     /** Forgets a deleted process, and what was kept ready to start it. */
     Proc remove(String name) {
         var p = procs.remove(name);
-        if (p != null) processes.forget(p.id);
+        if (p != null) processes.forget(p.id, p.copy);
         return p;
     }
 

@@ -96,8 +96,8 @@ class EngineTest {
         final Map<String, String> spawnFailures = new LinkedHashMap<>();
         final Map<Long, Processes.Run> adoptable = new LinkedHashMap<>();
         final Map<Long, Processes.Run> runs = new LinkedHashMap<>();
-        /** Runs a scan of /proc finds by their mark, by app id. */
-        final Map<Integer, RunMark.Found> marked = new LinkedHashMap<>();
+        /** Runs a scan of /proc finds by their mark, by copy (RunMark.key). */
+        final Map<Long, RunMark.Found> marked = new LinkedHashMap<>();
         int scans;
         long lastTimeout = -1;
 
@@ -111,10 +111,10 @@ class EngineTest {
         }
 
         @Override
-        public Map<Integer, RunMark.Found> unrecorded(Set<Long> known) {
-            var out = new LinkedHashMap<Integer, RunMark.Found>();
-            marked.forEach((app, f) -> {
-                if (!known.contains(f.serial())) out.put(app, f);
+        public Map<Long, RunMark.Found> unrecorded(Set<Long> known) {
+            var out = new LinkedHashMap<Long, RunMark.Found>();
+            marked.forEach((key, f) -> {
+                if (!known.contains(f.serial())) out.put(key, f);
             });
             scans++;
             return out;
@@ -150,7 +150,7 @@ class EngineTest {
         }
 
         @Override
-        public void forget(int id) {
+        public void forget(int id, int copy) {
             forgotten.add(id);
         }
 
