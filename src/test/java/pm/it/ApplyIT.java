@@ -161,7 +161,7 @@ class ApplyIT {
         assertThat(pm.pid("web:0")).isNotEqualTo(pm.pid("web:1"));
 
         String export = pm.ok("export");
-        assertThat(export).contains("    instances: 2\n", "    sockets: [tcp://127.0.0.1:" + port + "]\n", "    ready_after: 3s\n");
+        assertThat(export).contains("    instances: 2\n", "    sockets:\n      - tcp://127.0.0.1:" + port + "\n", "    ready_after: 3s\n");
         Files.writeString(dir.resolve("exported.yaml"), export);
         assertThat(pm.ok("apply", "-f", dir.resolve("exported.yaml").toString()))
                 .isEqualTo(dir.resolve("exported.yaml") + ": nothing to do; 1 app is as the file says\n");
