@@ -133,6 +133,6 @@ final class Restore {
             p.reason = u.describe() + " while no daemon ran; policy " + p.spec.restartPolicy().wireName() + " does not restart it";
             return;
         }
-        engine.apply(p, engine.ready(p, new Event.Start()));
+        engine.apply(p, engine.order.ready(p, new Event.Start()));
     }
 }

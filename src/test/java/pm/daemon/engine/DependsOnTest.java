@@ -159,7 +159,7 @@ class DependsOnTest extends EngineFixture {
         register(spec("db", "instances", "2"), spec("web", "depends-on", List.of("db"), "instances", "2"));
         send("start", Map.of("all", true));
         var done = new java.util.concurrent.atomic.AtomicBoolean();
-        engine.stopInOrder(List.of("db:1", "web:1"), false, () -> done.set(true));
+        engine.order.stopInOrder(List.of("db:1", "web:1"), false, () -> done.set(true));
         assertThat(processes.signals).containsExactly(new EngineTest.Sent(pid("web:1"), Signals.SIGTERM));
         processes.exit(pid("web:1"), -Signals.SIGTERM);
         engine.turn();
