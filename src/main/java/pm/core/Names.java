@@ -55,6 +55,11 @@ public final class Names {
         return prev[b.length()];
     }
 
+    /** The name copy {@code i} of an app runs under: NAME for copy 0 (where a single copy's logs are), else NAME:i. */
+    public static String ofCopy(String app, int i) {
+        return i == 0 ? app : app + ":" + i;
+    }
+
     /** The copy a name such as {@code web:2} points at (2), or -1 when it names no copy. */
     public static int copyNumber(String name) {
         int colon = name.lastIndexOf(':');

@@ -218,7 +218,7 @@ public record ProcessSpec(
         copyEnv.put("PM_INSTANCE", Integer.toString(i));
         copyEnv.put("PM_INSTANCES", Integer.toString(copies.count()));
         int copyPort = port == 0 || !copies.sockets().isEmpty() ? port : port + i;
-        return new ProcessSpec(i == 0 ? name : name + ":" + i, type, script, args, interpreter, cwd, copyEnv, copyPort, healthCheck,
+        return new ProcessSpec(Names.ofCopy(name, i), type, script, args, interpreter, cwd, copyEnv, copyPort, healthCheck,
                 restartPolicy, maxRestarts, restartDelay, stopSignal, killTimeout, health, heartbeatTimeout, maxMemory, logs, dependsOn, copies);
     }
 

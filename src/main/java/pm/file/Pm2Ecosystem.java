@@ -1,5 +1,6 @@
 package pm.file;
 
+import pm.core.Copies;
 import pm.core.Json;
 import pm.core.PmException;
 
@@ -24,8 +25,6 @@ public final class Pm2Ecosystem {
 
     /** Settings pm has no use for, or handles by itself, with why, as the note beside the app says. */
     private static final Map<String, String> UNMAPPED = Map.ofEntries(
-            Map.entry("instances", "pm runs one process per app: declare name-1, name-2, ... to run several"),
-            Map.entry("exec_mode", "pm runs each app as its own process (no cluster mode)"),
             Map.entry("watch", "pm does not restart on file changes"),
             Map.entry("ignore_watch", "pm does not restart on file changes"),
             Map.entry("watch_delay", "pm does not restart on file changes"),
@@ -39,8 +38,8 @@ public final class Pm2Ecosystem {
             Map.entry("time", "pm writes lines as the app wrote them"),
             Map.entry("pid_file", "pm keeps pids itself (pm status)"),
             Map.entry("namespace", "pm has no namespaces"),
-            Map.entry("increment_var", "pm runs one process per app"),
-            Map.entry("instance_var", "pm runs one process per app"),
+            Map.entry("increment_var", "copy i of an app gets PM_INSTANCE=i and, with a port P, PORT=P+i"),
+            Map.entry("instance_var", "copy i of an app gets PM_INSTANCE=i"),
             Map.entry("source_map_support", "a Node.js option: pass it in interpreter"),
             Map.entry("vizion", "pm keeps no versioning metadata"),
             Map.entry("filter_env", "apps get the daemon's environment plus env"));
@@ -143,6 +142,7 @@ public final class Pm2Ecosystem {
         else if (memory instanceof String m) out.put("max_memory", m.strip().toUpperCase(Locale.ROOT));
         if (app.get("kill_timeout") instanceof Number n) out.put("kill_timeout", n.longValue() + "ms");
         if (app.get("autostart") instanceof Boolean b && !b) out.put("autostart", false);
+        copies(app, out);
         if (Boolean.FALSE.equals(app.get("treekill"))) out.note("treekill", false, "pm always stops the app's whole process group");
         for (var e : app.entrySet()) {
             String key = String.valueOf(e.getKey());
@@ -156,7 +156,23 @@ public final class Pm2Ecosystem {
 
     private static final Set<String> KNOWN = Set.of("name", "script", "exec", "cwd", "args", "interpreter", "exec_interpreter",
             "interpreter_args", "node_args", "env", "autorestart", "stop_exit_codes", "max_restarts", "restart_delay",
-            "exp_backoff_restart_delay", "max_memory_restart", "kill_timeout", "autostart", "treekill");
+            "exp_backoff_restart_delay", "max_memory_restart", "kill_timeout", "autostart", "treekill", "instances", "exec_mode");
+
+    /**
+     * PM2's instances as pm's copies; a count by the CPUs ({@code max}, 0, -1) is left to the user, as this
+     * machine's count need not be the server's. Cluster mode shares one port among the workers; pm's copies
+     * share one only as a held socket, which the app must take (fd 3, LISTEN_FDS), so that is a note.
+     */
+    private static void copies(Map<?, ?> app, Imported out) {
+        Object n = app.get("instances");
+        if (n instanceof Number c && c.longValue() >= 1 && c.longValue() <= Copies.MAX) {
+            if (c.longValue() > 1) out.put("instances", c.longValue());
+        } else if (n != null) {
+            out.note("instances", n, "pm runs a fixed number of copies, 1 to " + Copies.MAX + ": set instances");
+        }
+        if ("cluster".equals(app.get("exec_mode")) || "cluster_mode".equals(app.get("exec_mode")))
+            out.note("exec_mode", app.get("exec_mode"), "copies get PORT=P+i each; to share one port, give sockets: [tcp://HOST:P] and serve fd 3");
+    }
 
     private static void interpreter(Map<?, ?> app, Imported out) {
         Object given = app.containsKey("interpreter") ? app.get("interpreter") : app.get("exec_interpreter");

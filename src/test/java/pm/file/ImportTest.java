@@ -54,26 +54,28 @@ class ImportTest {
     @Test
     void aPm2JsonFileIsReadAsItIsAndNamesArePmNames() throws IOException {
         Path json = Files.writeString(dir.resolve("ecosystem.json"), """
-                {"apps": [{"name": "web app", "script": "server.js", "instances": 4, "exec_interpreter": "node",
+                {"apps": [{"name": "web app", "script": "server.js", "instances": 4, "exec_mode": "cluster", "exec_interpreter": "node",
                            "node_args": "--max-old-space-size=512", "stop_exit_codes": [0]},
-                          {"script": "/usr/bin/worker", "interpreter": "none", "max_memory_restart": 1048576}]}
+                          {"script": "/usr/bin/worker", "interpreter": "none", "max_memory_restart": 1048576, "instances": "max"}]}
                 """);
         var out = Pm2Ecosystem.yaml(json, "ecosystem.json");
         assertThat(out.apps()).isEqualTo(2);
         assertThat(out.yaml()).contains("""
                   web-app:
                     # not carried over: name: web app - renamed to web-app, a name pm takes
-                    # not carried over: instances: 4 - pm runs one process per app: declare name-1, name-2, ... to run several
+                    # not carried over: exec_mode: cluster - copies get PORT=P+i each; to share one port, give sockets: [tcp://HOST:P] and serve fd 3
                     script: server.js
                     type: nodejs
                     interpreter: node --max-old-space-size=512
                     restart_policy: on-failure
+                    instances: 4
                   worker:
+                    # not carried over: instances: max - pm runs a fixed number of copies, 1 to 1000: set instances
                     script: /usr/bin/worker
                     type: binary
                     max_memory: 1048576B
                 """);
-        assertThat(out.notes()).isEqualTo(2);
+        assertThat(out.notes()).isEqualTo(3);
         assertThatThrownBy(() -> Pm2Ecosystem.yaml(Files.writeString(dir.resolve("bad.json"), "{\"apps\": 3}"), "bad.json"))
                 .hasMessage("bad.json: no apps in it: PM2 reads apps: [{name, script, ...}]");
         assertThat(List.of(out.yaml().split("\n"))).first().isEqualTo("# pm.yaml imported from ecosystem.json by pm import pm2.");

@@ -121,7 +121,7 @@ class SchemaTest {
                     case HEALTH_CHECK -> "tcp://127.0.0.1:9";
                     default -> "/bin/sh";
                 };
-                case LIST -> "[--flag, 2]";
+                case LIST -> f == Field.SOCKETS ? "[tcp://127.0.0.1:9, unix:/tmp/pm-test.sock]" : "[--flag, 2]";
                 case MAP -> "{A: \"1\", B: 2}";
                 case BOOL -> "true";
                 case DEPENDENCIES -> "{db: healthy}";

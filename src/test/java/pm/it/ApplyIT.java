@@ -143,6 +143,31 @@ class ApplyIT {
     }
 
     @Test
+    void copiesAHeldSocketAndReadyAfterComeFromTheFileAndGoBackToIt() throws Exception {
+        int port = SocketsIT.freePort();
+        write("pm.yaml", """
+                apps:
+                  web:
+                    script: %s/sleeper.sh
+                    instances: 2
+                    sockets: [tcp://127.0.0.1:%d]
+                    ready_after: 3s
+                """.formatted(Pm.FIXTURES, port));
+        var applied = apply();
+        assertThat(applied.code()).as(applied.toString()).isZero();
+        assertThat(applied.out()).startsWith("create     web\nstart      web\n");
+        assertThat(pm.state("web:0")).isEqualTo("running");
+        assertThat(pm.state("web:1")).isEqualTo("running");
+        assertThat(pm.pid("web:0")).isNotEqualTo(pm.pid("web:1"));
+
+        String export = pm.ok("export");
+        assertThat(export).contains("    instances: 2\n", "    sockets:\n      - tcp://127.0.0.1:" + port + "\n", "    ready_after: 3s\n");
+        Files.writeString(dir.resolve("exported.yaml"), export);
+        assertThat(pm.ok("apply", "-f", dir.resolve("exported.yaml").toString()))
+                .isEqualTo(dir.resolve("exported.yaml") + ": nothing to do; 1 app is as the file says\n");
+    }
+
+    @Test
     void anInvalidFileChangesNothingAndSaysEveryProblemWithItsLine() throws Exception {
         write("web.env", "MODE=file\n");
         write("pm.yaml", file("hello", "on-failure"));

@@ -1,6 +1,7 @@
 package pm.it;
 
 import org.junit.jupiter.api.Test;
+import pm.core.Copies;
 import pm.core.Json;
 import pm.core.ProcessSpec;
 import pm.core.ProcessType;
@@ -37,7 +38,8 @@ import static pm.it.Pm.seconds;
  * has just started (cold code, the widest window), never leaves a second copy of the app: the next daemon
  * adopts the run (from the run file, or by its mark in /proc when the run file did not name it yet)
  * instead of starting it again. 200 tries, in 4 homes at once; each try's next daemon is the next try's
- * fresh one. The copies are counted by a tag in the app's environment that pm knows nothing of.
+ * fresh one. Every other app has 3 copies (--instances 3): each copy is found by its own mark, none runs
+ * twice. The runs are counted by a tag in the app's environment that pm knows nothing of.
  */
 class KillDuringStartIT {
     static final int TRIES = Integer.getInteger("pm.race.tries", 200);
@@ -102,7 +104,8 @@ class KillDuringStartIT {
             startDaemon();
             for (int i = 0; i < tries; i++) {
                 String name = "a" + i;
-                request("register", Map.of("spec", spec(name).toJson()), true);
+                int wanted = i % 2 == 0 ? 1 : 3;
+                request("register", Map.of("spec", spec(name).withCopies(new Copies(wanted, List.of(), Duration.ZERO)).toJson()), true);
                 long delay = (long) (random.nextDouble() * WINDOW.toNanos());
                 try (var ch = connect()) {
                     write(ch, "start", Map.of("name", name));
@@ -114,12 +117,13 @@ class KillDuringStartIT {
                 startDaemon();
                 // The next daemon's first step (adopt, or start what it must) is done before it answers this.
                 request("status", Map.of(), true);
-                int copies = copies(name);
-                if (copies == 0) none++;
-                else if (copies == 1) one++;
+                var copies = copies(name);
+                if (copies.isEmpty()) none++;
+                else if (copies.size() == wanted && copies.values().stream().allMatch(n -> n == 1)) one++;
                 else {
                     more++;
-                    duplicates.add(tag + "/" + name + ": " + copies + " copies after a kill " + delay / 1000 + " us after the start request");
+                    duplicates.add(tag + "/" + name + ": runs by copy " + copies + " (of " + wanted + ") after a kill " + delay / 1000
+                            + " us after the start request");
                 }
             }
             return new Counts(none, one, more, duplicates);
@@ -131,10 +135,10 @@ class KillDuringStartIT {
                     Duration.ofSeconds(1));
         }
 
-        /** The running group leaders whose environment carries the app's tag: the copies of the app. */
-        private int copies(String name) throws IOException {
+        /** The running processes whose environment carries the app's tag: how many runs each copy (PM_INSTANCE) has. */
+        private Map<Integer, Integer> copies(String name) throws IOException {
             byte[] want = ("RACE_TAG=" + tag + "/" + name + "\0").getBytes(StandardCharsets.UTF_8);
-            int n = 0;
+            var n = new java.util.TreeMap<Integer, Integer>();
             try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"))) {
                 for (Path p : dir) {
                     String pid = p.getFileName().toString();
@@ -145,10 +149,19 @@ class KillDuringStartIT {
                     } catch (IOException gone) {
                         continue;
                     }
-                    if (indexOf(env, want) >= 0) n++;
+                    if (indexOf(env, want) >= 0) n.merge(instance(env), 1, Integer::sum);
                 }
             }
             return n;
+        }
+
+        private static int instance(byte[] env) {
+            byte[] key = "\0PM_INSTANCE=".getBytes(StandardCharsets.UTF_8);
+            int at = indexOf(env, key);
+            if (at < 0) return -1;
+            int from = at + key.length, to = from;
+            while (to < env.length && env[to] != 0) to++;
+            return Integer.parseInt(new String(env, from, to - from, StandardCharsets.UTF_8));
         }
 
         private static int indexOf(byte[] hay, byte[] needle) {

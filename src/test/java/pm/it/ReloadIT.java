@@ -50,7 +50,7 @@ class ReloadIT {
                 var failed = pm.run("reload", "web", "--env", "CRASH=1");
                 assertThat(failed.code()).as(failed.toString()).isEqualTo(1);
                 assertThat(failed.err().strip()).doesNotContain("\n")
-                        .startsWith("pm: reload of web stopped: web's replacement did not start")
+                        .startsWith("pm: reload of web stopped: web's replacement crashed (exited with status 1)")
                         .endsWith("it was removed and the old copies keep serving (0 replaced)");
                 assertThat(pids(pm, 3)).isEqualTo(after);
                 assertThat(pm.ok("status")).doesNotContain("web:3");

@@ -82,6 +82,28 @@ class RestoreIT {
     }
 
     @Test
+    void everyCopyOfAnAppIsAdoptedByItsOwnMarkAfterACorruptRunFileAndNoneStartsTwice() throws IOException {
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "web", "--instances", "3");
+        pm.ok("start", "web");
+        long[] pids = {pm.pid("web:0"), pm.pid("web:1"), pm.pid("web:2")};
+        killDaemon();
+        Files.writeString(pm.home.resolve("runs.json"), "{\"format\":1,\"runs\":{\"web\":{\"pid\":");
+
+        var r = pm.run("status");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("warning: the run file was corrupt");
+        for (int i = 0; i < 3; i++) {
+            assertThat(pm.pid("web:" + i)).as("copy " + i).isEqualTo(pids[i]);
+            assertThat(pm.status("web:" + i).get("reason")).asString().contains("found running by its mark");
+        }
+        assertThat(copies("web") + copies("web:1") + copies("web:2")).as("three copies, no fourth").isEqualTo(3);
+        assertThat(copies("web:1")).isEqualTo(1);
+        assertThat(copies("web:2")).isEqualTo(1);
+        pm.ok("stop", "web");
+        for (long pid : pids) assertThat(Pm.alive(pid)).isFalse();
+    }
+
+    @Test
     void anUnreadableRegistryEntryIsReportedWithItsRunningProcessWhichRunsOn() throws IOException {
         String sleeper = pm.fixture("sleeper.sh").toString();
         pm.ok("register", sleeper, "--name", "web", "--port", "8123");

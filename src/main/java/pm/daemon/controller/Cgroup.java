@@ -25,8 +25,8 @@ import java.util.List;
  */
 final class Cgroup {
     private final Path dir;
-    /** The id of the app whose runs it holds, or -1 (the daemon's own, or one adopted). */
-    private final int app;
+    /** The copy of an app whose runs it holds ({@code RunMark.key}), or -1 (the daemon's own, or one adopted). */
+    private final long copy;
     /** Its {@code cgroup.events} kept open, or null until {@link #watch}. Engine thread. */
     private FileChannel events;
     /** The run's leader while its move in is put off (Cgroups#enter), and until when; 0 when none. */
@@ -34,9 +34,9 @@ final class Cgroup {
     /** The run's leader could not be moved in: the run is tracked by process group. */
     private boolean failed;
 
-    Cgroup(Path dir, int app) {
+    Cgroup(Path dir, long copy) {
         this.dir = dir;
-        this.app = app;
+        this.copy = copy;
     }
 
     Cgroup(Path dir) {
@@ -47,8 +47,8 @@ final class Cgroup {
         return dir;
     }
 
-    int app() {
-        return app;
+    long copy() {
+        return copy;
     }
 
     /** The move of a run's leader is put off until {@code at} (nanoTime). */

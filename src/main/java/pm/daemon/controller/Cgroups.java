@@ -58,10 +58,11 @@ public final class Cgroups {
     /** Runs whose leader has ended, to remove once they are empty. Guarded by this. */
     private final List<Cgroup> ended = new ArrayList<>();
     /**
-     * Ended runs' cgroups found empty, by app id, kept for the app's next run until it settles
-     * ({@link #forget}): a restart then makes no folder and removes none. Guarded by this.
+     * Ended runs' cgroups found empty, by copy of an app ({@code RunMark.key}: copies share their app's id),
+     * kept for the copy's next run until it settles ({@link #forget}): a restart then makes no folder and
+     * removes none. Guarded by this.
      */
-    private final Map<Integer, Cgroup> vacant = new HashMap<>();
+    private final Map<Long, Cgroup> vacant = new HashMap<>();
     private long tidyAt, tidyEvery = TIDY_FIRST;
     /** Cgroups of adopted runs, which {@link #clearStale} leaves alone. */
     private final Set<Path> claimed = new HashSet<>();
@@ -123,16 +124,16 @@ public final class Cgroups {
     }
 
     /**
-     * An empty cgroup for a run of the app (its id and name), made before its spawn, or its last run's if
-     * that one is empty; null when apps are tracked by process group.
+     * An empty cgroup for a run of a copy of an app (the copy's key and name), made before its spawn, or
+     * its last run's if that one is empty; null when apps are tracked by process group.
      */
-    synchronized Cgroup make(int id, String app) {
+    synchronized Cgroup make(long copy, String app) {
         if (root == null) return null;
-        var kept = vacant.remove(id);
+        var kept = vacant.remove(copy);
         if (kept != null) return kept;
         try {
             while (true) {
-                var cg = new Cgroup(root.resolve(app + ":" + ++made), id);
+                var cg = new Cgroup(root.resolve(app + ":" + ++made), copy);
                 if (mkdir(cg.dir())) return cg; // taken: a run an earlier daemon started
             }
         } catch (IOException e) {
@@ -141,9 +142,9 @@ public final class Cgroups {
         }
     }
 
-    /** The app settled or is gone: the cgroup kept for its next run is removed. */
-    synchronized void forget(int id) {
-        var kept = vacant.remove(id);
+    /** The copy settled or is gone: the cgroup kept for its next run is removed. */
+    synchronized void forget(long copy) {
+        var kept = vacant.remove(copy);
         if (kept != null && !kept.remove()) ended(kept);
     }
 
@@ -263,7 +264,11 @@ public final class Cgroups {
     synchronized boolean populated(Cgroup cg) {
         if (cg.populated(scratch)) return true;
         if (ended.remove(cg)) {
-            if (cg.app() >= 0 && !left) vacant.put(cg.app(), cg);
+            // One per copy: another kept for it would be left behind, never removed.
+            if (cg.copy() >= 0 && !left) {
+                var before = vacant.put(cg.copy(), cg);
+                if (before != null && before != cg) ended.add(before);
+            }
             else ended.add(cg);
             tidyAt = 0;
         }

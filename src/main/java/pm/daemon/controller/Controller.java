@@ -149,7 +149,7 @@ public final class Controller implements Processes {
             }
             fds = sockets.fds(addresses);
         }
-        var cgroup = cgroups.make(id, spec.name());
+        var cgroup = cgroups.make(RunMark.key(id, Launcher.copyOf(spec)), spec.name());
         long serial = lastSerial = Math.max(lastSerial + 1, System.currentTimeMillis() * 1000);
         long pid;
         int into = cgroups.openForSpawn(cgroup);
@@ -173,13 +173,13 @@ public final class Controller implements Processes {
 
     /**
      * The runs of this home that a scan of {@code /proc} finds by their mark ({@link RunMark}) and whose
-     * serial is none of {@code known}: by app id, the newest run's leader, its cgroup as a full path.
+     * serial is none of {@code known}: by copy ({@link RunMark#key}), the newest run's leader, its cgroup as a full path.
      */
     @Override
-    public Map<Integer, RunMark.Found> unrecorded(Set<Long> known) {
-        var out = new HashMap<Integer, RunMark.Found>();
-        RunMark.newest(launcher.marks().scan(), known).forEach((app, f) -> out.put(app,
-                new RunMark.Found(f.pid(), f.startTime(), f.serial(), f.app(), f.secret(), cgroups.path(f.cgroup()))));
+    public Map<Long, RunMark.Found> unrecorded(Set<Long> known) {
+        var out = new HashMap<Long, RunMark.Found>();
+        RunMark.newest(launcher.marks().scan(), known).forEach((key, f) -> out.put(key,
+                new RunMark.Found(f.pid(), f.startTime(), f.serial(), f.app(), f.copy(), f.secret(), cgroups.path(f.cgroup()))));
         return out;
     }
 
@@ -200,9 +200,9 @@ public final class Controller implements Processes {
 
     /** Frees what was kept ready for an app that is gone or has settled (stopped, exited, given up). */
     @Override
-    public void forget(int id) {
-        launcher.forget(id);
-        cgroups.forget(id);
+    public void forget(int id, int copy) {
+        launcher.forget(id, copy);
+        cgroups.forget(RunMark.key(id, copy));
     }
 
     /**

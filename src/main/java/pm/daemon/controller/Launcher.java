@@ -55,8 +55,8 @@ public final class Launcher {
     private final RunMark marks;
     /** Programs found on PATH, by name; the engine thread's only. */
     private final Map<String, String> resolved = new HashMap<>();
-    /** Spawns kept ready, by app id; the engine thread's only. */
-    private final Map<Integer, Kept> kept = new HashMap<>();
+    /** Spawns kept ready, by copy ({@link RunMark#key}); the engine thread's only. */
+    private final Map<Long, Kept> kept = new HashMap<>();
     /** pm's heartbeat client libraries, put on Python's and Node.js's module path so apps can import them. */
     private final Path clients;
 
@@ -84,7 +84,8 @@ public final class Launcher {
         if (heartbeat.secret().length() != SECRET_LENGTH) throw new IllegalArgumentException("a secret has 32 characters");
         // An interpreter given a script it cannot read would start and fail at once; say why instead.
         if (!new File(spec.script()).canRead()) throw new SpawnFailure("cannot read " + spec.script());
-        var ready = kept.remove(id);
+        int copy = copyOf(spec);
+        var ready = kept.remove(RunMark.key(id, copy));
         if (ready != null && !ready.serves(spec, heartbeat)) {
             ready.prepared().close();
             ready = null;
@@ -92,13 +93,14 @@ public final class Launcher {
         boolean keep = false;
         try {
             if (ready == null) {
-                ready = prepare(spec, heartbeat, id, runId, fds);
+                ready = prepare(spec, heartbeat, id, copy, runId, fds);
             } else {
-                // Its entries are "PM_HEARTBEAT_SECRET=<secret>" and "PM_RUN_ID=<serial>:...", as long for every run.
+                // Its entries are "PM_HEARTBEAT_SECRET=<secret>" and "PM_RUN_ID=<serial>:...", as long for every run
+                // of this copy (its spec, hence its name and copy number, is the same object: Kept#serves).
                 ready.prepared().overwriteEnv(ready.secretEntry(), SECRET_VARIABLE.length() + 1,
                         heartbeat.secret().getBytes(StandardCharsets.US_ASCII));
                 ready.prepared().overwriteEnv(ready.runEntry(), RunMark.VARIABLE.length() + 1,
-                        RunMark.value(runId, id, marks.home()).getBytes(StandardCharsets.UTF_8));
+                        RunMark.value(runId, id, copy, marks.home()).getBytes(StandardCharsets.UTF_8));
             }
             long pid = ready.prepared().run(cgroup);
             keep = keepReady;
@@ -109,7 +111,7 @@ public final class Launcher {
             // Checked only after a failure: on a restart's path these checks took longer than the spawn.
             throw new SpawnFailure(whyNot(spec, command).orElse(e.getMessage()));
         } finally {
-            if (ready != null && keep) kept.put(id, ready);
+            if (ready != null && keep) kept.put(RunMark.key(id, copy), ready);
             else if (ready != null) ready.prepared().close();
         }
     }
@@ -119,13 +121,18 @@ public final class Launcher {
         return marks;
     }
 
-    /** Frees what is kept for an app that is gone or settled; its next spawn is made afresh. */
-    public void forget(int id) {
-        var ready = kept.remove(id);
+    /** The copy a spec is for: copy i of an app runs as NAME:i, copy 0 as NAME ({@link ProcessSpec#copy}). */
+    static int copyOf(ProcessSpec spec) {
+        return Math.max(0, pm.core.Names.copyNumber(spec.name()));
+    }
+
+    /** Frees what is kept for a copy of an app that is gone or settled; its next spawn is made afresh. */
+    public void forget(int id, int copy) {
+        var ready = kept.remove(RunMark.key(id, copy));
         if (ready != null) ready.prepared().close();
     }
 
-    private Kept prepare(ProcessSpec spec, Heartbeat heartbeat, int id, long runId, List<Integer> fds) throws SpawnFailure, Posix.Failure {
+    private Kept prepare(ProcessSpec spec, Heartbeat heartbeat, int id, int copy, long runId, List<Integer> fds) throws SpawnFailure, Posix.Failure {
         var command = commandFor(spec);
         var env = new LinkedHashMap<>(System.getenv());
         env.putAll(spec.env());
@@ -135,7 +142,7 @@ public final class Launcher {
         env.put("PM_HEARTBEAT_ADDR", heartbeat.address());
         env.put(SECRET_VARIABLE, heartbeat.secret());
         env.put("PM_HEARTBEAT_INTERVAL", seconds(heartbeat.interval()));
-        env.put(RunMark.VARIABLE, RunMark.value(runId, id, marks.home()));
+        env.put(RunMark.VARIABLE, RunMark.value(runId, id, copy, marks.home()));
         switch (spec.type()) {
             case PYTHON -> {
                 env.put("PYTHONUNBUFFERED", "1");

@@ -62,10 +62,10 @@ public interface Processes {
 
     /**
      * Runs of this home found running by their mark whose serial is none of {@code known} (the run file's):
-     * by app id, the newest run of each app. A daemon killed between a spawn and writing the run file leaves
-     * such a run.
+     * the newest run of each copy of each app, by {@link RunMark#key}. A daemon killed between a spawn and
+     * writing the run file leaves such a run.
      */
-    Map<Integer, RunMark.Found> unrecorded(Set<Long> known);
+    Map<Long, RunMark.Found> unrecorded(Set<Long> known);
 
     /** Signals the run's whole process group, and the rest of its cgroup if it has one. */
     void signal(Run run, int signal);
@@ -79,8 +79,8 @@ public interface Processes {
     /** Any thread: the engine thread's current or next {@link #awaitExits} returns at once. */
     void wake();
 
-    /** Frees what was kept ready for an app that is gone or has settled. */
-    void forget(int id);
+    /** Frees what was kept ready for a copy of an app that is gone or has settled. */
+    void forget(int id, int copy);
 
     /**
      * Holds the listening sockets an app names ({@code --socket}), each once for the daemon's life: taken

@@ -19,12 +19,19 @@ final class Announcer {
     private EventRing ring;
     /** Processes whose heartbeats went silent, until they beat again. */
     private final Set<String> silent = new HashSet<>();
-    /** The registered names the ring was last told about. */
+    /** The registered names the ring was last told about, as status shows them (NAME:i for copies). */
     private final Set<String> known = new HashSet<>();
+    /** Set when a spec changed: a count of copies that crosses one renames copy 0 (NAME and NAME:0). */
+    private boolean renamed;
 
     void reportTo(EventRing ring, Map<String, Proc> procs) {
         this.ring = ring;
-        known.addAll(procs.keySet());
+        for (var p : procs.values()) known.add(p.shownName());
+    }
+
+    /** A spec was replaced: the next {@link #roster} compares the names, even if the number of processes is the same. */
+    void specsChanged() {
+        renamed = true;
     }
 
     boolean on() {
@@ -33,32 +40,38 @@ final class Announcer {
 
     /** After one event: {@code from}, {@code health}, {@code restarts}, {@code beat} and {@code reason} as they were before it. */
     void changed(Proc p, Event event, ProcessState from, Health health, int restarts, long beat, String reason, long nowMillis) {
-        String name = p.spec.name();
+        // The name status shows, so a client can tell the copies of an app apart.
+        String name = p.shownName();
         // The cause first: a heartbeat lost, then the restart and state changes it led to.
         if (event instanceof Event.BeatLost l && l.pid() == p.pid && p.pid != 0 && silent.add(name)) {
             ring.append(new ProcessEvent.HeartbeatChanged(nowMillis, name, false, p.lastBeatAtMillis));
         } else if (event instanceof Event.Beat && p.lastBeatAtMillis != beat && (beat == 0 || silent.remove(name))) {
             ring.append(new ProcessEvent.HeartbeatChanged(nowMillis, name, true, p.lastBeatAtMillis));
         }
-        if (p.restarts > restarts) ring.append(new ProcessEvent.Restarted(nowMillis, name, p.restarts, reason));
+        // Why: what the backoff said, or for a restart at once (no backoff in between) what the machine says now.
+        if (p.restarts > restarts)
+            ring.append(new ProcessEvent.Restarted(nowMillis, name, p.restarts, from == ProcessState.BACKOFF ? reason : p.reason));
         if (p.state != from) ring.append(new ProcessEvent.StateChanged(nowMillis, name, from, p.state, p.reason, p.pid, p.restarts));
         if (p.health != health) ring.append(new ProcessEvent.HealthChanged(nowMillis, name, health, p.health, p.probeDetail));
         if (p.pid == 0) silent.remove(name);
     }
 
     /**
-     * After a step: processes registered or removed since the last one. A size check when none were: one
-     * step handles one command, so it cannot register one and remove another.
+     * After a step: processes registered or removed since the last one. A size check when none were and no
+     * spec changed: one step handles one command, so it cannot register one and remove another.
      */
     void roster(Map<String, Proc> procs, Engine engine, long nowMillis) {
-        if (procs.size() == known.size()) return;
+        if (procs.size() == known.size() && !renamed) return;
+        renamed = false;
+        var names = new HashSet<String>();
         for (var p : procs.values()) {
-            if (known.add(p.spec.name()))
-                ring.append(new ProcessEvent.Registered(nowMillis, p.spec.name(), Views.status(p, engine.home, nowMillis)));
+            String name = p.shownName();
+            names.add(name);
+            if (known.add(name)) ring.append(new ProcessEvent.Registered(nowMillis, name, Views.status(p, engine.home, nowMillis)));
         }
         for (var it = known.iterator(); it.hasNext(); ) {
             String name = it.next();
-            if (!procs.containsKey(name)) {
+            if (!names.contains(name)) {
                 it.remove();
                 silent.remove(name);
                 ring.append(new ProcessEvent.Unregistered(nowMillis, name));

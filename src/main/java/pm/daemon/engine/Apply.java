@@ -77,12 +77,12 @@ final class Apply {
         moving.addAll(starting);
         var failuresBefore = new HashMap<String, Integer>();
         for (String n : moving) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
-        for (String n : restarting) engine.apply(engine.procs.get(n), engine.ready(engine.procs.get(n), new Event.Restart()));
-        for (String n : starting) engine.apply(engine.procs.get(n), engine.ready(engine.procs.get(n), new Event.Start()));
+        for (String n : restarting) engine.apply(engine.procs.get(n), engine.order.ready(engine.procs.get(n), new Event.Restart()));
+        for (String n : starting) engine.apply(engine.procs.get(n), engine.order.ready(engine.procs.get(n), new Event.Start()));
         var removing = new ArrayList<String>();
         for (String app : plan.remove()) removing.addAll(copyNames(app));
         for (String n : removing) engine.procs.get(n).removing = true;
-        engine.stopInOrder(removing, false, () -> {
+        engine.order.stopInOrder(removing, false, () -> {
             if (!removing.isEmpty()) removeStopped(plan.remove(), removing);
             engine.await(moving, Proc::settled, () -> {
                 var failed = new ArrayList<String>();

@@ -119,7 +119,7 @@ final class Commands {
         }
         var failuresBefore = new HashMap<String, Integer>();
         for (String n : restart) failuresBefore.put(n, engine.procs.get(n).spawnFailures);
-        for (String n : restart) engine.apply(engine.procs.get(n), engine.ready(engine.procs.get(n), new Event.Restart()));
+        for (String n : restart) engine.apply(engine.procs.get(n), engine.order.ready(engine.procs.get(n), new Event.Restart()));
         engine.await(restart, Proc::settled, () -> {
             var failed = new ArrayList<String>();
             for (String n : restart) {
@@ -216,7 +216,7 @@ final class Commands {
             throw PmException.invalid("cannot unregister: " + String.join(", ", needed) + "; unregister those too, or change them with "
                     + Targets.pm(args) + " update NAME --depends-on ...");
         for (String n : names) engine.procs.get(n).removing = true;
-        engine.stopInOrder(names, false, () -> {
+        engine.order.stopInOrder(names, false, () -> {
             var remaining = targets.entries();
             remaining.removeIf(e -> apps.contains(e.spec().name()));
             try {
@@ -315,10 +315,10 @@ final class Commands {
         });
         // Dependents stop before what they depend on; starts go all at once, each app waiting for its dependencies.
         if (event instanceof Event.Stop stop) {
-            engine.stopInOrder(names, stop.force(), answer);
+            engine.order.stopInOrder(names, stop.force(), answer);
             return;
         }
-        for (String n : names) engine.apply(engine.procs.get(n), engine.ready(engine.procs.get(n), event));
+        for (String n : names) engine.apply(engine.procs.get(n), engine.order.ready(engine.procs.get(n), event));
         answer.run();
     }
 

@@ -1,12 +1,9 @@
 package pm.daemon.engine;
 
-import pm.core.Dependencies;
 import pm.core.ErrorCode;
-import pm.core.ExitOutcome;
 import pm.core.Health;
 import pm.core.Home;
 import pm.core.PmException;
-import pm.core.ProcessSpec;
 import pm.core.ProcessState;
 import pm.daemon.controller.Launcher;
 import pm.daemon.controller.Processes;
@@ -71,6 +68,9 @@ public final class Engine {
     private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
     private final Commands commands = new Commands(this);
     private final Announcer announcer = new Announcer();
+    /** Starts and stops in the order of the apps' dependencies. */
+    final Ordering order = new Ordering(this);
+    private final Observations observations = new Observations(this);
     int nextId;
     /** Set by a shutdown: from then on only read-only requests are served. */
     boolean shuttingDown;
@@ -78,7 +78,6 @@ public final class Engine {
     private volatile boolean looping;
     /** Heartbeats refused since the daemon started: wrong secret, unknown id, malformed. */
     long rejectedHeartbeats;
-    private long lastRejectionLog;
     /** The snapshot the monitor watches and the run file, rewritten when a run starts or ends. */
     private final Published published;
     /** Set in the current step by a spawn of an app that has restarted before (by itself, or started after that). */
@@ -133,11 +132,7 @@ public final class Engine {
         var reply = new CompletableFuture<Reading.All>();
         post(new Query(() -> {
             try {
-                long now = clock.millis();
-                var out = new ArrayList<Reading>(procs.size());
-                for (var p : procs.values())
-                    out.add(new Reading(Views.status(p, home, now), p.cpuSeconds, p.spec.heartbeatTimeout().toMillis()));
-                reply.complete(new Reading.All(out, rejectedHeartbeats));
+                reply.complete(Views.readings(procs.values(), home, clock.millis(), rejectedHeartbeats));
             } catch (RuntimeException e) {
                 reply.completeExceptionally(e);
             }
@@ -211,7 +206,7 @@ public final class Engine {
         guarded(() -> {
             handle.run();
             fireTimers();
-            release();
+            order.release();
             // A loop, not removeIf with a lambda: one class fewer kept by the daemon.
             for (var r : List.copyOf(reloads)) if (r.advance(clock.nanos())) reloads.remove(r);
             if (restarted && waiters.isEmpty() && !finished && !shuttingDown && (publishAt == 0 || clock.nanos() < publishAt)) {
@@ -249,7 +244,7 @@ public final class Engine {
 
     private void exited(Processes.Exit x) {
         long pid = x.run().pid();
-        on(x.run().name(), pid, new Event.Exited(pid, x.status(), processes.groupAlive(x.run())));
+        observations.on(x.run().name(), pid, new Event.Exited(pid, x.status(), processes.groupAlive(x.run())));
     }
 
     /** A bug, or even an out-of-memory error, must not end the loop that watches every app. */
@@ -259,63 +254,6 @@ public final class Engine {
         } catch (Throwable t) {
             LOG.log(Level.SEVERE, "engine: " + t, t);
         }
-    }
-
-    /** A start or restart with what the app still waits for among its dependencies; any other event as it is. */
-    Event ready(Proc p, Event event) {
-        return switch (event) {
-            case Event.Start s -> new Event.Start(Readiness.waitingFor(p, procs));
-            case Event.Restart r -> new Event.Restart(Readiness.waitingFor(p, procs));
-            default -> event;
-        };
-    }
-
-    /** Starts the waiting apps whose dependencies are ready now, and keeps the reasons of the others current. */
-    private void release() {
-        boolean started = true;
-        // Again while one started: an app may be waiting for it to be started (a chain resolves in one step).
-        for (int round = 0; started && round <= procs.size(); round++) {
-            started = false;
-            for (var p : procs.values()) {
-                if (p.state != ProcessState.WAITING) continue;
-                String waiting = Readiness.waitingFor(p, procs);
-                if (waiting.isEmpty() || !p.reason.equals("waiting for " + waiting)) {
-                    apply(p, new Event.Start(waiting));
-                    started |= waiting.isEmpty();
-                }
-            }
-        }
-    }
-
-    /**
-     * Stops the named apps dependents first, in waves (each once the one before is down: {@link
-     * Dependencies#stopWaves}), then runs {@code then}.
-     */
-    void stopInOrder(List<String> names, boolean force, Runnable then) {
-        var specs = new LinkedHashMap<String, ProcessSpec>();
-        for (var p : procs.values()) specs.put(p.spec.name(), p.spec);
-        // The waves are of apps; each takes the named copies of its apps.
-        var apps = new ArrayList<String>();
-        for (String n : names) if (!apps.contains(procs.get(n).spec.name())) apps.add(procs.get(n).spec.name());
-        var waves = new ArrayList<List<String>>();
-        for (var wave : Dependencies.stopWaves(apps, Dependencies.of(List.copyOf(specs.values())))) {
-            var copies = new ArrayList<String>();
-            for (String n : names) if (wave.contains(procs.get(n).spec.name())) copies.add(n);
-            waves.add(copies);
-        }
-        stopWave(waves, 0, force, then);
-    }
-
-    private void stopWave(List<List<String>> waves, int i, boolean force, Runnable then) {
-        if (i == waves.size()) {
-            then.run();
-            return;
-        }
-        for (String n : waves.get(i)) {
-            var p = procs.get(n);
-            if (p != null) apply(p, new Event.Stop(force));
-        }
-        await(waves.get(i), p -> p.settled() && p.state.isDown(), () -> stopWave(waves, i + 1, force, then));
     }
 
     private void handle(Message m) {
@@ -330,52 +268,9 @@ public final class Engine {
                     r.reply().completeExceptionally(new PmException(ErrorCode.INTERNAL, r.cmd() + " failed: " + e));
                 }
             }
-            case Observed o -> observed(o.observation());
+            case Observed o -> observations.handle(o.observation());
             case Query q -> q.read().run();
         }
-    }
-
-    private void observed(Observation o) {
-        switch (o) {
-            case Observation.Samples s -> {
-                for (var u : s.usages()) {
-                    var p = at(u.name(), u.pid());
-                    if (p == null) continue;
-                    apply(p, new Event.Sampled(u.pid(), u.cpuPercent(), u.rssBytes(), u.processes()));
-                    if (u.pid() == p.pid) {
-                        p.recordSample(u.cpuPercent(), u.rssBytes());
-                        p.cpuSeconds = u.cpuSeconds();
-                    }
-                }
-            }
-            case Observation.ProbeResult r -> on(r.name(), r.pid(), new Event.Probed(r.pid(), r.ok(), r.detail()));
-            case Observation.HeartbeatSeen b -> on(b.name(), b.pid(), new Event.Beat(b.pid(), b.wallMillis()));
-            case Observation.HeartbeatSilent l -> on(l.name(), l.pid(), new Event.BeatLost(l.pid(), l.silentMillis()));
-            case Observation.HeartbeatRejected r -> {
-                rejectedHeartbeats++;
-                var p = procs.get(r.name());
-                if (p != null) p.rejectedBeats++;
-                // At most one line a minute: anyone on the machine can send datagrams to the port.
-                long now = clock.nanos();
-                if (now - lastRejectionLog > TimeUnit.MINUTES.toNanos(1) || lastRejectionLog == 0) {
-                    lastRejectionLog = now;
-                    LOG.warning("heartbeat rejected" + (r.name().isEmpty() ? "" : " for " + r.name()) + ": " + r.why()
-                            + " (" + rejectedHeartbeats + " rejected so far; logged at most once a minute)");
-                }
-            }
-        }
-    }
-
-    private void on(String name, long pid, Event event) {
-        var p = at(name, pid);
-        if (p != null) apply(p, event);
-    }
-
-    /** The process of this name that runs this pid: the one set aside in a reload if it is that one's. */
-    private Proc at(String name, long pid) {
-        var p = procs.get(name);
-        var other = aside.isEmpty() ? null : aside.get(name);
-        return other != null && other.pid == pid && (p == null || p.pid != pid) ? other : p;
     }
 
     /** Every process, those set aside by reloads too. */
@@ -400,7 +295,7 @@ public final class Engine {
         if (p.state != before) {
             p.recordTransition(clock.millis(), before, p.state, p.reason);
             // Settled with no restart pending: a spawn kept ready for its restarts is not needed now.
-            if (p.state == ProcessState.STOPPED || p.state == ProcessState.EXITED || p.state == ProcessState.FATAL) processes.forget(p.id);
+            if (p.state == ProcessState.STOPPED || p.state == ProcessState.EXITED || p.state == ProcessState.FATAL) processes.forget(p.id, p.copy);
         }
         if (p.pid == 0) p.run = null;
         for (var effect : effects) {
@@ -424,7 +319,7 @@ public final class Engine {
         try {
             String secret = Secrets.next();
             // An app that has restarted once likely will again: its spawn is kept ready, and it gets the CPU first.
-            var run = processes.spawn(p.id, p.runSpec(), new Launcher.Heartbeat(heartbeatAddress, heartbeatInterval(p.spec), secret),
+            var run = processes.spawn(p.id, p.runSpec(), new Launcher.Heartbeat(heartbeatAddress, p.heartbeatInterval(), secret),
                     p.restarts > 0);
             p.run = run;
             p.secret = secret;
@@ -441,24 +336,19 @@ public final class Engine {
     /** A process's spec was replaced: the monitor gets it with the snapshot this step publishes. */
     void specChanged() {
         published.specsChanged();
+        if (announcer.on()) announcer.specsChanged();
     }
 
     /** Forgets a deleted process, and what was kept ready to start it. */
     Proc remove(String name) {
         var p = procs.remove(name);
-        if (p != null) processes.forget(p.id);
+        if (p != null) processes.forget(p.id, p.copy);
         return p;
     }
 
     /** What spawns, signals and holds sockets; for the commands' own calls on it. */
     Processes processes() {
         return processes;
-    }
-
-    /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
-    static Duration heartbeatInterval(ProcessSpec spec) {
-        long timeout = spec.heartbeatTimeout().toMillis();
-        return Duration.ofMillis(timeout <= 0 ? 10_000 : Math.max(100, timeout / 3));
     }
 
     private long untilNextDeadline() {

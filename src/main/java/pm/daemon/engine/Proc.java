@@ -129,6 +129,12 @@ public final class Proc {
         return runSpec;
     }
 
+    /** Beat three times per timeout, so one lost datagram never makes an app unhealthy. */
+    java.time.Duration heartbeatInterval() {
+        long timeout = spec.heartbeatTimeout().toMillis();
+        return java.time.Duration.ofMillis(timeout <= 0 ? 10_000 : Math.max(100, timeout / 3));
+    }
+
     /** Its key among the engine's processes, its log files' name and the monitor's: NAME, or NAME:i for copies after the first. */
     String name() {
         return runSpec().name();

@@ -3,6 +3,7 @@ package pm.daemon.engine;
 import pm.core.Condition;
 import pm.core.ExitOutcome;
 import pm.core.Health;
+import pm.core.Names;
 import pm.core.ProcessState;
 
 import java.util.Map;
@@ -18,7 +19,8 @@ final class Readiness {
     /**
      * What {@code p} still waits for, by the first dependency (by name) that does not meet its condition:
      * {@code db: healthy}, with why in brackets when the dependency cannot get there by itself
-     * ({@code db: healthy (db is fatal)}); empty when it may start.
+     * ({@code db: healthy (db is fatal)}); empty when it may start. A dependency with copies meets it when
+     * every copy does (as a Compose service with replicas), but copies on their way out (a scale down).
      */
     static String waitingFor(Proc p, Map<String, Proc> procs) {
         if (p.spec.dependsOn().isEmpty()) return "";
@@ -28,7 +30,10 @@ final class Readiness {
             var dep = procs.get(name);
             String what = name + ": " + condition.wireName();
             if (dep == null || dep.removing) return what + " (" + name + " is not registered)";
-            if (!met(dep, condition)) return what + stuck(dep, condition);
+            for (int i = 0; i < dep.spec.copies().count(); i++) {
+                var copy = i == 0 ? dep : procs.get(Names.ofCopy(name, i));
+                if (copy != null && !copy.removing && !met(copy, condition)) return what + stuck(copy, condition);
+            }
         }
         return "";
     }
@@ -45,7 +50,7 @@ final class Readiness {
 
     /** Why the dependency will not meet the condition by itself, in brackets; empty while it may still. */
     private static String stuck(Proc dep, Condition condition) {
-        String name = dep.spec.name();
+        String name = dep.shownName();
         return switch (dep.state) {
             case FATAL -> " (" + name + " is fatal)";
             case STOPPED -> " (" + name + " is stopped)";

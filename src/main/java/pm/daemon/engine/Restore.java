@@ -69,8 +69,8 @@ final class Restore {
         });
         var found = processes.unrecorded(known);
         for (var p : unseen) {
-            var f = found.get(p.id);
-            if (f == null || p.copy != 0) continue;
+            var f = found.get(RunMark.key(p.id, p.copy));
+            if (f == null) continue;
             var adopted = processes.adopt(p.name(), f.pid(), f.startTime(), f.cgroup(), f.serial());
             if (adopted.isEmpty()) continue;
             p.lastExit = null;
@@ -84,11 +84,11 @@ final class Restore {
      * A registry entry that was not loaded and whose process still runs: it is left running (pm cannot
      * tell what it should do with it), and named in a warning so no one loses track of it.
      */
-    private void unmanaged(Registry.Unreadable u, Map<String, RunFile.Saved> saved, Map<Integer, RunMark.Found> found) {
+    private void unmanaged(Registry.Unreadable u, Map<String, RunFile.Saved> saved, Map<Long, RunMark.Found> found) {
         long pid = 0;
         var run = u.name().isEmpty() || engine.procs.containsKey(u.name()) ? null : saved.get(u.name());
         if (run != null && pm.daemon.procfs.ProcFs.isSameLiveProcess(run.pid(), run.startTime())) pid = run.pid();
-        var f = u.id() < 0 || engine.procs.values().stream().anyMatch(p -> p.id == u.id()) ? null : found.get(u.id());
+        var f = u.id() < 0 || engine.procs.values().stream().anyMatch(p -> p.id == u.id()) ? null : found.get(RunMark.key(u.id(), 0));
         if (pid == 0 && f != null) pid = f.pid();
         if (pid == 0) return;
         engine.warnings.add("the registry entry " + (u.name().isEmpty() ? "" : "'" + u.name() + "' ") + (u.id() < 0 ? "" : "(id " + u.id() + ") ")
@@ -133,6 +133,6 @@ final class Restore {
             p.reason = u.describe() + " while no daemon ran; policy " + p.spec.restartPolicy().wireName() + " does not restart it";
             return;
         }
-        engine.apply(p, engine.ready(p, new Event.Start()));
+        engine.apply(p, engine.order.ready(p, new Event.Start()));
     }
 }

@@ -35,6 +35,13 @@ final class Views {
                 home.outLog(spec.name()).toString(), home.errLog(spec.name()).toString());
     }
 
+    /** Every process as {@code /metrics} reports it. */
+    static Reading.All readings(java.util.Collection<Proc> procs, Home home, long nowMillis, long rejectedHeartbeats) {
+        var out = new ArrayList<Reading>(procs.size());
+        for (var p : procs) out.add(new Reading(status(p, home, nowMillis), p.cpuSeconds, p.spec.heartbeatTimeout().toMillis()));
+        return new Reading.All(out, rejectedHeartbeats);
+    }
+
     /** Everything about one process: its status, spec, recent history and samples, and heartbeat counters. */
     static ProcessDescription describe(Proc p, Home home, long nowMillis) {
         var cpu = new ArrayList<Double>();

@@ -16,10 +16,11 @@ import java.util.Set;
 
 /**
  * How a run is marked so that a daemon can find it in {@code /proc} with nothing else to go on: every app
- * gets {@code PM_RUN_ID=SERIAL:ID:HOME} in its environment (a serial of 16 hex digits that grows with
- * every spawn, the app's id, the home's real path). A daemon killed between a spawn and writing the run
- * file, or a run file lost, leaves the next daemon that mark to find the run by, and adopt it instead of
- * starting the app a second time.
+ * gets {@code PM_RUN_ID=SERIAL:ID:COPY:HOME} in its environment (a serial of 16 hex digits that grows
+ * with every spawn, the app's id, which copy of the app it is, the home's real path). A daemon killed
+ * between a spawn and writing the run file, or a run file lost, leaves the next daemon that mark to find
+ * the run by, and adopt it instead of starting the copy a second time. A mark without the copy
+ * ({@code SERIAL:ID:HOME}, as runs started by an older pm carry) is copy 0's.
  *
  * @param home the home's real path, as the mark names it
  */
@@ -30,11 +31,21 @@ public record RunMark(String home) {
     private static final Path PROC = Path.of("/proc");
 
     /**
-     * A group leader that carries this home's mark: its pid and start time, the run's serial and the
-     * app's id, the heartbeat secret it was given, and its cgroup as {@code /proc/PID/cgroup} names it
-     * (relative to the cgroup2 mount; "" when unknown).
+     * A group leader that carries this home's mark: its pid and start time, the run's serial, the app's
+     * id and the copy's number, the heartbeat secret it was given, and its cgroup as
+     * {@code /proc/PID/cgroup} names it (relative to the cgroup2 mount; "" when unknown).
      */
-    public record Found(long pid, long startTime, long serial, int app, String secret, String cgroup) {}
+    public record Found(long pid, long startTime, long serial, int app, int copy, String secret, String cgroup) {
+        /** Its copy's key ({@link #key}). */
+        public long key() {
+            return RunMark.key(app, copy);
+        }
+    }
+
+    /** One copy of one app as a number, for maps keyed by copy: the app's id and the copy's number. */
+    public static long key(int app, int copy) {
+        return (long) app << 32 | copy;
+    }
 
     public static RunMark of(Home home) {
         Path dir = home.dir().toAbsolutePath().normalize();
@@ -46,9 +57,12 @@ public record RunMark(String home) {
         return new RunMark(dir.toString());
     }
 
-    /** The variable's value for a run; its serial part is always 16 characters, so it can be rewritten in place. */
-    public static String value(long serial, int app, String home) {
-        return serial(serial) + ":" + app + ":" + home;
+    /**
+     * The variable's value for a run; its serial part is always 16 characters, so a copy's value is as
+     * long for every run and can be rewritten in place.
+     */
+    public static String value(long serial, int app, int copy, String home) {
+        return serial(serial) + ":" + app + ":" + copy + ":" + home;
     }
 
     /** The serial as the mark writes it: 16 hex digits. */
@@ -89,13 +103,23 @@ public record RunMark(String home) {
         }
         String mark = entry(env, PREFIX);
         if (mark == null) return null;
+        String secret = entry(env, SECRET);
+        var found = parse(pid, startTime, mark, secret == null ? "" : secret);
+        return found == null ? null : new Found(pid, startTime, found.serial(), found.app(), found.copy(), found.secret(), cgroup(proc));
+    }
+
+    /** The run a mark names, with no cgroup; null when it is not one of this home's or not a mark. */
+    Found parse(long pid, long startTime, String mark, String secret) {
         int first = mark.indexOf(':'), second = mark.indexOf(':', first + 1);
-        if (first != 16 || second < 0 || !mark.substring(second + 1).equals(home)) return null;
+        if (first != 16 || second < 0) return null;
+        // The home is an absolute path: where one starts right after the app's id, the mark has no copy.
+        int third = mark.startsWith("/", second + 1) ? second : mark.indexOf(':', second + 1);
+        if (third < 0 || !mark.substring(third + 1).equals(home)) return null;
         try {
             long serial = Long.parseUnsignedLong(mark.substring(0, first), 16);
             int app = Integer.parseInt(mark.substring(first + 1, second));
-            String secret = entry(env, SECRET);
-            return new Found(pid, startTime, serial, app, secret == null ? "" : secret, cgroup(proc));
+            int copy = third == second ? 0 : Integer.parseInt(mark.substring(second + 1, third));
+            return new Found(pid, startTime, serial, app, copy, secret, "");
         } catch (NumberFormatException e) {
             return null;
         }
@@ -124,17 +148,18 @@ public record RunMark(String home) {
     }
 
     /**
-     * The run to adopt for each app: of the marked leaders whose serial no known run has (the run file
-     * accounts for those), the newest run's, and of its leaders the first started (a process the app
-     * started in a session of its own is a group leader too, and carries the same mark).
+     * The run to adopt for each copy of each app, by its {@link #key}: of the marked leaders whose serial no
+     * known run has (the run file accounts for those), the newest run's, and of its leaders the first
+     * started (a process the app started in a session of its own is a group leader too, and carries the
+     * same mark).
      */
-    public static Map<Integer, Found> newest(List<Found> found, Set<Long> known) {
-        var best = new HashMap<Integer, Found>();
+    public static Map<Long, Found> newest(List<Found> found, Set<Long> known) {
+        var best = new HashMap<Long, Found>();
         Comparator<Found> order = Comparator.comparingLong(Found::serial).reversed()
                 .thenComparingLong(Found::startTime).thenComparingLong(Found::pid);
         for (var f : found) {
             if (known.contains(f.serial())) continue;
-            best.merge(f.app(), f, (a, b) -> order.compare(a, b) <= 0 ? a : b);
+            best.merge(f.key(), f, (a, b) -> order.compare(a, b) <= 0 ? a : b);
         }
         return best;
     }

@@ -63,7 +63,7 @@ class LauncherTest {
         assertThat(runToEnd(controller, blue, new Launcher.Heartbeat("127.0.0.1:8", INTERVAL, secret('d')), false)).isZero();
         // Not kept: the next run is set up afresh.
         assertThat(runToEnd(controller, blue, new Launcher.Heartbeat("127.0.0.1:8", INTERVAL, secret('e')), true)).isZero();
-        controller.forget(1);
+        controller.forget(1, 0);
         assertThat(runToEnd(controller, blue, new Launcher.Heartbeat("127.0.0.1:8", INTERVAL, secret('f')), false)).isZero();
 
         assertThat(Files.readAllLines(home.outLog("show"))).containsExactly(
@@ -76,8 +76,26 @@ class LauncherTest {
         // Each run has a mark of its own, a kept spawn too, that names the app and the home (RunMark).
         var marks = Files.readAllLines(home.errLog("show"));
         String where = java.util.regex.Pattern.quote(home.dir().toRealPath().toString());
-        assertThat(marks).hasSize(6).doesNotHaveDuplicates().allMatch(m -> m.matches("[0-9a-f]{16}:1:" + where));
+        assertThat(marks).hasSize(6).doesNotHaveDuplicates().allMatch(m -> m.matches("[0-9a-f]{16}:1:0:" + where));
         assertThat(marks).isSorted();
+    }
+
+    @Test
+    void aCopysMarkNamesItsCopyOnAKeptSpawnTooAndEachCopyKeepsItsOwn() throws Exception {
+        var home = new Home(dir.resolve("home"));
+        home.ensure();
+        var controller = new Controller(new Launcher(home, dir.resolve("clients")));
+        var app = spec(Map.of()).withCopies(new pm.core.Copies(3, List.of(), Duration.ZERO));
+        var heartbeat = new Launcher.Heartbeat("127.0.0.1:7", INTERVAL, secret('a'));
+        // Copies 2 and 0 in turn, each kept ready: one copy's kept spawn is not another's.
+        for (int i = 0; i < 2; i++) {
+            assertThat(runToEnd(controller, app.copy(2), heartbeat, true)).isZero();
+            assertThat(runToEnd(controller, app.copy(0), heartbeat, true)).isZero();
+        }
+        String where = java.util.regex.Pattern.quote(home.dir().toRealPath().toString());
+        assertThat(Files.readAllLines(home.errLog("show:2"))).hasSize(2).doesNotHaveDuplicates()
+                .allMatch(m -> m.matches("[0-9a-f]{16}:1:2:" + where));
+        assertThat(Files.readAllLines(home.errLog("show"))).hasSize(2).allMatch(m -> m.matches("[0-9a-f]{16}:1:0:" + where));
     }
 
     @Test

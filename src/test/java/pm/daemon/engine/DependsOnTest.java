@@ -100,6 +100,78 @@ class DependsOnTest extends EngineFixture {
     }
 
     @Test
+    void aDependencyWithCopiesIsReadyOnceEveryCopyIsAndSaysWhichCopyHoldsItBack() throws Exception {
+        register(spec("db", "health-check", "cmd:true", "instances", "3"), spec("web", "depends-on", List.of("db:healthy")));
+        send("start", Map.of("all", true));
+        assertThat(processes.spawned).containsExactly("db", "db:1", "db:2");
+        engine.observe(new Observation.ProbeResult("db", pid("db"), true, "ok"));
+        engine.observe(new Observation.ProbeResult("db:2", pid("db:2"), true, "ok"));
+        engine.turn();
+        assertThat(state("web")).as("copy 1 is not healthy yet").isEqualTo(ProcessState.WAITING);
+        processes.spawnFailures.put("db:1", "cannot read it");
+        processes.exit(pid("db:1"), 1);
+        engine.turn();
+        assertThat(state("db:1")).isEqualTo(ProcessState.FATAL);
+        assertThat(reason("web")).isEqualTo("waiting for db: healthy (db:1 is fatal)");
+        processes.spawnFailures.clear();
+        send("start", Map.of("name", "db:1"));
+        engine.observe(new Observation.ProbeResult("db:1", pid("db:1"), true, "ok"));
+        engine.turn();
+        assertThat(state("web")).isEqualTo(ProcessState.RUNNING);
+        assertThat(processes.spawned).endsWith("web");
+    }
+
+    @Test
+    void aScaleDownDoesNotHoldADependentBackForTheCopiesOnTheirWayOut() throws Exception {
+        register(spec("db", "instances", "2"), spec("web", "depends-on", List.of("db")));
+        send("start", Map.of("name", "db"));
+        long second = pid("db:1");
+        send("scale", Map.of("name", "db", "count", 1));
+        assertThat(state("db:1")).isEqualTo(ProcessState.STOPPING);
+        send("start", Map.of("name", "web"));
+        assertThat(state("web")).isEqualTo(ProcessState.RUNNING);
+        processes.exit(second, -Signals.SIGTERM);
+        engine.turn();
+        assertThat(engine.procs).containsOnlyKeys("db", "web");
+    }
+
+    @Test
+    void stopAllStopsEveryCopyOfTheDependentsBeforeAnyCopyOfTheirDependency() throws Exception {
+        register(spec("db", "instances", "2"), spec("web", "depends-on", List.of("db"), "instances", "2"));
+        send("start", Map.of("all", true));
+        long db0 = pid("db"), db1 = pid("db:1"), web0 = pid("web"), web1 = pid("web:1");
+        var reply = send("stop", Map.of("all", true));
+        assertThat(processes.signals).containsExactlyInAnyOrder(new EngineTest.Sent(web0, Signals.SIGTERM), new EngineTest.Sent(web1, Signals.SIGTERM));
+        processes.exit(web0, -Signals.SIGTERM);
+        engine.turn();
+        assertThat(processes.signals).as("db waits for both copies of web").hasSize(2);
+        processes.exit(web1, -Signals.SIGTERM);
+        engine.turn();
+        assertThat(processes.signals).hasSize(4).contains(new EngineTest.Sent(db0, Signals.SIGTERM), new EngineTest.Sent(db1, Signals.SIGTERM));
+        processes.exit(db0, -Signals.SIGTERM);
+        processes.exit(db1, -Signals.SIGTERM);
+        engine.turn();
+        assertThat(EngineTest.statuses(reply)).hasSize(4).allMatch(s -> s.state() == ProcessState.STOPPED);
+    }
+
+    @Test
+    void stopInOrderTakesCopyNamesAndStopsOnlyTheNamedCopies() throws Exception {
+        register(spec("db", "instances", "2"), spec("web", "depends-on", List.of("db"), "instances", "2"));
+        send("start", Map.of("all", true));
+        var done = new java.util.concurrent.atomic.AtomicBoolean();
+        engine.order.stopInOrder(List.of("db:1", "web:1"), false, () -> done.set(true));
+        assertThat(processes.signals).containsExactly(new EngineTest.Sent(pid("web:1"), Signals.SIGTERM));
+        processes.exit(pid("web:1"), -Signals.SIGTERM);
+        engine.turn();
+        assertThat(processes.signals).hasSize(2).endsWith(new EngineTest.Sent(pid("db:1"), Signals.SIGTERM));
+        processes.exit(pid("db:1"), -Signals.SIGTERM);
+        engine.turn();
+        assertThat(done).isTrue();
+        assertThat(state("db")).isEqualTo(ProcessState.RUNNING);
+        assertThat(state("web")).isEqualTo(ProcessState.RUNNING);
+    }
+
+    @Test
     void aDependencyOnAnAppNotRegisteredOrACycleIsRefusedAndAnAppOthersNeedStaysRegistered() throws Exception {
         register(spec("db"));
         var unknown = EngineTest.failure(send("register", Map.of("spec", spec("web", "depends-on", List.of("dbb")).toJson())));

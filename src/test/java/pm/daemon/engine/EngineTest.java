@@ -96,8 +96,8 @@ class EngineTest {
         final Map<String, String> spawnFailures = new LinkedHashMap<>();
         final Map<Long, Processes.Run> adoptable = new LinkedHashMap<>();
         final Map<Long, Processes.Run> runs = new LinkedHashMap<>();
-        /** Runs a scan of /proc finds by their mark, by app id. */
-        final Map<Integer, RunMark.Found> marked = new LinkedHashMap<>();
+        /** Runs a scan of /proc finds by their mark, by copy (RunMark.key). */
+        final Map<Long, RunMark.Found> marked = new LinkedHashMap<>();
         int scans;
         long lastTimeout = -1;
 
@@ -111,10 +111,10 @@ class EngineTest {
         }
 
         @Override
-        public Map<Integer, RunMark.Found> unrecorded(Set<Long> known) {
-            var out = new LinkedHashMap<Integer, RunMark.Found>();
-            marked.forEach((app, f) -> {
-                if (!known.contains(f.serial())) out.put(app, f);
+        public Map<Long, RunMark.Found> unrecorded(Set<Long> known) {
+            var out = new LinkedHashMap<Long, RunMark.Found>();
+            marked.forEach((key, f) -> {
+                if (!known.contains(f.serial())) out.put(key, f);
             });
             scans++;
             return out;
@@ -150,7 +150,7 @@ class EngineTest {
         }
 
         @Override
-        public void forget(int id) {
+        public void forget(int id, int copy) {
             forgotten.add(id);
         }
 
@@ -565,15 +565,24 @@ class EngineTest {
         var ring = new EventRing();
         engine.reportTo(ring);
         long pid = started("web", "restart-delay", "100ms");
+        // The first crash in a row is restarted in the same step; the second, as quick, after the delay.
         processes.exit(pid, 1);
+        engine.turn();
+        processes.exit(pid + 1, 2);
         engine.turn();
         clock.advance(100);
         engine.turn();
         assertThat(told(ring)).containsExactly(
                 "1 registered web", "2 state web stopped>starting", "3 state web starting>running",
-                "4 state web running>backoff", "5 restart web 1", "6 state web backoff>starting", "7 state web starting>running");
-        var backoff = (ProcessEvent.StateChanged) ring.after(3, 1).events().getFirst().event();
-        assertThat(backoff.reason()).isEqualTo("exited with status 1; restart 1 in 100ms");
+                "4 restart web 1", "5 state web running>starting", "6 state web starting>running",
+                "7 state web running>backoff", "8 restart web 2", "9 state web backoff>starting", "10 state web starting>running");
+        assertThat(reason(ring, 4)).isEqualTo("exited with status 1; restarted at once");
+        assertThat(reason(ring, 7)).isEqualTo("exited with status 2; restart 2 in 100ms");
+        assertThat(reason(ring, 8)).as("the restart tells why, as the backoff did").isEqualTo("exited with status 2; restart 2 in 100ms");
+    }
+
+    static String reason(EventRing ring, long seq) {
+        return String.valueOf(ring.after(seq - 1, 1).events().getFirst().event().fields().get("reason"));
     }
 
     @Test
@@ -590,6 +599,25 @@ class EngineTest {
         engine.turn();
         assertThat(told(ring)).containsExactly("1 heartbeat web beating", "2 health web none>healthy", "3 heartbeat web lost",
                 "4 state web running>stopping", "5 health web healthy>unhealthy");
+    }
+
+    @Test
+    void theRingNamesCopiesAsStatusDoesThroughAScale() throws Exception {
+        var ring = new EventRing();
+        engine.reportTo(ring);
+        long pid = started("web", "instances", "2");
+        long second = status("web:1").pid();
+        processes.exit(pid, 1);
+        engine.turn();
+        send("scale", Map.of("name", "web", "count", 1));
+        processes.exit(second, -15);
+        engine.turn();
+        assertThat(told(ring)).containsExactly("1 registered web:0", "2 registered web:1",
+                "3 state web:0 stopped>starting", "4 state web:0 starting>running", "5 state web:1 stopped>starting", "6 state web:1 starting>running",
+                "7 restart web:0 1", "8 state web:0 running>starting", "9 state web:0 starting>running",
+                // The count is one at once: copy 0 is shown as web from then on.
+                "10 state web:1 running>stopping", "11 registered web", "12 unregistered web:0",
+                "13 state web:1 stopping>stopped", "14 unregistered web:1");
     }
 
     @Test

@@ -591,11 +591,16 @@ class MachineTest {
         run(PID);
         assertThat(on(new Event.Start("db: healthy"))).as("already up").isEqualTo(NONE);
         assertThat(p.state).isEqualTo(ProcessState.RUNNING);
-        advanceMillis(5000);
-        on(new Event.Exited(PID, 1, false));
+        // A crash after a stable run is restarted in the same step, not held for the dependency.
+        assertThat(crashAfter(5000, 1)).containsExactly(SPAWN);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
+        on(new Event.Spawned(PID + 1, WALL));
+        // A quick second crash waits the delay, then starts again, still without waiting for the dependency.
+        assertThat(crashAfter(10, 1)).isEqualTo(NONE);
         assertThat(p.state).isEqualTo(ProcessState.BACKOFF);
         advanceMillis(100);
         assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
+        assertThat(p.state).isEqualTo(ProcessState.STARTING);
     }
 
     // ---- exit statuses ----

@@ -59,8 +59,52 @@ class RestoreTest {
 
     /** A run of app {@code id} that a scan of /proc finds by its mark. */
     private void marked(int id, long pid, long serial) {
-        processes.marked.put(id, new RunMark.Found(pid, 77, serial, id, "s".repeat(32), ""));
+        marked(id, 0, pid, serial);
+    }
+
+    /** A run of copy {@code copy} of app {@code id} that a scan of /proc finds by its mark. */
+    private void marked(int id, int copy, long pid, long serial) {
+        processes.marked.put(RunMark.key(id, copy), new RunMark.Found(pid, 77, serial, id, copy, "s".repeat(32), ""));
         processes.adoptable.put(pid, new EngineTest.FakeRun("app", pid, 77));
+    }
+
+    @Test
+    void everyCopyIsFoundByItsOwnMarkWhenTheRunFileIsCorrupt() throws Exception {
+        registry = new Registry(dir.resolve("registry.json"));
+        registry.save(List.of(new Registry.Entry(0, spec("web").withCopies(new pm.core.Copies(3, List.of(), Duration.ZERO)), true)));
+        Files.writeString(dir.resolve("runs.json"), "{\"format\":1,\"runs\":{");
+        marked(0, 0, 4240, 100);
+        marked(0, 1, 4241, 101);
+        marked(0, 2, 4242, 102);
+
+        var all = status(restored());
+        assertThat(all.get("web:0").pid()).isEqualTo(4240);
+        assertThat(all.get("web:1").pid()).isEqualTo(4241);
+        assertThat(all.get("web:2").pid()).isEqualTo(4242);
+        assertThat(processes.spawned).as("no copy started twice").isEmpty();
+        assertThat(new RunFile(dir.resolve("runs.json")).load().runs()).containsOnlyKeys("web", "web:1", "web:2");
+    }
+
+    @Test
+    void aCopyTheRunFileDoesNotNameIsFoundByItsMarkTheOthersFromTheFile() throws Exception {
+        registry = new Registry(dir.resolve("registry.json"));
+        registry.save(List.of(new Registry.Entry(0, spec("web").withCopies(new pm.core.Copies(3, List.of(), Duration.ZERO)), true)));
+        // Killed as it started the copies: the run file names two of them.
+        new RunFile(dir.resolve("runs.json")).save(Map.of(
+                "web", new RunFile.Saved(4240, 77, clock.millis, 0, "x", "", 100),
+                "web:1", new RunFile.Saved(4241, 77, clock.millis, 0, "x", "", 101)));
+        processes.adoptable.put(4240L, new EngineTest.FakeRun("web", 4240, 77));
+        processes.adoptable.put(4241L, new EngineTest.FakeRun("web:1", 4241, 77));
+        marked(0, 0, 4240, 100);
+        marked(0, 1, 4241, 101);
+        marked(0, 2, 4242, 102);
+
+        var all = status(restored());
+        assertThat(all.get("web:0").reason()).isEqualTo("adopted from an earlier daemon");
+        assertThat(all.get("web:1").reason()).isEqualTo("adopted from an earlier daemon");
+        assertThat(all.get("web:2").pid()).isEqualTo(4242);
+        assertThat(all.get("web:2").reason()).contains("found running by its mark");
+        assertThat(processes.spawned).isEmpty();
     }
 
     @Test
