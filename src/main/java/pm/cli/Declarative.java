@@ -4,6 +4,7 @@ import pm.core.ErrorCode;
 import pm.core.PmException;
 import pm.core.ProcessSpec;
 import pm.core.ProcessStatus;
+import pm.file.Applied;
 import pm.file.AppsFile;
 import pm.file.Exported;
 import pm.file.Pm2Ecosystem;
@@ -22,7 +23,8 @@ import static pm.cli.CommandLine.PM;
 /**
  * The verbs of the declarative file: {@code apply} (load a pm.yaml, send the whole set to the daemon,
  * print its plan), {@code down}, {@code export} and {@code import}. They alone reach the YAML library
- * (pm.file), which no hot command loads: this class names it only inside these methods.
+ * (pm.file), which no hot command loads: this class names it only inside these methods. An apply of a
+ * file that is as it was last applied skips the YAML parse ({@link Applied}).
  */
 final class Declarative {
     /** The files apply and down look for when no -f is given, in this order. */
@@ -38,7 +40,16 @@ final class Declarative {
 
     int apply(CommandLine.Parsed p) {
         String shown = file(p);
-        var apps = AppsFile.load(Path.of(shown), shown, System.getenv());
+        Path file = Path.of(shown);
+        String text = AppsFile.text(file, shown);
+        var env = System.getenv();
+        var applied = new Applied(client.home().applied());
+        var apps = applied.recall(file, text, env);
+        AppsFile.Loaded loaded = null;
+        if (apps == null) {
+            loaded = AppsFile.load(file, shown, text, env);
+            apps = loaded.apps();
+        }
         var list = new ArrayList<Object>();
         for (var app : apps) list.add(Map.of("spec", app.spec().toJson(), "autostart", app.autostart()));
         var args = new LinkedHashMap<String, Object>();
@@ -47,6 +58,8 @@ final class Declarative {
         args.put("dry_run", p.has("dry-run"));
         args.put("as", PM);
         var result = client.call("apply", args);
+        // Kept once the daemon took the request: a refused one would be refused again, parse or no parse.
+        if (loaded != null) applied.keep(loaded.memory());
         var plan = Verbs.map(result.get("plan"));
         var lines = planLines(plan);
         if (lines.isEmpty()) {

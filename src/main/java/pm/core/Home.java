@@ -55,6 +55,11 @@ public record Home(Path dir) {
         return dir.resolve("registry.json");
     }
 
+    /** What {@code pm apply} remembers of the files it applied, one file each (pm.file.Applied). */
+    public Path applied() {
+        return dir.resolve("applied");
+    }
+
     public Path lock() {
         return dir.resolve("daemon.lock");
     }

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * A pm.yaml (or the same as JSON): {@code apps:}, a map of app names to their settings, each read by
@@ -28,6 +30,9 @@ import java.util.Set;
 public final class AppsFile {
     /** One app of the file: its spec, and whether {@code apply} starts it. */
     public record App(ProcessSpec spec, boolean autostart) {}
+
+    /** The apps of a file, and what {@code pm apply} remembers of the parse that gave them ({@link Applied}). */
+    public record Loaded(List<App> apps, Applied.Memory memory) {}
 
     /** The keys of an app that the loader reads itself: name, what it is, its default, what it does. */
     public enum Key {
@@ -50,19 +55,57 @@ public final class AppsFile {
 
     private static final Set<String> OWN_KEYS = Set.of(Key.ENV_FILE.key, Key.AUTOSTART.key);
 
-    private AppsFile() {}
+    private final YamlTree.Tree tree;
+    private final Path folder;
+    private final SpecBuilder.Context context;
+    private final Problems problems;
+    /** Each env file read, by absolute path, with its text: read once, however many apps name it. */
+    private final Map<String, String> envFiles = new LinkedHashMap<>();
+    /** Each app's settings as the spec builder was given them. */
+    private final List<Applied.Settings> settings = new ArrayList<>();
+
+    private AppsFile(YamlTree.Tree tree, Path folder, Map<String, String> env, Problems problems) {
+        this.tree = tree;
+        this.folder = folder;
+        this.context = new SpecBuilder.Context(folder, env);
+        this.problems = problems;
+    }
 
     /**
      * The apps of {@code file}, named in messages as {@code shown} (as the user typed it), with variables
      * from {@code env}; INVALID (exit 2) with one line per problem.
      */
     public static List<App> load(Path file, String shown, Map<String, String> env) {
+        return load(file, shown, text(file, shown), env).apps();
+    }
+
+    /** The apps of {@code file}, whose text is {@code text}, and what they were made from; as {@link #load(Path, String, Map)}. */
+    public static Loaded load(Path file, String shown, String text, Map<String, String> env) {
         var problems = new Problems(shown);
-        var tree = YamlTree.read(text(file, shown), shown, env, problems);
+        var variables = new TreeMap<String, String>();
+        var tree = YamlTree.read(text, shown, noting(env, variables), problems);
         if (tree == null) problems.throwIfAny();
-        var apps = apps(tree, file.toAbsolutePath().getParent(), env, problems);
+        var loader = new AppsFile(tree, file.toAbsolutePath().getParent(), env, problems);
+        var apps = loader.apps();
         problems.throwIfAny();
-        return apps;
+        return new Loaded(apps, new Applied.Memory(file, text, loader.envFiles, variables, loader.settings));
+    }
+
+    /** {@code env} as the file's variables read it: each name read goes into {@code read} with its value, null when unset. */
+    private static Map<String, String> noting(Map<String, String> env, Map<String, String> read) {
+        return new java.util.AbstractMap<>() {
+            @Override
+            public String get(Object name) {
+                String value = env.get(name);
+                read.put((String) name, value);
+                return value;
+            }
+
+            @Override
+            public Set<Entry<String, String>> entrySet() {
+                return env.entrySet();
+            }
+        };
     }
 
     /**
@@ -82,7 +125,7 @@ public final class AppsFile {
     }
 
     /** The file's text, or INVALID saying why it cannot be read. */
-    static String text(Path file, String shown) {
+    public static String text(Path file, String shown) {
         try {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
@@ -94,7 +137,7 @@ public final class AppsFile {
         }
     }
 
-    private static List<App> apps(YamlTree.Tree tree, Path folder, Map<String, String> env, Problems problems) {
+    private List<App> apps() {
         if (!(tree.root() instanceof Map<?, ?> top)) {
             problems.add(tree.at(""), "", "the file is " + what(tree.root()) + ", not a map: start it with apps:, a map of app names to their settings");
             return List.of();
@@ -115,7 +158,6 @@ public final class AppsFile {
                     + (top.get("apps") == null ? " (write apps: {} for none)" : ""));
             return List.of();
         }
-        var context = new SpecBuilder.Context(folder, env);
         var out = new ArrayList<App>();
         var raws = new LinkedHashMap<String, Map<?, ?>>();
         for (var e : byName.entrySet()) {
@@ -126,15 +168,14 @@ public final class AppsFile {
                 continue;
             }
             raws.put(name, raw);
-            var app = app(name, raw, path, tree, folder, context, problems);
+            var app = app(name, raw, path);
             if (app != null) out.add(app);
         }
-        dependencies(raws, tree, problems);
+        dependencies(raws);
         return out;
     }
 
-    private static App app(String name, Map<?, ?> given, String path, YamlTree.Tree tree, Path folder,
-                           SpecBuilder.Context context, Problems problems) {
+    private App app(String name, Map<?, ?> given, String path) {
         var raw = new LinkedHashMap<String, Object>();
         given.forEach((k, v) -> raw.put(String.valueOf(k), v));
         Object named = raw.get(Field.NAME.key());
@@ -142,9 +183,10 @@ public final class AppsFile {
             problems.add(tree.at(path + ".name"), path + ".name", "'" + named + "' is not the app's name, " + name
                     + " (its key under apps): leave name: out");
         raw.put(Field.NAME.key(), name);
-        boolean autostart = autostart(raw.remove(Key.AUTOSTART.key), path, tree, problems);
+        boolean autostart = autostart(raw.remove(Key.AUTOSTART.key), path);
         Object envFile = raw.remove(Key.ENV_FILE.key);
-        if (envFile != null) raw.put(Field.ENV.key(), withEnvFiles(envFile, raw.get(Field.ENV.key()), path, tree, folder, problems));
+        if (envFile != null) raw.put(Field.ENV.key(), withEnvFiles(envFile, raw.get(Field.ENV.key()), path));
+        settings.add(new Applied.Settings(name, raw, autostart));
         var naming = SpecBuilder.Naming.keys(path).alsoKnowing(OWN_KEYS);
         return switch (SpecBuilder.build(raw, naming, context)) {
             case SpecBuilder.Built.Valid v -> new App(v.spec(), autostart);
@@ -155,7 +197,7 @@ public final class AppsFile {
         };
     }
 
-    private static boolean autostart(Object value, String path, YamlTree.Tree tree, Problems problems) {
+    private boolean autostart(Object value, String path) {
         if (value == null || value instanceof Boolean) return !Boolean.FALSE.equals(value);
         if (value instanceof String s && (s.equals("true") || s.equals("false"))) return s.equals("true");
         String at = path + "." + Key.AUTOSTART.key;
@@ -164,7 +206,7 @@ public final class AppsFile {
     }
 
     /** The variables of the env files, in order, then the app's own env over them. */
-    private static Object withEnvFiles(Object envFile, Object env, String path, YamlTree.Tree tree, Path folder, Problems problems) {
+    private Object withEnvFiles(Object envFile, Object env, String path) {
         String at = path + "." + Key.ENV_FILE.key;
         List<?> files = envFile instanceof List<?> l ? l : List.of(envFile);
         var merged = new LinkedHashMap<String, Object>();
@@ -174,7 +216,12 @@ public final class AppsFile {
                 problems.add(tree.at(itemAt), itemAt, "expected a file's path, got " + what(files.get(i)));
                 continue;
             }
-            merged.putAll(DotEnv.read(folder.resolve(name).normalize(), name, message -> problems.add(tree.at(itemAt), itemAt, message)));
+            Path file = folder.resolve(name).normalize();
+            Consumer<String> problem = message -> problems.add(tree.at(itemAt), itemAt, message);
+            String text = envFiles.containsKey(file.toString()) ? envFiles.get(file.toString()) : DotEnv.text(file, name, problem);
+            if (text == null) continue;
+            envFiles.put(file.toString(), text);
+            merged.putAll(DotEnv.parse(text, name, problem));
         }
         if (env instanceof Map<?, ?> own) {
             own.forEach((k, v) -> merged.put(String.valueOf(k), v));
@@ -191,16 +238,16 @@ public final class AppsFile {
     }
 
     /** Every dependency names an app of the file, and none goes round in a cycle. */
-    private static void dependencies(Map<String, Map<?, ?>> raws, YamlTree.Tree tree, Problems problems) {
+    private void dependencies(Map<String, Map<?, ?>> raws) {
         var graph = new LinkedHashMap<String, Set<String>>();
         raws.forEach((name, raw) -> {
             String at = "apps." + name + "." + Field.DEPENDS_ON.key();
             var names = new java.util.LinkedHashSet<String>();
             Object deps = raw.get(Field.DEPENDS_ON.key());
             if (deps instanceof List<?> list) {
-                for (int i = 0; i < list.size(); i++) if (list.get(i) instanceof String d) check(d, at + "[" + i + "]", raws, names, tree, problems);
+                for (int i = 0; i < list.size(); i++) if (list.get(i) instanceof String d) check(d, at + "[" + i + "]", raws, names);
             } else if (deps instanceof Map<?, ?> map) {
-                for (Object d : map.keySet()) check(String.valueOf(d), at + "." + d, raws, names, tree, problems);
+                for (Object d : map.keySet()) check(String.valueOf(d), at + "." + d, raws, names);
             }
             graph.put(name, names);
         });
@@ -210,7 +257,7 @@ public final class AppsFile {
         }
     }
 
-    private static void check(String dependency, String at, Map<String, Map<?, ?>> raws, Set<String> names, YamlTree.Tree tree, Problems problems) {
+    private void check(String dependency, String at, Map<String, Map<?, ?>> raws, Set<String> names) {
         if (raws.containsKey(dependency)) {
             names.add(dependency);
             return;

@@ -17,19 +17,21 @@ import java.util.function.Consumer;
 final class DotEnv {
     private DotEnv() {}
 
-    /** The variables of the file, in order; each problem (a line that is no KEY=VALUE, an unreadable file) to {@code problem}. */
-    static Map<String, String> read(Path file, String shown, Consumer<String> problem) {
-        var out = new LinkedHashMap<String, String>();
-        String text;
+    /** The file's text, or null when it cannot be read (the problem, saying why, to {@code problem}). */
+    static String text(Path file, String shown, Consumer<String> problem) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (java.nio.file.NoSuchFileException e) {
             problem.accept(shown + ": no such file");
-            return out;
         } catch (IOException e) {
             problem.accept(shown + ": cannot read it: " + e.getMessage());
-            return out;
         }
+        return null;
+    }
+
+    /** The variables of the file {@code shown}, whose text this is, in order; each line that is no KEY=VALUE to {@code problem}. */
+    static Map<String, String> parse(String text, String shown, Consumer<String> problem) {
+        var out = new LinkedHashMap<String, String>();
         int number = 0;
         for (String line : text.split("\n", -1)) {
             number++;

@@ -290,6 +290,60 @@ class ApplyIT {
         assertThat(status).noneMatch(l -> l.contains("org.snakeyaml") || l.contains(" pm.file."));
         assertThat(classesLoadedBy("list")).noneMatch(l -> l.contains("org.snakeyaml") || l.contains(" pm.file."));
         assertThat(classesLoadedBy("apply", "-f", dir.resolve("pm.yaml").toString()))
-                .as("the check can fail: apply loads them").anyMatch(l -> l.contains("org.snakeyaml"));
+                .as("the same file again skips the parse").noneMatch(l -> l.contains("org.snakeyaml"));
+        write("pm.yaml", file("bonjour", "on-failure"));
+        assertThat(classesLoadedBy("apply", "-f", dir.resolve("pm.yaml").toString()))
+                .as("the check can fail: a changed file is parsed").anyMatch(l -> l.contains("org.snakeyaml"));
+    }
+
+    /** What apply keeps of its last apply of pm.yaml, with what it was read from. */
+    String memory() throws IOException {
+        String file = "\"file\":\"" + dir.resolve("pm.yaml") + "\"";
+        try (var files = Files.list(pm.file("applied"))) {
+            for (Path f : files.toList()) if (Files.readString(f).contains(file)) return Files.readString(f);
+        }
+        return "";
+    }
+
+    @Test
+    void anUnchangedFileSkipsTheParseYetEveryChangeIsAppliedAndADamagedMemoryIsIgnored() throws Exception {
+        write("web.env", "MODE=file\n");
+        write("pm.yaml", file("hello", "on-failure"));
+        assertThat(apply().code()).isZero();
+        String path = dir.resolve("pm.yaml").toString();
+        String same = path + ": nothing to do; 3 apps are as the file says\n";
+        assertThat(pm.ok("apply", "-f", path)).isEqualTo(same);
+        assertThat(Files.getPosixFilePermissions(pm.file("applied"))).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+        // A dry run's plan is the same with the memory and without.
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "extra");
+        var remembered = apply("--prune", "--dry-run");
+        Files.walk(pm.file("applied")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        var parsed = apply("--prune", "--dry-run");
+        assertThat(remembered.out()).startsWith("remove     extra\nunchanged  db, web, manual\ndry run:").isEqualTo(parsed.out());
+        assertThat(pm.ok("apply", "-f", path)).isEqualTo(same);
+        assertThat(pm.state("extra")).isEqualTo("stopped");
+
+        // An env file changed; a variable set where its default was used, the same again, then unset.
+        write("web.env", "MODE=changed\n");
+        assertThat(apply().out()).startsWith("update     web: env (restarts it)\n");
+        var set = pm.runWith(Map.of("GREETING", "salut"), "apply", "-f", path);
+        assertThat(set.out()).startsWith("update     web: env (restarts it)\n");
+        assertThat(pm.runWith(Map.of("GREETING", "salut"), "apply", "-f", path).out()).isEqualTo(same);
+        assertThat(apply().out()).startsWith("update     web: env (restarts it)\n");
+
+        // The same text under another path is another file: its cwd is its own folder.
+        Path other = Files.createDirectories(dir.resolve("elsewhere")).resolve("pm.yaml");
+        Files.writeString(other, file("hello", "on-failure"));
+        Files.writeString(other.resolveSibling("web.env"), "MODE=changed\n");
+        assertThat(pm.ok("apply", "-f", other.toString())).contains("update     web: cwd (restarts it)\n");
+        assertThat(pm.ok("apply", "-f", path)).contains("update     web: cwd (restarts it)\n");
+
+        // A damaged memory is ignored.
+        try (var files = Files.list(pm.file("applied"))) {
+            for (Path f : files.toList()) Files.writeString(f, "{\"format\": 1, \"apps\": [");
+        }
+        assertThat(pm.ok("apply", "-f", path)).isEqualTo(same);
+        assertThat(memory()).as("and replaced").contains("MODE=changed");
     }
 }
