@@ -1,5 +1,6 @@
 package pm.file;
 
+import pm.core.Copies;
 import pm.core.PmException;
 
 import java.nio.file.Path;
@@ -22,9 +23,8 @@ public final class SupervisordConf {
 
     /** Settings pm has no use for or handles by itself, with why, as the note beside the app says. */
     private static final Map<String, String> UNMAPPED = Map.ofEntries(
-            Map.entry("numprocs", "pm runs one process per app: declare NAME-0, NAME-1, ... to run several"),
-            Map.entry("numprocs_start", "pm runs one process per app"),
-            Map.entry("process_name", "pm names the app by its [program:NAME]"),
+            Map.entry("numprocs_start", "pm numbers copies from 0: copy i gets PM_INSTANCE=i"),
+            Map.entry("process_name", "pm names the app by its [program:NAME] and copy i NAME:i"),
             Map.entry("priority", "use depends_on to start an app after the ones it needs"),
             Map.entry("startsecs", "pm counts an app started once spawned (or once healthy, with a health_check)"),
             Map.entry("user", "pm runs apps as the daemon's user"),
@@ -45,7 +45,7 @@ public final class SupervisordConf {
     /** Where a value of a [program:x] section goes: read by the app's own code below. */
     private static final Set<String> MAPPED = Set.of("command", "directory", "environment", "autostart", "autorestart",
             "exitcodes", "startretries", "stopsignal", "stopwaitsecs", "stopasgroup", "killasgroup",
-            "stdout_logfile_maxbytes", "stdout_logfile_backups");
+            "stdout_logfile_maxbytes", "stdout_logfile_backups", "numprocs");
 
     public static Imported.Output yaml(Path file, String shown) {
         var sections = sections(AppsFile.text(file, shown), shown);
@@ -128,6 +128,7 @@ public final class SupervisordConf {
             if (backups.equals("0")) out.note("stdout_logfile_backups", 0, "pm keeps at least 1 rotated file");
             else whole(backups, "", "log_files", "stdout_logfile_backups", out);
         }
+        if (keys.containsKey("numprocs")) copies(keys.get("numprocs"), out);
         if ("false".equalsIgnoreCase(keys.get("autostart"))) out.put("autostart", false);
         for (String group : List.of("stopasgroup", "killasgroup"))
             if ("false".equalsIgnoreCase(keys.get(group))) out.note(group, false, "pm always signals the app's whole process group");
@@ -136,6 +137,20 @@ public final class SupervisordConf {
             out.note(e.getKey(), e.getValue(), UNMAPPED.getOrDefault(e.getKey(), "pm has no such setting"));
         }
         return out;
+    }
+
+    /** numprocs as pm's copies (instances), which pm numbers from 0 as supervisord's process_num does by default. */
+    private static void copies(String numprocs, Imported out) {
+        try {
+            long n = Long.parseLong(numprocs.strip());
+            if (n >= 1 && n <= Copies.MAX) {
+                if (n > 1) out.put("instances", n);
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // noted below
+        }
+        out.note("numprocs", numprocs, "pm runs a fixed number of copies, 1 to " + Copies.MAX + ": set instances");
     }
 
     /**

@@ -70,9 +70,9 @@ class ImportIT {
                     restart_delay: 250ms
                     max_memory: 300M
                     kill_timeout: 3000ms
-                """.formatted(FILES)).contains("""
-                    # not carried over: instances: 2 - pm runs one process per app: declare name-1, name-2, ... to run several
-                """).contains("# not carried over: watch: [src] - pm does not restart on file changes")
+                    instances: 2
+                """.formatted(FILES)).contains("# not carried over: exec_mode: cluster - copies get PORT=P+i each")
+                .contains("# not carried over: watch: [src] - pm does not restart on file changes")
                 .contains("# not carried over: env_development: {...}")
                 .contains("# not carried over: deploy - pm does not deploy code")
                 .contains("""
@@ -90,7 +90,8 @@ class ImportIT {
         await("both apps' output", seconds(15), () -> log("api").contains("GREETING=from-pm2") && log("worker-queue").contains("worker args="));
         assertThat(log("api")).contains("api args=--port 3100 --name api server").contains("PRICE=5$").contains("cwd=" + FILES);
         assertThat(log("worker-queue")).contains("worker args=--queue default");
-        assertThat(pm.status("api").get("restart_policy")).isEqualTo("always");
+        assertThat(pm.status("api:0").get("restart_policy")).isEqualTo("always");
+        assertThat(pm.status("api:1").get("restart_policy")).isEqualTo("always");
         assertThat(pm.ok("describe", "api")).contains("300.0M");
     }
 
@@ -122,8 +123,7 @@ class ImportIT {
                     max_log_size: 20M
                     log_files: 3
                   worker:
-                    # not carried over: numprocs: 2 - pm runs one process per app: declare NAME-0, NAME-1, ... to run several
-                """.formatted(FILES)).contains("# not carried over: [group:web] - pm has no groups")
+                """.formatted(FILES)).contains("    instances: 2\n").contains("# not carried over: [group:web] - pm has no groups")
                 .contains("interpreter: python3 -u").contains("restart_policy: always");
 
         await("both programs' output", seconds(15), () -> log("api").contains("GREETING=from supervisord") && log("worker").contains("worker args="));
