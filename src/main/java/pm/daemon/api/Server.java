@@ -202,7 +202,7 @@ public final class Server {
                 if (door != null) {
                     reply = Protocol.ok(door.apply(args));
                 } else {
-                    if (!engine.isLooping()) throw new PmException(ErrorCode.INTERNAL, "the daemon's engine has stopped; see daemon.log");
+                    if (engine.hasStopped()) throw new PmException(ErrorCode.INTERNAL, "the daemon's engine has stopped; see daemon.log");
                     reply = Protocol.ok(engine.submit(cmd, args).get());
                 }
                 shutdown = cmd.equals("shutdown");

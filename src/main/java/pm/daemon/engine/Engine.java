@@ -76,6 +76,8 @@ public final class Engine {
     boolean shuttingDown;
     private volatile boolean finished;
     private volatile boolean looping;
+    /** Set when the loop has ended (a shutdown, or a failure): from then on nothing answers a request. */
+    private volatile boolean stopped;
     /** Heartbeats refused since the daemon started: wrong secret, unknown id, malformed. */
     long rejectedHeartbeats;
     /** The snapshot the monitor watches and the run file, rewritten when a run starts or ends. */
@@ -159,9 +161,12 @@ public final class Engine {
         processes.wake();
     }
 
-    /** Whether the loop is running; a request to an engine that is not would never be answered. */
-    public boolean isLooping() {
-        return looping;
+    /**
+     * Whether the loop has ended: a request submitted now would never be answered. One submitted before the
+     * loop starts (the control socket opens first) is answered once it does.
+     */
+    public boolean hasStopped() {
+        return stopped;
     }
 
     /** Runs the loop until a shutdown request has been answered. */
@@ -172,6 +177,7 @@ public final class Engine {
             while (!finished) turn();
         } finally {
             looping = false;
+            stopped = true;
         }
     }
 

@@ -104,7 +104,7 @@ final class ProcessApi {
     }
 
     private static Map<String, Object> await(Engine engine, String cmd, Map<String, Object> args, long timeoutSeconds) {
-        if (!engine.isLooping()) throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon's engine has stopped; see daemon.log");
+        if (engine.hasStopped()) throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon's engine has stopped; see daemon.log");
         var reply = engine.submit(cmd, args);
         try {
             return timeoutSeconds > 0 ? reply.get(timeoutSeconds, TimeUnit.SECONDS) : reply.get();
