@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * A log's recent past: the last lines, those a test accepts, those since a time. {@link #find} reads the
@@ -37,24 +36,12 @@ public final class Backlog {
      */
     public static Span find(Path live, int lines, LineTest test, long since) throws IOException {
         try (var channel = open(live)) {
-            var found = new Span(0, 0);
-            long deadline = System.nanoTime() + 2_000_000_000L;
-            for (int scans = 0; scans < 5; ) {
-                byte[] raw = Cuts.raw(live);
-                Cuts cuts = Cuts.parse(raw);
-                // A rotation under way ends within milliseconds; one that does not (a stopped daemon) is read as it is.
-                if (cuts.odd() && !cuts.abandoned() && System.nanoTime() - deadline < 0) {
-                    sleep();
-                    continue;
-                }
-                var layout = new Layout(live, channel, cuts.settled(live));
+            for (; ; ) {
+                var layout = Layout.now(live, channel);
                 long end = layout.end();
-                found = new Span(lines == 0 ? end : new Scan(layout, end, since).start(lines, test), end);
-                scans++;
-                // A rotation meanwhile moved the bytes read: read again (or take the last try's answer).
-                if (Arrays.equals(Cuts.raw(live), raw)) break;
+                if (layout.moved()) continue; // the live file's size may be after the cut, and the record before it
+                return new Span(lines == 0 ? end : new Scan(layout, end, since).start(lines, test), end);
             }
-            return found;
         }
     }
 
@@ -62,12 +49,25 @@ public final class Backlog {
     public static byte[] read(Path live, Span span) throws IOException {
         var out = new ByteArrayOutputStream();
         try (var f = new Follower(live, span.from())) {
-            long end = span.to();
             byte[] buf = new byte[64 * 1024];
-            for (int n; f.position() < end && (n = f.read(buf, 0, (int) Math.min(buf.length, end - f.position()))) > 0; )
-                out.write(buf, 0, n);
+            for (int n; (n = read(f, span.to(), buf, 0, buf.length)) > 0; ) out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Reads the next bytes of a span through a follower, up to the span's end: the count, 0 at the end. A
+     * follower returns nothing while a rotation is under way, though the bytes before the end were written:
+     * this waits it out (it ends within milliseconds; after 2 s with nothing, a daemon stopped mid-rotation,
+     * it gives up and returns 0).
+     */
+    public static int read(Follower f, long end, byte[] b, int off, int len) throws IOException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (int n; f.position() < end; ) {
+            n = f.read(b, off, (int) Math.min(len, end - f.position()));
+            if (n > 0 || !f.rotating() || System.nanoTime() - deadline > 0) return n;
+        }
+        return 0;
     }
 
     private static FileChannel open(Path live) throws IOException {
@@ -75,14 +75,6 @@ public final class Backlog {
             return FileChannel.open(live, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             return null;
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
