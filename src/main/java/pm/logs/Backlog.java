@@ -2,6 +2,7 @@ package pm.logs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
@@ -24,7 +25,10 @@ public final class Backlog {
         boolean test(byte[] b, int off, int len);
     }
 
-    /** Positions {@code [from, to)} of a log: {@code to} is where it ended when the span was found. */
+    /**
+     * Positions {@code [from, to)} of a log: {@code to} is where it ended when the span was found (or where
+     * the line an app was writing then ended, a moment later).
+     */
     public record Span(long from, long to) {}
 
     /**
@@ -38,10 +42,28 @@ public final class Backlog {
         try (var channel = open(live)) {
             for (; ; ) {
                 var layout = Layout.now(live, channel);
-                long end = layout.end();
+                long end = lineEnd(layout, layout.end());
                 if (layout.moved()) continue; // the live file's size may be after the cut, and the record before it
                 return new Span(lines == 0 ? end : new Scan(layout, end, since).start(lines, test), end);
             }
+        }
+    }
+
+    /**
+     * Where the line that ends the log at {@code end} ends, once it has: a reader may see an app's write
+     * half done, cut at a page (the file grows a page at a time), its line's end coming a moment later. A
+     * line left unfinished anywhere else is the app's own doing, and the log ends with it.
+     */
+    private static long lineEnd(Layout layout, long end) throws IOException {
+        long at = end - 1 - layout.cuts.cut();
+        if (layout.channel == null || at < 0) return end;
+        var b = ByteBuffer.allocate(64 * 1024);
+        for (long until = System.nanoTime() + 100_000_000L; ; ) {
+            int n = layout.channel.read(b.clear(), at);
+            if (n <= 0 || b.get(0) == '\n') return end;
+            for (int i = 1; i < n; i++) if (b.get(i) == '\n') return end + i;
+            if (n > 1 || (at + 1) % 4096 != 0 || System.nanoTime() - until > 0) return end;
+            sleep();
         }
     }
 
@@ -75,6 +97,14 @@ public final class Backlog {
             return FileChannel.open(live, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             return null;
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

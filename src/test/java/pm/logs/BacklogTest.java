@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pm.daemon.logs.Rotator;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -179,6 +181,34 @@ class BacklogTest {
             rotator.join();
         }
         assertThat(Cuts.read(live()).cut()).as("where the rotation cut").isPositive();
+    }
+
+    @Test
+    void aLineBeingWrittenWhenTheBacklogIsFoundIsShownWhole() throws Exception {
+        // An app writes 819 lines at a time; a reader sees such a write half done (the file grows a page at a time).
+        Path live = live();
+        Files.createFile(live);
+        var writing = new AtomicBoolean(true);
+        var writer = Thread.ofPlatform().start(() -> {
+            try (var out = new FileOutputStream(live.toFile(), true)) {
+                for (int i = 1; writing.get(); i += 819) out.write(FollowerTest.lines(i, i + 818));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        int cut = 0, calls = 0;
+        try {
+            for (long until = System.nanoTime() + 2_000_000_000L; System.nanoTime() < until; calls++) {
+                byte[] last = Backlog.read(live, Backlog.find(live, 3, null, Stamps.NONE));
+                if (last.length > 0 && last[last.length - 1] != '\n') cut++;
+                if (calls % 100 == 0 && Files.size(live) > 1 << 20) Rotator.rotate(live, 2);
+            }
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        System.out.println("backlogs ending in a line cut short: " + cut + " of " + calls);
+        assertThat(cut).as("backlogs ending in a line cut short, of " + calls).isZero();
     }
 
     static final long T = Stamps.since("2020-01-06 10:00:00", 0);
