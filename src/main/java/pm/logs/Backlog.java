@@ -57,7 +57,7 @@ public final class Backlog {
     private static long lineEnd(Layout layout, long end) throws IOException {
         long at = end - 1 - layout.cuts.cut();
         if (layout.channel == null || at < 0) return end;
-        var b = ByteBuffer.allocate(64 * 1024);
+        var b = ByteBuffer.allocate(4096); // the rest of a longer line is not waited for
         for (long until = System.nanoTime() + 100_000_000L; ; ) {
             int n = layout.channel.read(b.clear(), at);
             if (n <= 0 || b.get(0) == '\n') return end;
