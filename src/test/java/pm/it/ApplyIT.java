@@ -281,14 +281,17 @@ class ApplyIT {
     }
 
     @Test
-    void statusLoadsNoClassOfTheYamlLibraryNorOfTheFileLoader() throws Exception {
+    void statusLoadsNoClassOfTheYamlLibraryNorReadsTheFileLoader() throws Exception {
         write("web.env", "MODE=file\n");
         write("pm.yaml", file("hello", "on-failure"));
         assertThat(apply().code()).isZero();
         var status = classesLoadedBy("status");
         assertThat(status).as("a log of what it loads").anyMatch(l -> l.contains("pm.cli.Main"));
-        assertThat(status).noneMatch(l -> l.contains("org.snakeyaml") || l.contains(" pm.file."));
-        assertThat(classesLoadedBy("list")).noneMatch(l -> l.contains("org.snakeyaml") || l.contains(" pm.file."));
+        // The AOT cache maps the classes of apply's fast path (Applied, AppsFile's reading of the text) into every
+        // command, ready-made; none of the YAML library is in it, and nothing of pm.file is read from the jar.
+        for (String command : List.of("status", "list"))
+            assertThat(classesLoadedBy(command)).as(command).noneMatch(l -> l.contains("org.snakeyaml")
+                    || l.contains(" pm.file.") && !l.endsWith("source: shared objects file"));
         assertThat(classesLoadedBy("apply", "-f", dir.resolve("pm.yaml").toString()))
                 .as("the same file again skips the parse").noneMatch(l -> l.contains("org.snakeyaml"));
         write("pm.yaml", file("bonjour", "on-failure"));

@@ -61,7 +61,7 @@ final class Apply {
         var plan = plan(specs, autostart, Boolean.TRUE.equals(args.get("prune")));
         Commands.checkDependencies(commands.specsWith(specs, plan.remove()), Targets.pm(args));
         if (plan.isEmpty() || Boolean.TRUE.equals(args.get("dry_run"))) {
-            reply.complete(answer(plan, specs, List.of()));
+            reply.complete(answer(plan, List.of()));
             return;
         }
         // The sockets the new specs name, held before the write: one in use or another app's refuses the apply.
@@ -90,7 +90,7 @@ final class Apply {
                     var p = engine.procs.get(n);
                     if (p != null && p.state == ProcessState.FATAL && p.spawnFailures > failuresBefore.get(n)) failed.add(n + ": " + p.reason);
                 }
-                reply.complete(answer(plan, specs, failed));
+                reply.complete(answer(plan, failed));
             });
         });
     }
@@ -195,9 +195,17 @@ final class Apply {
         return Targets.copyNames(commands.targets.copies(app));
     }
 
-    private Map<String, Object> answer(Plan plan, List<ProcessSpec> specs, List<String> failed) {
+    /**
+     * The plan, and the state of each app it created, updated or started (every copy): an unchanged app's
+     * view is not sent, so that an apply with nothing to do costs the daemon no view of the file's apps.
+     */
+    private Map<String, Object> answer(Plan plan, List<String> failed) {
+        var apps = new LinkedHashSet<String>();
+        for (var s : plan.create()) apps.add(s.name());
+        for (var c : plan.update()) apps.add(c.spec().name());
+        apps.addAll(plan.start());
         var names = new ArrayList<String>();
-        for (var s : specs) names.addAll(copyNames(s.name()));
+        for (String app : apps) names.addAll(copyNames(app));
         var m = new LinkedHashMap<String, Object>();
         m.put("plan", plan.toJson());
         m.put("processes", commands.targets.views(names));
