@@ -59,11 +59,11 @@ final class ShownLog implements Lines.Sink {
 
     /** Reads once and writes what came: the number of bytes read (0: nothing new). */
     int pump(byte[] buf) throws IOException {
-        return pump(buf, buf.length);
+        return show(buf, follower.read(buf));
     }
 
-    private int pump(byte[] buf, int max) throws IOException {
-        int n = follower.read(buf, 0, max);
+    /** Writes the {@code n} bytes just read into {@code buf}, after saying what was skipped: {@code n}. */
+    private int show(byte[] buf, int n) throws IOException {
         if (follower.lost() > lostReported) {
             System.err.println("pm: " + (follower.lost() - lostReported) + " bytes of " + what()
                     + " were rotated away or flushed before they could be shown");
@@ -82,9 +82,8 @@ final class ShownLog implements Lines.Sink {
 
     /** Shows the backlog: reads up to where the log ended when it was found (not on behind a fast writer). */
     void drain(byte[] buf) throws IOException {
-        long end = backlogEnd;
-        while (follower.position() < end && pump(buf, (int) Math.min(buf.length, end - follower.position())) > 0) {
-            // keep reading
+        while (show(buf, Backlog.read(follower, backlogEnd, buf, 0, buf.length)) > 0) {
+            // keep reading (through a rotation under way: these bytes were written)
         }
     }
 

@@ -2,11 +2,11 @@ package pm.logs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * A log's recent past: the last lines, those a test accepts, those since a time. {@link #find} reads the
@@ -25,7 +25,10 @@ public final class Backlog {
         boolean test(byte[] b, int off, int len);
     }
 
-    /** Positions {@code [from, to)} of a log: {@code to} is where it ended when the span was found. */
+    /**
+     * Positions {@code [from, to)} of a log: {@code to} is where it ended when the span was found (or where
+     * the line an app was writing then ended, a moment later).
+     */
     public record Span(long from, long to) {}
 
     /**
@@ -37,24 +40,30 @@ public final class Backlog {
      */
     public static Span find(Path live, int lines, LineTest test, long since) throws IOException {
         try (var channel = open(live)) {
-            var found = new Span(0, 0);
-            long deadline = System.nanoTime() + 2_000_000_000L;
-            for (int scans = 0; scans < 5; ) {
-                byte[] raw = Cuts.raw(live);
-                Cuts cuts = Cuts.parse(raw);
-                // A rotation under way ends within milliseconds; one that does not (a stopped daemon) is read as it is.
-                if (cuts.odd() && !cuts.abandoned() && System.nanoTime() - deadline < 0) {
-                    sleep();
-                    continue;
-                }
-                var layout = new Layout(live, channel, cuts.settled(live));
-                long end = layout.end();
-                found = new Span(lines == 0 ? end : new Scan(layout, end, since).start(lines, test), end);
-                scans++;
-                // A rotation meanwhile moved the bytes read: read again (or take the last try's answer).
-                if (Arrays.equals(Cuts.raw(live), raw)) break;
+            for (; ; ) {
+                var layout = Layout.now(live, channel);
+                long end = lineEnd(layout, layout.end());
+                if (layout.moved()) continue; // the live file's size may be after the cut, and the record before it
+                return new Span(lines == 0 ? end : new Scan(layout, end, since).start(lines, test), end);
             }
-            return found;
+        }
+    }
+
+    /**
+     * Where the line that ends the log at {@code end} ends, once it has: a reader may see an app's write
+     * half done, cut at a page (the file grows a page at a time), its line's end coming a moment later. A
+     * line left unfinished anywhere else is the app's own doing, and the log ends with it.
+     */
+    private static long lineEnd(Layout layout, long end) throws IOException {
+        long at = end - 1 - layout.cuts.cut();
+        if (layout.channel == null || at < 0) return end;
+        var b = ByteBuffer.allocate(4096); // the rest of a longer line is not waited for
+        for (long until = System.nanoTime() + 100_000_000L; ; ) {
+            int n = layout.channel.read(b.clear(), at);
+            if (n <= 0 || b.get(0) == '\n') return end;
+            for (int i = 1; i < n; i++) if (b.get(i) == '\n') return end + i;
+            if (n > 1 || (at + 1) % 4096 != 0 || System.nanoTime() - until > 0) return end;
+            sleep();
         }
     }
 
@@ -62,12 +71,25 @@ public final class Backlog {
     public static byte[] read(Path live, Span span) throws IOException {
         var out = new ByteArrayOutputStream();
         try (var f = new Follower(live, span.from())) {
-            long end = span.to();
             byte[] buf = new byte[64 * 1024];
-            for (int n; f.position() < end && (n = f.read(buf, 0, (int) Math.min(buf.length, end - f.position()))) > 0; )
-                out.write(buf, 0, n);
+            for (int n; (n = read(f, span.to(), buf, 0, buf.length)) > 0; ) out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Reads the next bytes of a span through a follower, up to the span's end: the count, 0 at the end. A
+     * follower returns nothing while a rotation is under way, though the bytes before the end were written:
+     * this waits it out (it ends within milliseconds; after 2 s with nothing, a daemon stopped mid-rotation,
+     * it gives up and returns 0).
+     */
+    public static int read(Follower f, long end, byte[] b, int off, int len) throws IOException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (int n; f.position() < end; ) {
+            n = f.read(b, off, (int) Math.min(len, end - f.position()));
+            if (n > 0 || !f.rotating() || System.nanoTime() - deadline > 0) return n;
+        }
+        return 0;
     }
 
     private static FileChannel open(Path live) throws IOException {
@@ -80,7 +102,7 @@ public final class Backlog {
 
     private static void sleep() {
         try {
-            Thread.sleep(2);
+            Thread.sleep(1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -3,15 +3,20 @@ package pm.logs;
 import java.io.IOException;
 
 /**
- * A log's lines from its end backwards, under one layout: each call to {@link #previous} makes the line
- * before the last one current ({@link #start}, and its first 64 KiB in {@link #bytes}). It stops where no
- * file holds the bytes any more, and before a line that ends in a file last changed before {@code since}.
+ * A log's lines from its end backwards: each call to {@link #previous} makes the line before the last one
+ * current ({@link #start}, and its first 64 KiB in {@link #bytes}). It stops where no file holds the bytes
+ * any more, and before a line that ends in a file last changed before {@code since}. Rotations may go on
+ * meanwhile: each read is checked against the record, and made again where the bytes are now if a rotation
+ * moved them (a position's byte never changes; only the file that holds it does), so however long the walk
+ * takes, it reads what the log held, never the bytes a rotation put in their place.
  */
 final class Backwards {
     private static final int BLOCK = 64 * 1024;
+    /** Reads disturbed by a rotation, one after the other, before the walk stops there (one takes well under a rotation's period). */
+    private static final int DISTURBED = 100;
 
     final long end;
-    private final Layout layout;
+    private Layout layout;
     private final long since;
     /** The bytes {@code [blockFrom, blockTo)}. */
     private final byte[] block = new byte[BLOCK];
@@ -61,24 +66,30 @@ final class Backwards {
     /** Makes the block hold position {@code q}; false (and the floor raised) when no file does. */
     private boolean load(long q) throws IOException {
         if (q >= blockFrom && q < blockTo) return true;
-        var span = layout.spanAt(q);
-        if (span == null) {
-            floor = q + 1;
-            return false;
-        }
-        if (since != Stamps.NONE && span.file() != checkedFile) {
+        blockFrom = blockTo = 0; // the reads below overwrite the block
+        for (int tries = 0; tries < DISTURBED; tries++) {
+            var span = layout.spanAt(q);
+            long from = span == null ? q + 1 : Math.max(span.from(), q + 1 - BLOCK);
+            int want = (int) (q + 1 - from), got = 0;
+            for (int n; got < want && (n = layout.read(span, from + got, block, got, want - got)) > 0; ) got += n;
+            boolean stale = span != null && since != Stamps.NONE && span.file() != checkedFile && layout.modified(span) < since;
+            if (moved()) continue; // read where the bytes are now
+            if (span == null || got < want) break; // rotated away, or the file is shorter than it was a moment ago
             checkedFile = span.file();
-            if (layout.modified(span) < since) staleBelow = Math.max(staleBelow, span.to());
+            if (stale) staleBelow = Math.max(staleBelow, span.to());
+            blockFrom = from;
+            blockTo = q + 1;
+            return true;
         }
-        long from = Math.max(span.from(), q + 1 - BLOCK);
-        int want = (int) (q + 1 - from), got = 0;
-        for (int n; got < want && (n = layout.read(span, from + got, block, got, want - got)) > 0; ) got += n;
-        if (got < want) {
-            floor = q + 1; // the file is shorter than it was a moment ago
-            return false;
-        }
-        blockFrom = from;
-        blockTo = q + 1;
+        floor = q + 1;
+        return false;
+    }
+
+    /** Whether a rotation changed the record since the layout was read; if so, takes the new one. */
+    private boolean moved() throws IOException {
+        if (!layout.moved()) return false;
+        layout = Layout.now(layout.live, layout.channel);
+        checkedFile = -1; // the same number may name another file now
         return true;
     }
 
@@ -92,10 +103,14 @@ final class Backwards {
         }
         if (scratch == null) scratch = new byte[BLOCK];
         int want = (int) Math.min(BLOCK, e - s), got = 0;
-        for (int n = 1; got < want && n > 0; ) {
-            var span = layout.spanAt(s + got);
-            n = span == null ? 0 : layout.read(span, s + got, scratch, got, want - got);
-            got += n;
+        for (int tries = 0; tries < DISTURBED; tries++) {
+            for (int n = 1; got < want && n > 0; ) {
+                var span = layout.spanAt(s + got);
+                n = span == null ? 0 : layout.read(span, s + got, scratch, got, want - got);
+                got += n;
+            }
+            if (!moved()) break;
+            got = 0; // read again where the bytes are now (none, if they never held still)
         }
         bytes = scratch;
         off = 0;

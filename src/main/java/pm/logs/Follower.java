@@ -47,6 +47,7 @@ public final class Follower implements Closeable {
     private Object key;
     private long position;
     private long lost;
+    private boolean rotating;
     /** The record as last read (null: read it first), and the layout it gives. */
     private byte[] seen;
     private Layout layout;
@@ -69,6 +70,14 @@ public final class Follower implements Closeable {
     /** The position of the next byte {@link #read} returns. */
     public long position() {
         return position;
+    }
+
+    /**
+     * Whether the last {@link #read} returned nothing because a rotation was under way (and had not ended
+     * after it waited 20 ms): bytes written before the end may be there to read once it has.
+     */
+    public boolean rotating() {
+        return rotating;
     }
 
     /** Bytes skipped because no file held them any more when the follower got to them. */
@@ -98,6 +107,7 @@ public final class Follower implements Closeable {
 
     /** As {@link #read(byte[])}, into {@code b[off, off + len)}. */
     public int read(byte[] b, int off, int len) throws IOException {
+        rotating = false;
         var now = attributes();
         if (channel == null && (now == null || !open())) return 0;
         if (now != null && !now.fileKey().equals(key)) {
@@ -113,7 +123,10 @@ public final class Follower implements Closeable {
             return 0;
         for (int attempt = 0; attempt < 1000; attempt++) {
             Layout l = stable();
-            if (l == null) return 0;
+            if (l == null) {
+                rotating = true;
+                return 0;
+            }
             long next = l.next(position);
             var span = l.spanAt(next);
             int n = span == null ? 0 : l.read(span, next, b, off, len);
@@ -150,7 +163,7 @@ public final class Follower implements Closeable {
             Cuts c = Cuts.parse(raw);
             if (!c.odd() || c.abandoned()) {
                 seen = raw;
-                layout = new Layout(live, channel, c.settled(live));
+                layout = new Layout(live, channel, c.settled(live), raw);
             } else if (System.nanoTime() - deadline > 0) {
                 return null;
             } else {

@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * A log's files as one run of positions, as one record describes them: the rotated files oldest first,
- * then the live file. Reads take no lock: a caller checks afterwards that the record has not changed.
+ * then the live file. Reads take no lock: a caller checks afterwards that the record has not changed
+ * ({@link #moved}), and if it has, reads again under a new layout (a byte keeps its position for good,
+ * whichever file holds it).
  */
 final class Layout {
     /** Positions {@code [from, to)} held by one file: 0 the live file, i the rotated file {@code NAME.i}. */
@@ -19,12 +22,39 @@ final class Layout {
     final Path live;
     final FileChannel channel;
     final Cuts cuts;
+    /** The record's bytes this layout was made from. */
+    private final byte[] raw;
 
-    /** {@code channel} reads the live file, or is null while there is none. */
-    Layout(Path live, FileChannel channel, Cuts cuts) {
+    /** {@code channel} reads the live file, or is null while there is none; {@code cuts} is {@code raw} settled. */
+    Layout(Path live, FileChannel channel, Cuts cuts, byte[] raw) {
         this.live = live;
         this.channel = channel;
         this.cuts = cuts;
+        this.raw = raw;
+    }
+
+    /**
+     * The layout under the record now. A rotation under way ends within milliseconds: this waits for it, up
+     * to 2 s (a daemon stopped mid-rotation), then reads the files as they are ({@link Cuts#settled}).
+     */
+    static Layout now(Path live, FileChannel channel) throws IOException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (; ; ) {
+            byte[] raw = Cuts.raw(live);
+            Cuts cuts = Cuts.parse(raw);
+            if (!cuts.odd() || cuts.abandoned() || System.nanoTime() - deadline > 0)
+                return new Layout(live, channel, cuts.settled(live), raw);
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether the record changed since this layout was made: what was read under it may have been moved meanwhile. */
+    boolean moved() throws IOException {
+        return !Arrays.equals(Cuts.raw(live), raw);
     }
 
     /** The position after the last byte written. */

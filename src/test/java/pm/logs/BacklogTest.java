@@ -4,13 +4,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pm.daemon.logs.Rotator;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +47,16 @@ class BacklogTest {
         if (text.isEmpty()) return List.of();
         if (text.endsWith("\n")) text = text.substring(0, text.length() - 1);
         return List.of(text.split("\n", -1));
+    }
+
+    /** Numbered lines ({@link FollowerTest#line}) in short: how many, the first and the last, and a gap, a repeat or a cut line if any. */
+    static String numbered(byte[] bytes) {
+        var lines = lines(bytes);
+        if (lines.isEmpty()) return "no lines";
+        for (int i = 1; i < lines.size(); i++)
+            if (!lines.get(i).equals(new String(FollowerTest.line(i + Integer.parseInt(lines.getFirst())), 0, 9, StandardCharsets.US_ASCII)))
+                return lines.size() + " lines, line " + (i + 1) + " reads '" + lines.get(i) + "' after '" + lines.get(i - 1) + "'";
+        return lines.size() + " lines, " + lines.getFirst() + " to " + lines.getLast();
     }
 
     @Test
@@ -121,6 +135,80 @@ class BacklogTest {
         Backlog.LineTest errors = (b, off, len) -> new String(b, off, len, StandardCharsets.UTF_8).startsWith("error");
         // The position bounds the backlog; the reader filters the lines after it with the same test.
         assertThat(shown(2, errors, Stamps.NONE)).containsExactly("error 3", "info 4", "error 5", "info 6");
+    }
+
+    @Test
+    void rotationsDuringTheScanMoveNoLineInOrOutOfTheBacklog() throws IOException {
+        Path live = live();
+        FollowerTest.append(live, 1, 200_000);
+        var looked = new AtomicInteger();
+        var written = new AtomicInteger(200_000);
+        // Every 10,000 lines the scan looks at, the app writes 1,000 more and the log rotates: under the scan, as it walks back.
+        Backlog.LineTest rotating = (b, off, len) -> {
+            if (looked.incrementAndGet() % 10_000 == 0) {
+                try {
+                    int from = written.getAndAdd(1_000) + 1;
+                    FollowerTest.append(live, from, from + 999);
+                    Rotator.rotate(live, 50);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return true;
+        };
+        var span = Backlog.find(live, 100_000, rotating, Stamps.NONE);
+        assertThat(numbered(Backlog.read(live, span))).isEqualTo("100000 lines, 000100001 to 000200000");
+        assertThat(Cuts.read(live).seq() / 2).as("rotations during the scan").isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void aRotationUnderWayWhenTheBacklogIsReadIsWaitedOut() throws Exception {
+        FollowerTest.append(live(), 1, 20_000);
+        var span = Backlog.find(live(), 5_000, null, Stamps.NONE);
+        // A rotation that takes 100 ms (a loaded machine) begins before the read: longer than a follower waits for one.
+        Cuts.read(live()).begin(ProcessHandle.current().pid(), 4096).write(live());
+        var rotator = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(100);
+                Rotator.rotate(live(), 5);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            assertThat(numbered(Backlog.read(live(), span))).isEqualTo("5000 lines, 000015001 to 000020000");
+        } finally {
+            rotator.join();
+        }
+        assertThat(Cuts.read(live()).cut()).as("where the rotation cut").isPositive();
+    }
+
+    @Test
+    void aLineBeingWrittenWhenTheBacklogIsFoundIsShownWhole() throws Exception {
+        // An app writes 819 lines at a time; a reader sees such a write half done (the file grows a page at a time).
+        Path live = live();
+        Files.createFile(live);
+        var writing = new AtomicBoolean(true);
+        var writer = Thread.ofPlatform().start(() -> {
+            try (var out = new FileOutputStream(live.toFile(), true)) {
+                for (int i = 1; writing.get(); i += 819) out.write(FollowerTest.lines(i, i + 818));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        int cut = 0, calls = 0;
+        try {
+            for (long until = System.nanoTime() + 2_000_000_000L; System.nanoTime() < until; calls++) {
+                byte[] last = Backlog.read(live, Backlog.find(live, 3, null, Stamps.NONE));
+                if (last.length > 0 && last[last.length - 1] != '\n') cut++;
+                if (calls % 100 == 0 && Files.size(live) > 1 << 20) Rotator.rotate(live, 2);
+            }
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        System.out.println("backlogs ending in a line cut short: " + cut + " of " + calls);
+        assertThat(cut).as("backlogs ending in a line cut short, of " + calls).isZero();
     }
 
     static final long T = Stamps.since("2020-01-06 10:00:00", 0);
