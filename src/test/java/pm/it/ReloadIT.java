@@ -59,6 +59,11 @@ class ReloadIT {
                 loop.close();
                 assertThat(loop.failures).isEmpty();
             }
+            // Rolled back, the spec too: a later restart brings up the version that serves, not the one that failed.
+            assertThat(pm.ok("describe", "web:1")).contains("GREETING=new").doesNotContain("CRASH");
+            pm.ok("restart", "web:1");
+            assertThat(environ(pm.pid("web:1"))).contains("GREETING=new").doesNotContain("CRASH=1");
+            await("the restarted copy serves", seconds(10), () -> "running".equals(pm.state("web:1")) && SocketsIT.request(port).startsWith("instance="));
         }
     }
 
@@ -99,6 +104,14 @@ class ReloadIT {
             assertThat(after.get(1)).isNotEqualTo(before.get(1));
             // The first was healthy again before the second was touched.
             assertThat(pm.status("web:0").get("health")).isEqualTo("healthy");
+            // Restarted in place, the first copy crashes: the reload stops there, and it runs again as it was.
+            var failed = pm.run("reload", "web", "--env", "CRASH=1");
+            assertThat(failed.code()).as(failed.toString()).isEqualTo(1);
+            assertThat(failed.err()).contains("reload of web stopped: ").contains("crashed (exited with status 1)");
+            await("the first copy healthy again, as it was", seconds(20), () -> "healthy".equals(pm.status("web:0").get("health")));
+            assertThat(environ(pm.pid("web:0"))).doesNotContain("CRASH=1");
+            assertThat(pm.pid("web:1")).as("not reached").isEqualTo(after.get(1));
+            assertThat(pm.ok("describe", "web:1")).doesNotContain("CRASH");
             var bad = pm.run("reload", "nope");
             assertThat(bad.code()).isEqualTo(4);
         }
