@@ -46,6 +46,22 @@ class ReloadIT {
                 int served = loop.served.get();
                 await("served after the reload", seconds(10), () -> loop.served.get() > served + 20);
 
+                // While a reload runs, a stop, scale or restart of the app would race it (a stop undone by the
+                // replacement): each is refused in one line, and the reload goes on.
+                // (The CLI retries a busy daemon for 2 s: each refusal takes that long.)
+                pm.ok("update", "web", "--ready-after", "4s");
+                var reloading = java.util.concurrent.CompletableFuture.supplyAsync(() -> pm.run("reload", "web"));
+                Thread.sleep(500); // 3 copies, each ready after 4 s of running: under way for 12 s
+                assertThat(reloading).as("the reload under way").isNotDone();
+                for (var command : List.of(List.of("stop", "web"), List.of("scale", "web", "1"), List.of("restart", "web:1"))) {
+                    var refused = pm.run(command.toArray(String[]::new));
+                    assertThat(refused.code()).as(refused.toString()).isEqualTo(6);
+                    assertThat(refused.err().strip()).doesNotContain("\n").contains("web is being reloaded; " + command.getFirst() + " it once the reload has ended");
+                }
+                assertThat(reloading.get(30, java.util.concurrent.TimeUnit.SECONDS).code()).isZero();
+                pm.ok("update", "web", "--ready-after", "1s");
+                after = pids(pm, 3);
+
                 // A replacement that crashes: the reload stops, it is removed, the old copies go on serving.
                 var failed = pm.run("reload", "web", "--env", "CRASH=1");
                 assertThat(failed.code()).as(failed.toString()).isEqualTo(1);

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -38,6 +39,7 @@ final class Commands {
         boolean readOnly = cmd.equals("ping") || cmd.equals("status") || cmd.equals("list") || cmd.equals("describe");
         if (engine.shuttingDown && !readOnly && !cmd.equals("shutdown"))
             throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon is shutting down; run the command again in a moment");
+        if (!engine.reloads.isEmpty() && WAIT_FOR_RELOAD.contains(cmd)) refuseDuringReload(cmd, targets.apps(targets.of(args)));
         switch (cmd) {
             case "ping" -> reply.complete(Map.of("pid", ProcessHandle.current().pid(), "warnings", List.copyOf(engine.warnings)));
             case "register" -> reply.complete(register(args));
@@ -57,6 +59,16 @@ final class Commands {
             case "shutdown" -> shutdown(bool(args, "stop_apps"), reply);
             default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
         }
+    }
+
+    /** Changes that would race a reload of the same app (a stop undone by the replacement, a count scaled twice). */
+    private static final Set<String> WAIT_FOR_RELOAD = Set.of("stop", "restart", "scale", "update", "unregister");
+
+    /** Refuses {@code cmd} on an app being reloaded: it would be undone, or undo part of the reload. */
+    private void refuseDuringReload(String cmd, List<String> apps) {
+        for (var r : engine.reloads)
+            if (apps.contains(r.app()))
+                throw new PmException(ErrorCode.BUSY, r.app() + " is being reloaded; " + cmd + " it once the reload has ended (pm reload returns then)");
     }
 
     /** Registers a spec; the same spec under its name again is no change, another one is refused. */
