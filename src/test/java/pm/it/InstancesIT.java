@@ -116,6 +116,9 @@ class InstancesIT {
             var zero = pm.run("scale", "web", "0");
             assertThat(zero.code()).isEqualTo(2);
             assertThat(zero.err().strip()).doesNotContain("\n").contains("from 1 to 1000");
+            var copy = pm.run("scale", "web:1", "3");
+            assertThat(copy.code()).isEqualTo(2);
+            assertThat(copy.err().strip()).doesNotContain("\n").startsWith("pm: scale takes an app, not one of its copies: ").endsWith("pm scale web N");
             var nine = pm.run("start", "web:9");
             assertThat(nine.code()).isEqualTo(4);
             assertThat(nine.err().strip()).isEqualTo("pm: no copy web:9: web has 4 copies, web:0 to web:3");

@@ -26,6 +26,8 @@ final class Scale {
     void scale(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
         var apps = targets.apps(targets.of(args));
         if (apps.size() != 1) throw new PmException(ErrorCode.BAD_REQUEST, "scale takes one app");
+        if (args.get("name") instanceof String named && named.contains(":"))
+            throw PmException.invalid("scale takes an app, not one of its copies: " + Targets.pm(args) + " scale " + apps.getFirst() + " N");
         if (!(args.get("count") instanceof Number n) || n.longValue() < 1 || n.longValue() > Copies.MAX)
             throw PmException.invalid("the number of copies must be from 1 to " + Copies.MAX + ", such as " + Targets.pm(args) + " scale web 4");
         var copies = targets.copies(apps.getFirst());
