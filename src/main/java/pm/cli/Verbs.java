@@ -66,8 +66,10 @@ final class Verbs {
             }
         }
         if (file) {
-            var proc = register.enrol(Register.spec(p, SpecBuilder.Context.ofCaller()));
-            return report(client.call("start", Map.of("names", List.of(proc.name()))));
+            var spec = Register.spec(p, SpecBuilder.Context.ofCaller());
+            register.enrol(spec);
+            // By the app's name, which starts every copy as start NAME does; the reply names only the first (loop:0).
+            return report(client.call("start", Map.of("names", List.of(spec.name()))));
         }
         if (flags)
             throw new PmException(ErrorCode.USAGE, (word.isEmpty() ? "register flags and --" : "'" + word + "' is no file: register flags and --")

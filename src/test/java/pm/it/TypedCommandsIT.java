@@ -81,6 +81,14 @@ class TypedCommandsIT {
     }
 
     @Test
+    void startAScriptWithCopiesStartsEveryCopy() {
+        var r = pm.run("start", sleeper, "--name", "loop", "--instances", "3");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).containsPattern("loop:0: running").containsPattern("loop:1: running").containsPattern("loop:2: running");
+        for (String copy : List.of("loop:0", "loop:1", "loop:2")) assertThat(pm.state(copy)).as(copy).isEqualTo("running");
+    }
+
+    @Test
     void allSeveralNamesAndIdsWhereverANameGoes() {
         for (String n : List.of("a", "b", "c")) pm.ok("register", sleeper, "--name", n);
         assertThat(pm.ok("start", "all")).contains("a: running").contains("b: running").contains("c: running");
