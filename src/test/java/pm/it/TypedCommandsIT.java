@@ -89,6 +89,19 @@ class TypedCommandsIT {
     }
 
     @Test
+    void dashIIsInstancesForRegisterStartAndUpdate() {
+        pm.ok("register", sleeper, "--name", "reg", "-i", "2");
+        pm.ok("start", "reg");
+        for (String copy : List.of("reg:0", "reg:1")) assertThat(pm.state(copy)).as(copy).isEqualTo("running");
+        var r = pm.run("start", sleeper, "--name", "one", "-i", "2");
+        assertThat(r.code()).as(r.toString()).isZero();
+        for (String copy : List.of("one:0", "one:1")) assertThat(pm.state(copy)).as(copy).isEqualTo("running");
+        pm.ok("update", "one", "-i", "3");
+        assertThat(pm.ok("list", "--json")).contains("\"instances\":3");
+        for (String verb : List.of("register", "start", "update")) assertThat(pm.ok(verb, "--help")).contains("-i, --instances N");
+    }
+
+    @Test
     void allSeveralNamesAndIdsWhereverANameGoes() {
         for (String n : List.of("a", "b", "c")) pm.ok("register", sleeper, "--name", n);
         assertThat(pm.ok("start", "all")).contains("a: running").contains("b: running").contains("c: running");
