@@ -190,6 +190,22 @@ final class CommandLine {
         return "put the app's own " + what + " after --: " + line;
     }
 
+    /** As above for a parsed command line: its flags, then its arguments from {@code from} on after --. */
+    static String afterDashes(Parsed p, int from) {
+        var words = new ArrayList<>(p.args().subList(0, from));
+        for (var flag : p.opts().entrySet()) {
+            Opt opt = find(p.command(), flag.getKey());
+            for (String value : flag.getValue()) {
+                words.add("--" + flag.getKey());
+                if (opt != null && opt.takesValue()) words.add(value);
+            }
+        }
+        int at = words.size();
+        words.addAll(p.args().subList(from, p.args().size()));
+        words.addAll(p.rest());
+        return afterDashes(p.command(), words, at, "arguments");
+    }
+
     /** A word as a POSIX shell reads it back: as it is when that is safe, else in single quotes. */
     static String quote(String word) {
         if (word.isEmpty()) return "''";

@@ -171,6 +171,25 @@ class TypedCommandsIT {
     }
 
     @Test
+    void wordsAfterAScriptAreShownAfterDoubleDashAndAMissingScriptIsSaidToBeMissing() throws Exception {
+        Path dir = Files.createDirectories(pm.file("apps"));
+        Files.copy(pm.fixture("sleeper.sh"), dir.resolve("crash.sh"));
+        refused(2, "pm: unexpected argument '100' after the script; put the app's own arguments after --: pm start /usr/bin/sleep -- 100",
+                "start", "/usr/bin/sleep", "100");
+        String before = pm.ok("list", "--json");
+        var r = in(dir, "start", "crash.sh", "100", "--name", "c");
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).contains("unexpected argument '100' after the script; put the app's own arguments after --: ")
+                .endsWith("pm start crash.sh --name c -- 100\n");
+        r = in(dir, "start", "nosuch.js");
+        assertThat(r.code()).as(r.toString()).isEqualTo(4);
+        assertThat(r.err()).isEqualTo("pm: script not found: " + dir.resolve("nosuch.js") + " (check the path, it is relative to " + dir
+                + "), and no app is named 'nosuch.js'\n");
+        assertThat(pm.ok("list", "--json")).isEqualTo(before);
+    }
+
+    @Test
     void hintsNamePmAsItWasRun() {
         pm.ok("register", sleeper, "--name", "web");
         var r = pm.command(Map.of(), List.of("sh", "-c", "cd \"$1\" && ./pm stop nope; ./pm strat; ./pm register; ./pm status --help",
