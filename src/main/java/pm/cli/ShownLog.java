@@ -30,7 +30,6 @@ final class ShownLog implements Lines.Sink {
     private final boolean checkDates;
     private final Lines lines = new Lines();
     private long lostReported;
-    private int lastByte = '\n';
     /** Whether a line shown began with a timestamp, and whether any line was shown. */
     boolean dated, shown;
 
@@ -72,7 +71,6 @@ final class ShownLog implements Lines.Sink {
         if (n == 0) return 0;
         if (prefix == null) {
             out.write(buf, 0, n);
-            lastByte = buf[n - 1];
             shown = true;
         } else {
             lines.feed(buf, 0, n, this);
@@ -87,14 +85,13 @@ final class ShownLog implements Lines.Sink {
         }
     }
 
-    /** Ends a line the app began and has not ended yet, once it has waited {@code nanos}. */
+    /**
+     * Ends a line the app began and has not ended yet, once it has waited {@code nanos}. Bytes passed on as
+     * they are need no such end: what came of the line is out already, and a read that stops inside a line
+     * (one the app is still writing) has its rest in the next read, so a newline here would cut it in two.
+     */
     void endWaitingLine(long nanos) throws IOException {
-        if (prefix == null) {
-            if (lastByte != '\n') out.write('\n');
-            lastByte = '\n';
-        } else if (lines.waiting(nanos)) {
-            lines.finish(this);
-        }
+        if (prefix != null && lines.waiting(nanos)) lines.finish(this);
     }
 
     boolean hasUnendedLine() {

@@ -108,6 +108,30 @@ class LogsIT {
     }
 
     @Test
+    void followingOneLogPlainShowsEachLineWholeAndOnceThroughRotations() throws Exception {
+        // One log is passed on as its bytes: reads that stop inside a line the app is still writing must
+        // join up again, with no newline of pm's own (a line cut in two, or a blank line, fails the count).
+        int count = 500_000;
+        pm.runWith(Map.of("PM_LOG_CHECK_INTERVAL", "50ms"), "daemon", "start");
+        pm.ok("register", pm.fixture("numbers.py").toString(), "--name", "numbers", "--max-log-size", "64K",
+                "--log-files", "50", "--", String.valueOf(count), "4093"); // writes that end inside lines
+        Files.createDirectories(pm.home.resolve("logs"));
+        Files.writeString(pm.home.resolve("logs/numbers.out.log"), "before\n"); // shown: pm logs follows from there on
+        var f = follow("numbers", "--out", "-f", "-n", "1");
+        assertThat(f.next(20)).isEqualTo("before");
+        pm.ok("start", "numbers");
+        int expected = 1;
+        for (String line; !(line = f.next(60)).equals("DONE"); expected++) {
+            if (!line.equals("%09d".formatted(expected))) throw new AssertionError("expected line " + expected + ", read '" + line + "'");
+        }
+        assertThat(expected - 1).isEqualTo(count);
+        String record = Files.readString(pm.home.resolve("logs/numbers.out.log.cut"));
+        long seq = Long.parseLong(record.split(" ")[0].substring("seq=".length()));
+        assertThat(seq / 2).as("rotations (" + record.strip() + ")").isGreaterThan(4);
+        assertThat(Files.readString(f.err())).as("pm logs' stderr").isEmpty();
+    }
+
+    @Test
     void withOneAppAndBothStreamsEachLineIsShownUnderItsStream() throws Exception {
         pm.ok("register", pm.fixture("both.py").toString(), "--name", "both", "--", "300");
         var f = follow("both", "-f");

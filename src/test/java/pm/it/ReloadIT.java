@@ -46,6 +46,22 @@ class ReloadIT {
                 int served = loop.served.get();
                 await("served after the reload", seconds(10), () -> loop.served.get() > served + 20);
 
+                // While a reload runs, a stop, scale or restart of the app would race it (a stop undone by the
+                // replacement): each is refused in one line, and the reload goes on.
+                // (The CLI retries a busy daemon for 2 s: each refusal takes that long.)
+                pm.ok("update", "web", "--ready-after", "4s");
+                var reloading = java.util.concurrent.CompletableFuture.supplyAsync(() -> pm.run("reload", "web"));
+                Thread.sleep(500); // 3 copies, each ready after 4 s of running: under way for 12 s
+                assertThat(reloading).as("the reload under way").isNotDone();
+                for (var command : List.of(List.of("stop", "web"), List.of("scale", "web", "1"), List.of("restart", "web:1"))) {
+                    var refused = pm.run(command.toArray(String[]::new));
+                    assertThat(refused.code()).as(refused.toString()).isEqualTo(6);
+                    assertThat(refused.err().strip()).doesNotContain("\n").contains("web is being reloaded; " + command.getFirst() + " it once the reload has ended");
+                }
+                assertThat(reloading.get(30, java.util.concurrent.TimeUnit.SECONDS).code()).isZero();
+                pm.ok("update", "web", "--ready-after", "1s");
+                after = pids(pm, 3);
+
                 // A replacement that crashes: the reload stops, it is removed, the old copies go on serving.
                 var failed = pm.run("reload", "web", "--env", "CRASH=1");
                 assertThat(failed.code()).as(failed.toString()).isEqualTo(1);
@@ -59,6 +75,11 @@ class ReloadIT {
                 loop.close();
                 assertThat(loop.failures).isEmpty();
             }
+            // Rolled back, the spec too: a later restart brings up the version that serves, not the one that failed.
+            assertThat(pm.ok("describe", "web:1")).contains("GREETING=new").doesNotContain("CRASH");
+            pm.ok("restart", "web:1");
+            assertThat(environ(pm.pid("web:1"))).contains("GREETING=new").doesNotContain("CRASH=1");
+            await("the restarted copy serves", seconds(10), () -> "running".equals(pm.state("web:1")) && SocketsIT.request(port).startsWith("instance="));
         }
     }
 
@@ -99,6 +120,14 @@ class ReloadIT {
             assertThat(after.get(1)).isNotEqualTo(before.get(1));
             // The first was healthy again before the second was touched.
             assertThat(pm.status("web:0").get("health")).isEqualTo("healthy");
+            // Restarted in place, the first copy crashes: the reload stops there, and it runs again as it was.
+            var failed = pm.run("reload", "web", "--env", "CRASH=1");
+            assertThat(failed.code()).as(failed.toString()).isEqualTo(1);
+            assertThat(failed.err()).contains("reload of web stopped: ").contains("crashed (exited with status 1)");
+            await("the first copy healthy again, as it was", seconds(20), () -> "healthy".equals(pm.status("web:0").get("health")));
+            assertThat(environ(pm.pid("web:0"))).doesNotContain("CRASH=1");
+            assertThat(pm.pid("web:1")).as("not reached").isEqualTo(after.get(1));
+            assertThat(pm.ok("describe", "web:1")).doesNotContain("CRASH");
             var bad = pm.run("reload", "nope");
             assertThat(bad.code()).isEqualTo(4);
         }

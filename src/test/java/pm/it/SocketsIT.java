@@ -8,8 +8,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -132,6 +134,17 @@ class SocketsIT {
             var bad = pm.run("register", script, "--name", "web", "--socket", "http://127.0.0.1:8080");
             assertThat(bad.code()).isEqualTo(2);
             assertThat(bad.err().strip()).doesNotContain("\n").contains("is not a socket address");
+            // A file, a folder or a link where a unix socket should go is someone's: refused and left as it was.
+            Path file = Files.writeString(pm.home.resolve("notes.txt"), "precious\n");
+            Path folder = Files.createDirectories(pm.home.resolve("a-folder"));
+            Path link = Files.createSymbolicLink(pm.home.resolve("a-link"), file);
+            for (var at : List.of(Map.entry(file, "a file"), Map.entry(folder, "a folder"), Map.entry(link, "a symbolic link"))) {
+                var taken2 = pm.run("register", script, "--name", "web", "--socket", "unix:" + at.getKey());
+                assertThat(taken2.code()).isEqualTo(2);
+                assertThat(taken2.err().strip()).doesNotContain("\n").contains(at.getValue() + " is there, not a socket");
+            }
+            assertThat(Files.readString(file)).isEqualTo("precious\n");
+            assertThat(Files.isSymbolicLink(link)).isTrue();
             assertThat(pm.ok("list")).doesNotContain("web");
             int port = freePort();
             pm.ok("register", script, "--name", "web", "--socket", "tcp://127.0.0.1:" + port);

@@ -4,6 +4,7 @@ import pm.core.ErrorCode;
 import pm.core.PmException;
 import pm.core.SocketAddress;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -11,6 +12,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +41,8 @@ final class Sockets {
     private static final int F_DUPFD_CLOEXEC = 1030;
     /** Held sockets are moved to 100 and up, clear of the 3, 4, ... they are given as in a child. */
     private static final int HIGH_FD = 100;
+    /** File types in st_mode, as the JDK's unix:mode attribute gives it. */
+    private static final int S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000, S_IFREG = 0100000, S_IFDIR = 0040000;
     private static final int EADDRINUSE = 98, EACCES = 13, EADDRNOTAVAIL = 99, ECONNREFUSED = 111, ENOENT = 2;
     private static final long SYS_PIDFD_GETFD = 438;
 
@@ -115,8 +121,13 @@ final class Sockets {
                     int ignored = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_REUSEADDR, one, 4);
                 }
                 int rc = (int) BIND.invokeExact(state, fd, sockaddr, (int) sockaddr.byteSize());
-                if (rc != 0 && address.unix() && errno(state) == EADDRINUSE && stale(arena, sockaddr)) {
-                    // A socket file no one listens on (left by a daemon killed with SIGKILL): it is taken over.
+                if (rc != 0 && address.unix() && errno(state) == EADDRINUSE) {
+                    // Only a socket file no one listens on (left by a daemon killed with SIGKILL) is taken over:
+                    // a file, a folder or a link there is someone's, and stays.
+                    String other = notASocket(address.path());
+                    if (other != null)
+                        throw PmException.invalid("--socket " + text + ": " + other + " is there, not a socket; pm replaces only a socket file: move it or pick another path");
+                    if (!stale(arena, sockaddr)) throw failed(text, "bind", EADDRINUSE);
                     unlink(address.path());
                     rc = (int) BIND.invokeExact(state, fd, sockaddr, (int) sockaddr.byteSize());
                 }
@@ -132,6 +143,22 @@ final class Sockets {
             throw e;
         } catch (Throwable t) {
             throw new PmException(ErrorCode.INTERNAL, "--socket " + text + ": " + t);
+        }
+    }
+
+    /** What is at {@code path} when it is not a socket file ("a file", "a folder", "a symbolic link", ...); null for a socket. */
+    static String notASocket(String path) {
+        try {
+            int mode = (Integer) Files.getAttribute(Path.of(path), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return switch (mode & S_IFMT) {
+                case S_IFSOCK -> null;
+                case S_IFREG -> "a file";
+                case S_IFDIR -> "a folder";
+                case S_IFLNK -> "a symbolic link";
+                default -> "a special file";
+            };
+        } catch (IOException | RuntimeException e) {
+            return "something pm cannot look at (" + e.getMessage() + ")";
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -38,6 +39,7 @@ final class Commands {
         boolean readOnly = cmd.equals("ping") || cmd.equals("status") || cmd.equals("list") || cmd.equals("describe");
         if (engine.shuttingDown && !readOnly && !cmd.equals("shutdown"))
             throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon is shutting down; run the command again in a moment");
+        if (!engine.reloads.isEmpty() && WAIT_FOR_RELOAD.contains(cmd)) refuseDuringReload(cmd, targets.apps(targets.of(args)));
         switch (cmd) {
             case "ping" -> reply.complete(Map.of("pid", ProcessHandle.current().pid(), "warnings", List.copyOf(engine.warnings)));
             case "register" -> reply.complete(register(args));
@@ -57,6 +59,16 @@ final class Commands {
             case "shutdown" -> shutdown(bool(args, "stop_apps"), reply);
             default -> throw new PmException(ErrorCode.BAD_REQUEST, "unknown command '" + cmd + "'");
         }
+    }
+
+    /** Changes that would race a reload of the same app (a stop undone by the replacement, a count scaled twice). */
+    private static final Set<String> WAIT_FOR_RELOAD = Set.of("stop", "restart", "scale", "update", "unregister");
+
+    /** Refuses {@code cmd} on an app being reloaded: it would be undone, or undo part of the reload. */
+    private void refuseDuringReload(String cmd, List<String> apps) {
+        for (var r : engine.reloads)
+            if (apps.contains(r.app()))
+                throw new PmException(ErrorCode.BUSY, r.app() + " is being reloaded; " + cmd + " it once the reload has ended (pm reload returns then)");
     }
 
     /** Registers a spec; the same spec under its name again is no change, another one is refused. */
@@ -262,19 +274,32 @@ final class Commands {
         changed.forEach((n, s) -> targets.copies(n).forEach(c -> c.spec = s));
     }
 
+    /** Puts {@code spec} back as the app's spec, in the registry and in each of its copies (a failed reload's env undone). */
+    private void respecAll(String app, ProcessSpec spec) {
+        var entries = new ArrayList<Registry.Entry>();
+        for (var e : targets.entries()) entries.add(e.spec().name().equals(app) ? new Registry.Entry(e.id(), spec, e.wanted()) : e);
+        engine.registry.save(entries);
+        targets.copies(app).forEach(c -> c.spec = spec);
+    }
+
     /** Rolling reloads of the named apps' running copies, side by side; replies once all are done or one failed. */
     private void reload(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
         var names = targets.of(args);
         var apps = targets.apps(names);
         for (var r : engine.reloads)
             if (apps.contains(r.app())) throw new PmException(ErrorCode.BUSY, r.app() + " is being reloaded already; wait for that reload to end");
+        var before = new LinkedHashMap<String, ProcessSpec>();
+        for (String app : apps) before.put(app, targets.copies(app).getFirst().spec);
         mergeEnv(names, args);
         var parts = new ArrayList<CompletableFuture<Map<String, Object>>>();
         for (String app : apps) {
             var part = new CompletableFuture<Map<String, Object>>();
             var copies = new ArrayList<String>();
             for (String n : names) if (engine.procs.get(n).spec.name().equals(app)) copies.add(n);
-            engine.reloads.add(new Reload(engine, targets, app, copies, part));
+            // A failed reload leaves the app as it was: its spec too, so that no later restart brings up what failed.
+            var previous = before.get(app);
+            Runnable rollback = targets.copies(app).getFirst().spec.equals(previous) ? null : () -> respecAll(app, previous);
+            engine.reloads.add(new Reload(engine, targets, app, copies, rollback, part));
             parts.add(part);
         }
         CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ok, failed) -> {

@@ -27,6 +27,8 @@ final class Reload {
     private final Engine engine;
     private final String app;
     private final CompletableFuture<Map<String, Object>> reply;
+    /** Puts the spec back as it was before the reload's changes (its --env); null when it changed nothing. */
+    private final Runnable rollback;
     private final ArrayDeque<String> todo;
     private final Targets targets;
     private Phase phase = Phase.NEXT;
@@ -39,11 +41,12 @@ final class Reload {
     private String failure = "";
     private int replaced;
 
-    Reload(Engine engine, Targets targets, String app, List<String> copies, CompletableFuture<Map<String, Object>> reply) {
+    Reload(Engine engine, Targets targets, String app, List<String> copies, Runnable rollback, CompletableFuture<Map<String, Object>> reply) {
         this.engine = engine;
         this.targets = targets;
         this.app = app;
         this.todo = new ArrayDeque<>(copies);
+        this.rollback = rollback;
         this.reply = reply;
     }
 
@@ -158,6 +161,11 @@ final class Reload {
     }
 
     private boolean finish() {
+        if (!failure.isEmpty() && rollback != null) {
+            rollback.run();
+            // Restarted in place and failed: that copy runs again as it was, not as what failed.
+            if (fresh == old && old.wanted) engine.apply(old, new Event.Restart());
+        }
         var views = targets.views(Targets.copyNames(targets.copies(app)));
         if (failure.isEmpty()) reply.complete(Map.of("processes", views, "replaced", replaced));
         else reply.completeExceptionally(new PmException(ErrorCode.SPAWN_FAILED, "reload of " + app + " stopped: " + failure
