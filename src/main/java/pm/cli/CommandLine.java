@@ -116,8 +116,7 @@ final class CommandLine {
                 opts.put("help", List.of());
                 continue;
             }
-            // The one short form: -f FILE, for the commands that read a pm.yaml, as compose's -f.
-            if (w.equals("-f") && find(c, "file") != null) w = "--file";
+            if (w.length() == 2 && w.charAt(0) == '-') w = longForm(c, w);
             if (!w.startsWith("--") || w.length() == 2) {
                 if (args.size() == c.maxArgs() && excess < 0) excess = i;
                 args.add(w);
@@ -157,6 +156,24 @@ final class CommandLine {
         return new Parsed(c, opts, args, rest, dashed);
     }
 
+    /**
+     * The short form of a flag, or "": only the few habits worth keeping, -f FILE for the commands that read
+     * a pm.yaml (compose's -f) and -i N for copies (PM2's -i).
+     */
+    private static String shortOf(String name) {
+        return switch (name) {
+            case "file" -> "-f";
+            case "instances" -> "-i";
+            default -> "";
+        };
+    }
+
+    /** The long flag a short form stands for on this command, or the word as it is when the command has no such flag. */
+    private static String longForm(Command c, String word) {
+        for (Opt o : c.opts()) if (shortOf(o.name()).equals(word)) return "--" + o.name();
+        return word;
+    }
+
     // A loop, not a stream: this runs for every flag of every command.
     private static Opt find(Command c, String name) {
         for (Opt o : c.opts()) if (o.name().equals(name)) return o;
@@ -171,6 +188,22 @@ final class CommandLine {
             if (!words.get(i).equals("--")) line.append(' ').append(quote(words.get(i)));
         }
         return "put the app's own " + what + " after --: " + line;
+    }
+
+    /** As above for a parsed command line: its flags, then its arguments from {@code from} on after --. */
+    static String afterDashes(Parsed p, int from) {
+        var words = new ArrayList<>(p.args().subList(0, from));
+        for (var flag : p.opts().entrySet()) {
+            Opt opt = find(p.command(), flag.getKey());
+            for (String value : flag.getValue()) {
+                words.add("--" + flag.getKey());
+                if (opt != null && opt.takesValue()) words.add(value);
+            }
+        }
+        int at = words.size();
+        words.addAll(p.args().subList(from, p.args().size()));
+        words.addAll(p.rest());
+        return afterDashes(p.command(), words, at, "arguments");
     }
 
     /** A word as a POSIX shell reads it back: as it is when that is safe, else in single quotes. */
@@ -229,7 +262,8 @@ final class CommandLine {
     }
 
     private static String label(Opt o) {
-        return (o.name().equals("file") ? "-f, " : "") + "--" + o.name() + (o.takesValue() ? " " + o.value() : "");
+        String shortForm = shortOf(o.name());
+        return (shortForm.isEmpty() ? "" : shortForm + ", ") + "--" + o.name() + (o.takesValue() ? " " + o.value() : "");
     }
 
     static String pad(String s, int width) {

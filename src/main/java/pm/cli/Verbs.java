@@ -7,6 +7,7 @@ import pm.core.PmException;
 import pm.core.ProcessSpec;
 import pm.core.ProcessState;
 import pm.core.ProcessStatus;
+import pm.core.ProcessType;
 import pm.core.SpecBuilder;
 import pm.core.Units;
 
@@ -52,8 +53,8 @@ final class Verbs {
     int start(CommandLine.Parsed p) {
         boolean flags = p.dashed();
         for (String flag : p.opts().keySet()) flags |= !flag.equals("all") && !flag.equals("help");
-        if (p.args().size() > 1 && p.args().stream().anyMatch(a -> a.contains("/")))
-            throw new PmException(ErrorCode.USAGE, "start registers one script at a time: " + PM + " start SCRIPT [OPTIONS] [-- ARGS]");
+        if (p.args().size() > 1 && isScript(p.arg(0)))
+            throw new PmException(ErrorCode.USAGE, "unexpected argument '" + p.arg(1) + "' after the script; " + CommandLine.afterDashes(p, 1));
         String word = p.args().size() == 1 ? p.arg(0) : "";
         boolean file = !word.isEmpty() && !word.equals("all") && (word.contains("/") || isFile(word));
         if (file && p.has("all")) throw new PmException(ErrorCode.USAGE, "give a script or all, not both (see " + PM + " start --help)");
@@ -66,13 +67,39 @@ final class Verbs {
             }
         }
         if (file) {
-            var proc = register.enrol(Register.spec(p, SpecBuilder.Context.ofCaller()));
-            return report(client.call("start", Map.of("names", List.of(proc.name()))));
+            var spec = Register.spec(p, SpecBuilder.Context.ofCaller());
+            register.enrol(spec);
+            // By the app's name, which starts every copy as start NAME does; the reply names only the first (loop:0).
+            return report(client.call("start", Map.of("names", List.of(spec.name()))));
         }
         if (flags)
             throw new PmException(ErrorCode.USAGE, (word.isEmpty() ? "register flags and --" : "'" + word + "' is no file: register flags and --")
                     + " go with a SCRIPT to register and start; to change a registered app: " + PM + " update NAME [OPTIONS]");
-        return report(client.call("start", target(p)));
+        try {
+            return report(client.call("start", target(p)));
+        } catch (PmException e) {
+            // app.js that is neither a file nor an app was most likely meant as a script, mistyped or elsewhere.
+            if (e.code() != ErrorCode.NOT_FOUND || word.isEmpty() || ProcessType.ofExtension(word) == null
+                    || e.getMessage().contains("did you mean")) throw e;
+            throw new PmException(ErrorCode.NOT_FOUND, "script not found: " + Path.of(word).toAbsolutePath()
+                    + " (check the path, it is relative to " + Path.of("").toAbsolutePath() + "), and no app is named '" + word + "'");
+        }
+    }
+
+    /**
+     * Whether the first of several words is a script to register rather than an app's name: a path (no
+     * name holds a '/'), or a file here that names no app (a registered name wins, as with one word).
+     */
+    private boolean isScript(String word) {
+        if (word.contains("/")) return true;
+        if (!isFile(word)) return false;
+        try {
+            client.call("status", Map.of("names", List.of(word), "fields", List.of("name")));
+            return false;
+        } catch (PmException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) throw e;
+            return true;
+        }
     }
 
     private static boolean isFile(String word) {

@@ -24,6 +24,16 @@ public enum ProcessType {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The kind a file's extension names ({@code app.py} is python), or null when it names none. */
+    public static ProcessType ofExtension(String file) {
+        String f = file.toLowerCase(Locale.ROOT);
+        if (f.endsWith(".py")) return PYTHON;
+        if (f.endsWith(".js") || f.endsWith(".mjs") || f.endsWith(".cjs")) return NODEJS;
+        if (f.endsWith(".sh") || f.endsWith(".bash")) return SHELL;
+        if (f.endsWith(".jar")) return JAVA;
+        return null;
+    }
+
     public static ProcessType parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         return switch (t) {

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** What pm works out from the program a spec names: its absolute path, its kind, a name for it. */
 final class Script {
@@ -31,11 +30,8 @@ final class Script {
 
     /** The kind of program from its extension, else its {@code #!} line, else binary if it is executable; empty if none fits. */
     static ProcessType inferType(Path script) {
-        String file = script.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (file.endsWith(".py")) return ProcessType.PYTHON;
-        if (file.endsWith(".js") || file.endsWith(".mjs") || file.endsWith(".cjs")) return ProcessType.NODEJS;
-        if (file.endsWith(".sh") || file.endsWith(".bash")) return ProcessType.SHELL;
-        if (file.endsWith(".jar")) return ProcessType.JAVA;
+        ProcessType byExtension = ProcessType.ofExtension(script.getFileName().toString());
+        if (byExtension != null) return byExtension;
         String shebang = shebang(script);
         if (shebang.contains("python")) return ProcessType.PYTHON;
         if (shebang.contains("node")) return ProcessType.NODEJS;

@@ -59,6 +59,18 @@ class CommandLineTest {
     }
 
     @Test
+    void dashIIsInstancesWhereTheCommandHasItAndDashFIsFile() {
+        var copies = new Command("start", "start SCRIPT", "Start", List.of(Opt.value("instances", "N", "copies"), Opt.value("file", "FILE", "a file")),
+                0, 1, true, "", NOTHING);
+        var p = parse(copies, "app.py", "-i", "2", "-f", "pm.yaml", "--", "-i", "3");
+        assertThat(p.value("instances", "")).isEqualTo("2");
+        assertThat(p.value("file", "")).isEqualTo("pm.yaml");
+        assertThat(p.rest()).containsExactly("-i", "3");
+        assertThat(CommandLine.help(copies)).contains("-i, --instances N").contains("-f, --file FILE");
+        assertThat(parse(STATUS, "-i").args()).containsExactly("-i");
+    }
+
+    @Test
     void absentFlagsTakeTheFallback() {
         var p = parse(REGISTER, "app.py");
         assertThat(p.has("name")).isFalse();

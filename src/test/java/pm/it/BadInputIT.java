@@ -67,6 +67,7 @@ class BadInputIT {
         Path cwd = Files.createDirectories(dir.resolve("cwd"));
         Path gone = Files.copy(app, dir.resolve("gone"));
         pm.ok("register", app.toString(), "--name", "interp", "--interpreter", "no-such-interpreter");
+        pm.ok("register", app.toString(), "--name", "nointerp", "--interpreter", "/nonexistent/python");
         pm.ok("register", app.toString(), "--name", "cwd", "--cwd", cwd.toString());
         pm.ok("register", gone.toString(), "--name", "gone");
         pm.ok("register", app.toString(), "--name", "noexec", "--type", "binary");
@@ -75,11 +76,12 @@ class BadInputIT {
         Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rw-------"));
         try {
             failsToStart("interp", "no-such-interpreter is not on PATH; install it or pass --interpreter");
+            failsToStart("nointerp", "/nonexistent/python does not exist; give an installed interpreter with --interpreter");
             failsToStart("cwd", "working directory " + cwd + " does not exist");
             failsToStart("gone", "cannot read " + gone);
             failsToStart("noexec", app + " is not executable");
         } finally {
-            for (String name : List.of("interp", "cwd", "gone", "noexec")) pm.ok("unregister", name);
+            for (String name : List.of("interp", "nointerp", "cwd", "gone", "noexec")) pm.ok("unregister", name);
         }
     }
 

@@ -81,6 +81,27 @@ class TypedCommandsIT {
     }
 
     @Test
+    void startAScriptWithCopiesStartsEveryCopy() {
+        var r = pm.run("start", sleeper, "--name", "loop", "--instances", "3");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).containsPattern("loop:0: running").containsPattern("loop:1: running").containsPattern("loop:2: running");
+        for (String copy : List.of("loop:0", "loop:1", "loop:2")) assertThat(pm.state(copy)).as(copy).isEqualTo("running");
+    }
+
+    @Test
+    void dashIIsInstancesForRegisterStartAndUpdate() {
+        pm.ok("register", sleeper, "--name", "reg", "-i", "2");
+        pm.ok("start", "reg");
+        for (String copy : List.of("reg:0", "reg:1")) assertThat(pm.state(copy)).as(copy).isEqualTo("running");
+        var r = pm.run("start", sleeper, "--name", "one", "-i", "2");
+        assertThat(r.code()).as(r.toString()).isZero();
+        for (String copy : List.of("one:0", "one:1")) assertThat(pm.state(copy)).as(copy).isEqualTo("running");
+        pm.ok("update", "one", "-i", "3");
+        assertThat(pm.ok("list", "--json")).contains("\"instances\":3");
+        for (String verb : List.of("register", "start", "update")) assertThat(pm.ok(verb, "--help")).contains("-i, --instances N");
+    }
+
+    @Test
     void allSeveralNamesAndIdsWhereverANameGoes() {
         for (String n : List.of("a", "b", "c")) pm.ok("register", sleeper, "--name", n);
         assertThat(pm.ok("start", "all")).contains("a: running").contains("b: running").contains("c: running");
@@ -147,6 +168,25 @@ class TypedCommandsIT {
                 + " register /usr/bin/redis-server -- --save ''", "register", "/usr/bin/redis-server", "--save", "");
         refused(2, "unexpected argument 'serve'; put the app's own arguments after --: pm"
                 + " register " + sleeper + " -- serve", "register", sleeper, "serve");
+    }
+
+    @Test
+    void wordsAfterAScriptAreShownAfterDoubleDashAndAMissingScriptIsSaidToBeMissing() throws Exception {
+        Path dir = Files.createDirectories(pm.file("apps"));
+        Files.copy(pm.fixture("sleeper.sh"), dir.resolve("crash.sh"));
+        refused(2, "pm: unexpected argument '100' after the script; put the app's own arguments after --: pm start /usr/bin/sleep -- 100",
+                "start", "/usr/bin/sleep", "100");
+        String before = pm.ok("list", "--json");
+        var r = in(dir, "start", "crash.sh", "100", "--name", "c");
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).contains("unexpected argument '100' after the script; put the app's own arguments after --: ")
+                .endsWith("pm start crash.sh --name c -- 100\n");
+        r = in(dir, "start", "nosuch.js");
+        assertThat(r.code()).as(r.toString()).isEqualTo(4);
+        assertThat(r.err()).isEqualTo("pm: script not found: " + dir.resolve("nosuch.js") + " (check the path, it is relative to " + dir
+                + "), and no app is named 'nosuch.js'\n");
+        assertThat(pm.ok("list", "--json")).isEqualTo(before);
     }
 
     @Test

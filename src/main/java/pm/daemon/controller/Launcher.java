@@ -212,6 +212,9 @@ public final class Launcher {
         if (!program.contains("/")) {
             if (onPath(program, System.getenv("PATH")).isEmpty())
                 return Optional.of(notOnPath(program));
+        } else if (!Files.exists(Path.of(program))) {
+            // The script was read just before the spawn, so what is missing is most likely the interpreter.
+            return Optional.of(program + " does not exist" + (program.equals(spec.script()) ? "" : "; give an installed interpreter with --interpreter"));
         } else if (!Files.isExecutable(Path.of(program))) {
             return Optional.of(program + " is not executable (chmod +x it, or pass --type or --interpreter)");
         }
