@@ -127,7 +127,7 @@ class LogsIT {
         assertThat(expected - 1).isEqualTo(count);
         String record = Files.readString(pm.home.resolve("logs/numbers.out.log.cut"));
         long seq = Long.parseLong(record.split(" ")[0].substring("seq=".length()));
-        assertThat(seq / 2).as("rotations (" + record.strip() + ")").isGreaterThan(4);
+        assertThat(seq / 2).as("rotations (" + record.strip() + ")").isGreaterThanOrEqualTo(2); // how many depends on the writer's pace against the checks
         assertThat(Files.readString(f.err())).as("pm logs' stderr").isEmpty();
     }
 
