@@ -39,7 +39,8 @@ final class Commands {
         boolean readOnly = cmd.equals("ping") || cmd.equals("status") || cmd.equals("list") || cmd.equals("describe");
         if (engine.shuttingDown && !readOnly && !cmd.equals("shutdown"))
             throw new PmException(ErrorCode.DAEMON_UNREACHABLE, "the daemon is shutting down; run the command again in a moment");
-        if (!engine.reloads.isEmpty() && WAIT_FOR_RELOAD.contains(cmd)) refuseDuringReload(cmd, targets.apps(targets.of(args)));
+        if (!engine.reloads.isEmpty() && WAIT_FOR_RELOAD.contains(cmd))
+            refuseDuringReload(targets.apps(targets.of(args)), "; " + cmd + " it once the reload has ended (pm reload returns then)");
         switch (cmd) {
             case "ping" -> reply.complete(Map.of("pid", ProcessHandle.current().pid(), "warnings", List.copyOf(engine.warnings)));
             case "register" -> reply.complete(register(args));
@@ -64,11 +65,10 @@ final class Commands {
     /** Changes that would race a reload of the same app (a stop undone by the replacement, a count scaled twice). */
     private static final Set<String> WAIT_FOR_RELOAD = Set.of("stop", "restart", "scale", "update", "unregister");
 
-    /** Refuses {@code cmd} on an app being reloaded: it would be undone, or undo part of the reload. */
-    private void refuseDuringReload(String cmd, List<String> apps) {
+    /** Refuses a command on an app being reloaded (it would be undone, or undo part of the reload), saying {@code what} to do. */
+    private void refuseDuringReload(List<String> apps, String what) {
         for (var r : engine.reloads)
-            if (apps.contains(r.app()))
-                throw new PmException(ErrorCode.BUSY, r.app() + " is being reloaded; " + cmd + " it once the reload has ended (pm reload returns then)");
+            if (apps.contains(r.app())) throw new PmException(ErrorCode.BUSY, r.app() + " is being reloaded" + what);
     }
 
     /** Registers a spec; the same spec under its name again is no change, another one is refused. */
@@ -257,37 +257,21 @@ final class Commands {
     /** A changed environment ({@code env} in a restart or reload) takes effect on this start, and is kept for later ones. */
     private void mergeEnv(List<String> names, Map<String, Object> args) {
         if (!(args.get("env") instanceof Map<?, ?> env) || env.isEmpty()) return;
-        var entries = new ArrayList<Registry.Entry>();
         var changed = new LinkedHashMap<String, ProcessSpec>();
-        var apps = targets.apps(names);
-        for (var e : targets.entries()) {
-            var spec = e.spec();
-            if (apps.contains(spec.name())) {
-                var merged = new LinkedHashMap<>(spec.env());
-                env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
-                spec = spec.withEnv(merged);
-                changed.put(spec.name(), spec);
-            }
-            entries.add(new Registry.Entry(e.id(), spec, e.wanted()));
+        for (String app : targets.apps(names)) {
+            var spec = targets.copies(app).getFirst().spec;
+            var merged = new LinkedHashMap<>(spec.env());
+            env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
+            changed.put(app, spec.withEnv(merged));
         }
-        engine.registry.save(entries);
-        changed.forEach((n, s) -> targets.copies(n).forEach(c -> c.spec = s));
-    }
-
-    /** Puts {@code spec} back as the app's spec, in the registry and in each of its copies (a failed reload's env undone). */
-    private void respecAll(String app, ProcessSpec spec) {
-        var entries = new ArrayList<Registry.Entry>();
-        for (var e : targets.entries()) entries.add(e.spec().name().equals(app) ? new Registry.Entry(e.id(), spec, e.wanted()) : e);
-        engine.registry.save(entries);
-        targets.copies(app).forEach(c -> c.spec = spec);
+        targets.saveSpecs(changed);
     }
 
     /** Rolling reloads of the named apps' running copies, side by side; replies once all are done or one failed. */
     private void reload(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
         var names = targets.of(args);
         var apps = targets.apps(names);
-        for (var r : engine.reloads)
-            if (apps.contains(r.app())) throw new PmException(ErrorCode.BUSY, r.app() + " is being reloaded already; wait for that reload to end");
+        refuseDuringReload(apps, " already; wait for that reload to end");
         var before = new LinkedHashMap<String, ProcessSpec>();
         for (String app : apps) before.put(app, targets.copies(app).getFirst().spec);
         mergeEnv(names, args);
@@ -298,7 +282,7 @@ final class Commands {
             for (String n : names) if (engine.procs.get(n).spec.name().equals(app)) copies.add(n);
             // A failed reload leaves the app as it was: its spec too, so that no later restart brings up what failed.
             var previous = before.get(app);
-            Runnable rollback = targets.copies(app).getFirst().spec.equals(previous) ? null : () -> respecAll(app, previous);
+            Runnable rollback = targets.copies(app).getFirst().spec.equals(previous) ? null : () -> targets.saveSpecs(Map.of(app, previous));
             engine.reloads.add(new Reload(engine, targets, app, copies, rollback, part));
             parts.add(part);
         }

@@ -3,7 +3,6 @@ package pm.daemon.engine;
 import pm.core.Copies;
 import pm.core.ErrorCode;
 import pm.core.PmException;
-import pm.daemon.registry.Registry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,10 +34,7 @@ final class Scale {
         if (first.removing) throw new PmException(ErrorCode.NOT_FOUND, "'" + first.spec.name() + "' is being unregistered");
         var old = first.spec.copies();
         var spec = first.spec.withCopies(new Copies(n.intValue(), old.sockets(), old.readyAfter()));
-        var entries = new ArrayList<Registry.Entry>();
-        for (var e : targets.entries()) entries.add(e.id() == first.id ? new Registry.Entry(e.id(), spec, e.wanted()) : e);
-        engine.registry.save(entries);
-        for (var c : copies) c.spec = spec;
+        targets.saveSpecs(Map.of(first.spec.name(), spec));
         engine.specChanged();
         var changed = resize(engine, copies, n.intValue());
         engine.await(changed, Proc::settled, () -> reply.complete(Map.of(

@@ -111,6 +111,17 @@ final class Targets {
     }
 
 
+    /** Makes these the apps' specs: the registry written once with them, then every copy of each takes its own. */
+    void saveSpecs(Map<String, ProcessSpec> byApp) {
+        var entries = new ArrayList<Registry.Entry>();
+        for (var e : entries()) {
+            var spec = byApp.get(e.spec().name());
+            entries.add(spec == null ? e : new Registry.Entry(e.id(), spec, e.wanted()));
+        }
+        engine.registry.save(entries);
+        byApp.forEach((app, spec) -> copies(app).forEach(c -> c.spec = spec));
+    }
+
     List<Registry.Entry> entries() {
         var out = new ArrayList<Registry.Entry>();
         for (var p : engine.procs.values()) if (p.copy == 0) out.add(new Registry.Entry(p.id, p.spec, wanted(p.spec.name())));

@@ -15,7 +15,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ServerTest {
+public class ServerTest {
     @Test
     @Timeout(5) // without the cut-off, the read below would wait for ever (or 10 s, the deadline in use)
     void aClientThatSendsNothingIsCutOffAtTheDeadline(@TempDir Path dir) throws Exception {
@@ -70,7 +70,8 @@ class ServerTest {
         }
     }
 
-    private static String send(Path socket, String line) throws IOException {
+    /** One request line to the control socket at {@code socket}, and the reply line. */
+    public static String send(Path socket, String line) throws IOException {
         try (var client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             client.connect(UnixDomainSocketAddress.of(socket));
             client.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));

@@ -5,15 +5,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import pm.core.Home;
 import pm.daemon.api.Server;
+import pm.daemon.api.ServerTest;
 import pm.daemon.registry.Registry;
 import pm.daemon.registry.RunFile;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,16 +45,10 @@ class StartingEngineTest {
     }
 
     private static String send(Path socket, String line) {
-        try (var client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            client.connect(UnixDomainSocketAddress.of(socket));
-            client.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-            var reply = ByteBuffer.allocate(4096);
-            while (client.read(reply) >= 0) {
-                if (reply.position() > 0 && reply.get(reply.position() - 1) == '\n') break;
-            }
-            return new String(reply.array(), 0, reply.position(), StandardCharsets.UTF_8);
+        try {
+            return ServerTest.send(socket, line);
         } catch (IOException e) {
-            throw new RuntimeException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }
