@@ -50,7 +50,7 @@ final class Commands {
             case "stop" -> change(targets.of(args), new Event.Stop(bool(args, "force")), false, Proc::settled, reply);
             case "restart" -> restart(args, reply);
             case "apply" -> new Apply(engine, this).run(args, reply);
-            case "reload" -> reload(args, reply);
+            case "reload" -> Reload.start(engine, this, args, reply);
             case "scale" -> new Scale(engine, targets).scale(args, reply);
             case "status" -> reply.complete(status(args));
             case "list" -> reply.complete(list());
@@ -66,7 +66,7 @@ final class Commands {
     private static final Set<String> WAIT_FOR_RELOAD = Set.of("stop", "restart", "scale", "update", "unregister");
 
     /** Refuses a command on an app being reloaded (it would be undone, or undo part of the reload), saying {@code what} to do. */
-    private void refuseDuringReload(List<String> apps, String what) {
+    void refuseDuringReload(List<String> apps, String what) {
         for (var r : engine.reloads)
             if (apps.contains(r.app())) throw new PmException(ErrorCode.BUSY, r.app() + " is being reloaded" + what);
     }
@@ -255,7 +255,7 @@ final class Commands {
     }
 
     /** A changed environment ({@code env} in a restart or reload) takes effect on this start, and is kept for later ones. */
-    private void mergeEnv(List<String> names, Map<String, Object> args) {
+    void mergeEnv(List<String> names, Map<String, Object> args) {
         if (!(args.get("env") instanceof Map<?, ?> env) || env.isEmpty()) return;
         var changed = new LinkedHashMap<String, ProcessSpec>();
         for (String app : targets.apps(names)) {
@@ -265,31 +265,6 @@ final class Commands {
             changed.put(app, spec.withEnv(merged));
         }
         targets.saveSpecs(changed);
-    }
-
-    /** Rolling reloads of the named apps' running copies, side by side; replies once all are done or one failed. */
-    private void reload(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
-        var names = targets.of(args);
-        var apps = targets.apps(names);
-        refuseDuringReload(apps, " already; wait for that reload to end");
-        var before = new LinkedHashMap<String, ProcessSpec>();
-        for (String app : apps) before.put(app, targets.copies(app).getFirst().spec);
-        mergeEnv(names, args);
-        var parts = new ArrayList<CompletableFuture<Map<String, Object>>>();
-        for (String app : apps) {
-            var part = new CompletableFuture<Map<String, Object>>();
-            var copies = new ArrayList<String>();
-            for (String n : names) if (engine.procs.get(n).spec.name().equals(app)) copies.add(n);
-            // A failed reload leaves the app as it was: its spec too, so that no later restart brings up what failed.
-            var previous = before.get(app);
-            Runnable rollback = targets.copies(app).getFirst().spec.equals(previous) ? null : () -> targets.saveSpecs(Map.of(app, previous));
-            engine.reloads.add(new Reload(engine, targets, app, copies, rollback, part));
-            parts.add(part);
-        }
-        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ok, failed) -> {
-            if (failed != null) reply.completeExceptionally(failed instanceof java.util.concurrent.CompletionException c ? c.getCause() : failed);
-            else reply.complete(Map.of("processes", targets.views(names)));
-        });
     }
 
     /** Persists the new desired state, feeds the event to each process and replies once all settle. */

@@ -3,13 +3,17 @@ package pm.daemon.engine;
 import pm.core.ErrorCode;
 import pm.core.Health;
 import pm.core.PmException;
+import pm.core.ProcessSpec;
 import pm.core.ProcessState;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code pm reload NAME}: a rolling reload of one app's running copies, one at a time, with the app's
@@ -48,6 +52,32 @@ final class Reload {
         this.todo = new ArrayDeque<>(copies);
         this.rollback = rollback;
         this.reply = reply;
+    }
+
+    /** {@code pm reload}: rolling reloads of the named apps' running copies, side by side; replies once all are done or one failed. */
+    static void start(Engine engine, Commands commands, Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        var targets = commands.targets;
+        var names = targets.of(args);
+        var apps = targets.apps(names);
+        commands.refuseDuringReload(apps, " already; wait for that reload to end");
+        var before = new LinkedHashMap<String, ProcessSpec>();
+        for (String app : apps) before.put(app, targets.copies(app).getFirst().spec);
+        commands.mergeEnv(names, args);
+        var parts = new ArrayList<CompletableFuture<Map<String, Object>>>();
+        for (String app : apps) {
+            var part = new CompletableFuture<Map<String, Object>>();
+            var copies = new ArrayList<String>();
+            for (String n : names) if (engine.procs.get(n).spec.name().equals(app)) copies.add(n);
+            // A failed reload leaves the app as it was: its spec too, so that no later restart brings up what failed.
+            var previous = before.get(app);
+            Runnable rollback = targets.copies(app).getFirst().spec.equals(previous) ? null : () -> targets.saveSpecs(Map.of(app, previous));
+            engine.reloads.add(new Reload(engine, targets, app, copies, rollback, part));
+            parts.add(part);
+        }
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ok, failed) -> {
+            if (failed != null) reply.completeExceptionally(failed instanceof CompletionException c ? c.getCause() : failed);
+            else reply.complete(Map.of("processes", targets.views(names)));
+        });
     }
 
     String app() {
