@@ -74,6 +74,7 @@ final class Ordering {
             var p = engine.procs.get(n);
             if (p != null) engine.apply(p, new Event.Stop(force));
         }
-        engine.await(waves.get(i), p -> p.settled() && p.state.isDown(), () -> stopWave(waves, i + 1, force, then));
+        // Settled, not down: a start that came meanwhile brings an app back up, and the wave must not wait on it forever.
+        engine.await(waves.get(i), Proc::settled, () -> stopWave(waves, i + 1, force, then));
     }
 }

@@ -257,6 +257,18 @@ class EngineTest {
     }
 
     @Test
+    void aStopOvertakenByAStartIsAnsweredOnceTheAppIsBackUp() throws Exception {
+        long pid = started("web");
+        var stop = send("stop", Map.of("name", "web"));
+        var start = send("start", Map.of("name", "web"));
+        processes.exit(pid, -Signals.SIGTERM);
+        engine.turn();
+        assertThat(processes.spawned).hasSize(2);
+        assertThat(statuses(start).getFirst().state()).isEqualTo(ProcessState.RUNNING);
+        assertThat(stop).as("the stop's wait ends when the start overtook it, not never").isDone();
+    }
+
+    @Test
     void aStopThatOutlastsTheKillTimeoutEndsInSigkill() throws Exception {
         long pid = started("web", "kill-timeout", "2s");
         processes.aliveGroups.add(pid);
