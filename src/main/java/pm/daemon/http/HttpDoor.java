@@ -22,8 +22,8 @@ import java.util.logging.Logger;
  * dashboard's files, on the JDK's own server, another door to the same engine. It binds at the daemon's
  * start and makes the rest (threads, routes' state) at the first request, so a daemon nobody asks pays
  * for little more than the socket. A port in use is one line in daemon.log and in {@code pm daemon status},
- * and the daemon runs on without HTTP. Requests run on {@link Workers}, never on the engine thread; they
- * reach the engine through its queue, as the control socket's do, and read what it replies.
+ * and the daemon runs on without HTTP. Requests run on {@link Workers}' virtual threads, never on the engine
+ * thread; they reach the engine through its queue, as the control socket's do, and read what it replies.
  */
 public final class HttpDoor {
     private static final Logger LOG = Logger.getLogger("pm.http");
