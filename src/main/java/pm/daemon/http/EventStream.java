@@ -63,7 +63,7 @@ final class EventStream {
             long nextSamples = samplesEvery > 0 ? System.nanoTime() + samplesEvery : Long.MAX_VALUE;
             long nextKeepalive = System.nanoTime() + KEEPALIVE.toNanos();
             while (true) {
-                if (Thread.interrupted()) throw new InterruptedException();
+                if (open.ended()) throw new InterruptedException();
                 var read = ring.after(cursor, BATCH);
                 if (read.gone()) {
                     // The ring moved on past this client (it fell that far behind): it reloads, as after a reconnect.

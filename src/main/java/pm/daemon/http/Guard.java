@@ -15,8 +15,11 @@ import java.util.Locale;
 final class Guard {
     static final String COOKIE = "pm_session";
 
-    /** Who is asking: the token's name, and whether it may only read. */
-    record Caller(String token, boolean readOnly) {}
+    /**
+     * Who is asking: the token's name, whether it may only read, and the session cookie it came with (null
+     * for a bearer token), so what it opens can end when the token is revoked or the session logs out.
+     */
+    record Caller(String token, boolean readOnly, String session) {}
 
     private final Tokens tokens;
     private final Logins logins;
@@ -67,14 +70,14 @@ final class Guard {
                 throw Refusal.unauthorized("the Authorization header must be 'Bearer TOKEN' (pm token create NAME makes one)");
             var t = tokens.verify(auth.substring(7).strip());
             if (t == null) throw Refusal.unauthorized("unknown or revoked token; pm token list shows the valid ones");
-            return new Caller(t.name(), t.readOnly());
+            return new Caller(t.name(), t.readOnly(), null);
         }
         String session = cookie(headers, COOKIE);
         if (session != null) {
             String name = logins.session(session);
             var t = name == null ? null : tokens.named(name);
             if (t == null) throw Refusal.unauthorized("the session has ended; run pm dashboard for a new login link");
-            return new Caller(t.name(), t.readOnly());
+            return new Caller(t.name(), t.readOnly(), session);
         }
         throw Refusal.unauthorized("no credentials: send 'Authorization: Bearer TOKEN' (pm token create NAME), "
                 + "or log in with the link pm dashboard prints");

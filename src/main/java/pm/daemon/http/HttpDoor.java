@@ -227,6 +227,7 @@ public final class HttpDoor {
             return name;
         });
         logins.endAll(name);
+        streams.endToken(name);
         return Map.of("revoked", name);
     }
 

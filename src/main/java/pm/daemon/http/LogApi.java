@@ -49,7 +49,7 @@ final class LogApi {
         if (!stream.equals("out")) files.put("err", Path.of(status.errLog()));
         String accept = call.header("Accept");
         if (call.flag("follow") || (accept != null && accept.contains("text/event-stream"))) {
-            streams.start(call, "the log of " + name, open -> follow(call, files, lines));
+            streams.start(call, "the log of " + name, open -> follow(call, open, files, lines));
             return;
         }
         var body = new LinkedHashMap<String, Object>();
@@ -67,7 +67,7 @@ final class LogApi {
      * log is read by a follower from where its last lines begin, so no line falls between the two, and
      * rotations lose nothing (pm.logs).
      */
-    private static void follow(Call call, Map<String, Path> files, int lines) throws IOException, InterruptedException {
+    private static void follow(Call call, Streams.Open open, Map<String, Path> files, int lines) throws IOException, InterruptedException {
         var logs = new ArrayList<Followed>();
         byte[] buf = new byte[CHUNK];
         try (var sse = SseStream.open(call)) {
@@ -79,7 +79,7 @@ final class LogApi {
             }
             sse.retry(2000).flush();
             long quietSince = System.nanoTime();
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!open.ended()) {
                 boolean any = false;
                 for (var f : logs) {
                     int n = f.follower.read(buf);

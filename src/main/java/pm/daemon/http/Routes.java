@@ -179,7 +179,10 @@ final class Routes {
 
     private void logout(Call call) throws IOException {
         String session = Guard.cookie(call.exchange.getRequestHeaders(), Guard.COOKIE);
-        if (session != null) logins.end(session);
+        if (session != null) {
+            logins.end(session);
+            streams.endSession(session);
+        }
         call.exchange.getResponseHeaders().set("Set-Cookie", Guard.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
         call.send(204, null, new byte[0]);
     }
