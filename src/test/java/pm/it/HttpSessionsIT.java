@@ -59,6 +59,17 @@ class HttpSessionsIT {
     }
 
     @Test
+    void everyAnswerToASessionRenewsItsCookie() {
+        var session = login("default");
+        for (String path : new String[]{"/api/v1/session", "/api/v1/processes", "/"}) {
+            var r = http.send("GET", path, session, null);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Set-Cookie")).as(path).isEqualTo(session.get("Cookie") + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400");
+        }
+        assertThat(http.get("/api/v1/session").header("Set-Cookie")).as("a bearer token's answer").isNull();
+    }
+
+    @Test
     void aLogoutEndsTheStreamsOfItsSession() throws Exception {
         var session = login("default");
         var kept = login("default");

@@ -26,6 +26,12 @@ final class EventStream {
     /** How soon a browser reconnects after the stream ends (a daemon restart, a dropped client). */
     static final Duration RETRY = Duration.ofSeconds(2);
     private static final int BATCH = 256;
+    /**
+     * A stream opened with a session cookie ends after this long, and the browser reconnects at once with
+     * Last-Event-ID (missing nothing): the reconnect renews the session and its cookie, so a dashboard left
+     * open counts as a session in use.
+     */
+    static final Duration SESSION_RENEW = Duration.ofHours(1);
     /** What a samples event carries of each process. */
     static final List<String> SAMPLE_FIELDS = List.of("name", "state", "pid", "uptime_ms", "restarts", "cpu_percent",
             "memory_bytes", "processes", "health", "heartbeat_at");
@@ -62,8 +68,11 @@ final class EventStream {
             long samplesEvery = Duration.ofSeconds(samplesSeconds).toNanos();
             long nextSamples = samplesEvery > 0 ? System.nanoTime() + samplesEvery : Long.MAX_VALUE;
             long nextKeepalive = System.nanoTime() + KEEPALIVE.toNanos();
+            boolean renews = open.caller.session() != null;
+            long renewAt = System.nanoTime() + SESSION_RENEW.toNanos();
             while (true) {
                 if (open.ended()) throw new InterruptedException();
+                if (renews && System.nanoTime() - renewAt >= 0) return;
                 var read = ring.after(cursor, BATCH);
                 if (read.gone()) {
                     // The ring moved on past this client (it fell that far behind): it reloads, as after a reconnect.

@@ -83,6 +83,15 @@ final class Guard {
                 + "or log in with the link pm dashboard prints");
     }
 
+    /**
+     * The Set-Cookie value that keeps {@code session} in the browser for {@link Logins#IDLE}: sent at the
+     * login and again with every answer to a request that came with it, so a used session's cookie never
+     * lapses before the session does.
+     */
+    static String sessionCookie(String session) {
+        return COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Logins.IDLE.toSeconds();
+    }
+
     /** The value of a cookie, or null. */
     static String cookie(Headers headers, String name) {
         var all = headers.get("Cookie");

@@ -148,6 +148,7 @@ public final class HttpDoor {
                     return;
                 }
                 call.caller = guard.caller(exchange.getRequestHeaders());
+                if (call.caller.session() != null) exchange.getResponseHeaders().set("Set-Cookie", Guard.sessionCookie(call.caller.session()));
             } catch (Refusal r) {
                 if (r.status != 401 || !Routes.browser(call)) throw r;
                 Call.secure(exchange);

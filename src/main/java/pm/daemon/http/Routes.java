@@ -172,7 +172,7 @@ final class Routes {
             return;
         }
         var h = call.exchange.getResponseHeaders();
-        h.set("Set-Cookie", Guard.COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Logins.IDLE.toSeconds());
+        h.set("Set-Cookie", Guard.sessionCookie(session));
         h.set("Location", "/");
         call.send(303, null, new byte[0]);
     }
