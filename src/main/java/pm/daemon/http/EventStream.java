@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * {@code GET /api/v1/events}: the process list, then every change as it happens, as server-sent events.
  * First a {@code snapshot} (the body of {@code GET /api/v1/processes}), then the ring's events ({@code
- * state}, {@code health}, {@code heartbeat}, {@code restart}, {@code registered}, {@code unregistered}),
+ * state}, {@code health}, {@code heartbeat}, {@code restart}, {@code registered}, {@code updated}, {@code unregistered}),
  * each with an id, and every few seconds a {@code samples} event (CPU, memory, uptime; no id). A client
  * that reconnects with {@code Last-Event-ID} gets what it missed, if the ring still holds it; if not, or
  * if the daemon restarted meanwhile (ids name the daemon's start), a {@code reset} and a new snapshot.
@@ -120,6 +120,13 @@ final class EventStream {
     private String reason(String lastId) {
         int dash = lastId.indexOf('-');
         if (dash < 0 || !lastId.substring(0, dash).equals(boot)) return "the daemon restarted since event " + lastId;
+        long seq;
+        try {
+            seq = Long.parseLong(lastId.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return "'" + lastId + "' is not an event id of this stream";
+        }
+        if (seq > ring.last() || seq < 0) return "event " + lastId + " was never sent: the last is " + id(ring.last());
         return "the events after " + lastId + " are no longer kept";
     }
 

@@ -35,7 +35,7 @@ final class Routes {
         this.logins = logins;
         this.daemon = daemon;
         this.processes = new ProcessApi(engine);
-        this.logs = new LogApi(engine, streams);
+        this.logs = new LogApi(engine, streams, ring);
         this.events = new EventStream(engine, ring, daemon.startMillis());
     }
 
