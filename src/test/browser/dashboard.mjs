@@ -101,6 +101,9 @@ try {
   await page.locator('dd.exit', {hasText: 'killed by SIGUSR1'}).waitFor({timeout: WAIT});
   await page.waitForFunction(before => document.querySelector('dd.pid').textContent !== String(before)
     && document.querySelector('h1 .state').textContent.includes('running'), pagePid, {timeout: WAIT});
+  await page.waitForTimeout(1000); // the page's fetch after the events
+  const crashes = await page.locator('table.history td', {hasText: 'killed by SIGUSR1'}).count();
+  check(crashes === 1, 'the crash should be one row of the history, not ' + crashes);
   await page.screenshot({path: shots + '/dashboard-app.png', fullPage: true});
 
   step('stop asks first: cancel leaves it running, confirm stops it; start starts it again');

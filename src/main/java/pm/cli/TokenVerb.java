@@ -50,8 +50,13 @@ final class TokenVerb {
             out.println(Json.write(reply));
             return 0;
         }
+        var tokens = Verbs.list(reply.get("tokens"));
+        if (tokens.isEmpty()) {
+            out.println("no tokens; pm token create NAME makes one");
+            return 0;
+        }
         var table = new Table(List.of("NAME", "ACCESS", "CREATED"));
-        for (var t : Verbs.list(reply.get("tokens")))
+        for (var t : tokens)
             table.add(List.of(Table.Cell.of(t.get("name")), Table.Cell.of(Boolean.TRUE.equals(t.get("read_only")) ? "read-only" : "full"),
                     Table.Cell.of(t.get("created"))));
         out.print(table.render(false));

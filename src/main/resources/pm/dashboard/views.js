@@ -122,6 +122,9 @@ function appView(name) {
     api('GET', path).then(d => {
       spec.replaceChildren();
       for (const [k, v] of Object.entries(d.spec || {})) spec.append(h('dt', {}, k), h('dd', {}, specValue(v)));
+      // The daemon's history replaces the rows events added: their times differ from it by a few ms.
+      history.replaceChildren();
+      seen.clear();
       d.history.forEach(addHistory);
       const s = series.get(name);
       if (s && s.cpu.length === 0) { s.cpu.push(...d.recent_cpu_percent); s.mem.push(...d.recent_memory_bytes); }

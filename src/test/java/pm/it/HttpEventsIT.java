@@ -287,7 +287,7 @@ class HttpEventsIT {
             assertThat(pm.run("token", "create", "ci").code()).as("tokens work with HTTP off").isZero();
             pm.ok("daemon", "stop");
             pm.runWith(Map.of("PM_HTTP_LISTEN", "localhost"), "daemon", "start");
-            assertThat(pm.ok("daemon", "status")).contains("http: off: PM_HTTP_LISTEN=localhost: give ADDR:PORT; use ADDR:PORT (127.0.0.1:9615) or off");
+            assertThat(pm.ok("daemon", "status")).contains("http: off: PM_HTTP_LISTEN=localhost: no address and port; use ADDR:PORT (127.0.0.1:9615) or off");
         }
     }
 

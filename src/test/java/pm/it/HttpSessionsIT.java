@@ -59,6 +59,15 @@ class HttpSessionsIT {
     }
 
     @Test
+    void withNoTokenLeftTheListSaysHowToMakeOne() {
+        try (var alone = new Pm()) {
+            alone.ok("daemon", "start");
+            alone.ok("token", "revoke", "default");
+            assertThat(alone.ok("token", "list")).isEqualTo("no tokens; pm token create NAME makes one\n");
+        }
+    }
+
+    @Test
     void everyAnswerToASessionRenewsItsCookie() {
         var session = login("default");
         for (String path : new String[]{"/api/v1/session", "/api/v1/processes", "/"}) {

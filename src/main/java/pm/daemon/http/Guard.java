@@ -35,11 +35,18 @@ final class Guard {
     void checkPlace(Headers headers) {
         String host = headers.getFirst("Host");
         if (host == null || !ours(host))
-            throw Refusal.forbidden("Host '" + (host == null ? "" : host) + "' is not this daemon's address (" + Listen.hostPort(
-                    bound.getAddress(), bound.getPort()) + " or localhost:" + bound.getPort() + "); requests through other names are refused");
+            throw Refusal.forbidden("Host '" + (host == null ? "" : host) + "' is not this daemon's address (" + addresses()
+                    + "); requests through other names are refused");
         String origin = headers.getFirst("Origin");
         if (origin != null && !(origin.startsWith("http://") && ours(origin.substring("http://".length()))))
             throw Refusal.forbidden("Origin '" + origin + "' is not this daemon: pages elsewhere may not use its API");
+    }
+
+    /** What a Host header may name, as a person reads it: a wildcard bind takes any IP address. */
+    private String addresses() {
+        int port = bound.getPort();
+        if (bound.getAddress().isAnyLocalAddress()) return "any IP address of this machine with port " + port + ", or localhost:" + port;
+        return Listen.hostPort(bound.getAddress(), port) + " or localhost:" + port;
     }
 
     /**
