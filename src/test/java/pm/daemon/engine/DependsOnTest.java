@@ -136,7 +136,7 @@ class DependsOnTest extends EngineFixture {
     }
 
     @Test
-    void copiesAddedByScaleOrUpdateWaitForTheDependencyLikeTheFirstCopy() throws Exception {
+    void copiesAddedByScaleUpdateOrApplyWaitForTheDependencyLikeTheFirstCopy() throws Exception {
         register(spec("bad", "restart-policy", "never"), spec("after", "depends-on", List.of("bad")));
         processes.spawnFailures.put("bad", "no such interpreter");
         send("start", Map.of("all", true));
@@ -146,11 +146,13 @@ class DependsOnTest extends EngineFixture {
         assertThat(send("scale", Map.of("name", "after", "count", 3))).isDone();
         var update = spec("after", "depends-on", List.of("bad"), "instances", "5");
         assertThat(send("update", Map.of("name", "after", "spec", update.toJson()))).isDone();
-        for (String copy : List.of("after:1", "after:2", "after:3", "after:4")) {
+        var applied = spec("after", "depends-on", List.of("bad"), "instances", "6");
+        assertThat(send("apply", Map.of("apps", List.of(Map.of("spec", applied.toJson(), "autostart", true)), "prune", false, "dry_run", false))).isDone();
+        for (String copy : List.of("after:1", "after:2", "after:3", "after:4", "after:5")) {
             assertThat(state(copy)).as(copy).isEqualTo(ProcessState.WAITING);
             assertThat(reason(copy)).as(copy).isEqualTo("waiting for bad: started (bad is fatal)");
         }
-        assertThat(processes.spawned).doesNotContain("after", "after:1", "after:2", "after:3", "after:4");
+        assertThat(processes.spawned).doesNotContain("after", "after:1", "after:2", "after:3", "after:4", "after:5");
     }
 
     @Test
