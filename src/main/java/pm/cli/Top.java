@@ -122,12 +122,14 @@ final class Top {
                         b.update(apps);
                         if (wasOffline && b.message().endsWith(OFFLINE)) b.say("");
                     });
-                } catch (IOException | PmException e) {
+                } catch (IOException e) {
                     offline = true;
                     // A key's line that says what it could not do stays, as it says this too.
                     inbox.add(b -> {
                         if (!b.message().endsWith(OFFLINE)) b.say(OFFLINE);
                     });
+                } catch (PmException e) {
+                    inbox.add(b -> b.say("pm: " + e.getMessage().replace("\n", "; ")));
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -146,7 +148,7 @@ final class Top {
                 var procs = Verbs.statuses(client.callRunning(r.command(), Map.of("names", List.of(r.name()))));
                 line = procs.isEmpty() ? r.name() + ": done" : outcome(r.command(), procs.getFirst());
             } catch (IOException e) {
-                line = r.name() + " not " + r.command() + (r.command().endsWith("p") ? "ped: " : "ed: ") + OFFLINE;
+                line = r.name() + " not " + (r.command().equals("stop") ? "stopped" : r.command() + "ed") + ": " + OFFLINE;
             } catch (PmException e) {
                 line = "pm: " + e.getMessage().replace("\n", "; ");
             } catch (RuntimeException e) {
