@@ -32,7 +32,7 @@ public final class HttpDoor {
     private final Logins logins = new Logins();
     private final Listen listen;
     private final Watchdog watchdog = new Watchdog();
-    private final Streams streams = new Streams();
+    private final Streams streams;
     private final long startMillis = System.currentTimeMillis();
     private HttpServer server;
     /** What {@code pm daemon status} says about it. */
@@ -43,6 +43,8 @@ public final class HttpDoor {
     private HttpDoor(Path tokensFile, Listen listen) {
         this.tokens = new Tokens(tokensFile);
         this.listen = listen;
+        // A stream whose token or session ended as it opened ends too: a revoke between the guard and its start misses it.
+        this.streams = new Streams(c -> tokens.named(c.token()) != null && (c.session() == null || logins.session(c.session()) != null));
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,6 +54,12 @@ final class Streams {
     }
 
     private final Set<Open> open = ConcurrentHashMap.newKeySet();
+    /** Whether a caller's token (and session) is still valid; asked once a stream is listed, so no revoke is missed. */
+    private final Predicate<Guard.Caller> valid;
+
+    Streams(Predicate<Guard.Caller> valid) {
+        this.valid = valid;
+    }
     private final Semaphore slots = new Semaphore(MAX);
     private final AtomicLong dropped = new AtomicLong();
 
@@ -63,6 +70,7 @@ final class Streams {
         Thread.ofPlatform().name("pm-stream").daemon().start(() -> {
             var o = new Open(Thread.currentThread(), what, call.caller);
             open.add(o);
+            if (o.caller != null && !valid.test(o.caller)) o.end();
             try {
                 body.run(o);
             } catch (IOException | InterruptedException e) {
