@@ -72,11 +72,8 @@ final class Declarative {
                     + (p.has("prune") ? " --prune" : "") + " does it");
             return 0;
         }
-        var moved = new java.util.HashSet<String>();
-        for (String key : List.of("create", "start")) for (Object n : items(plan.get(key))) moved.add(String.valueOf(n));
-        for (var u : Verbs.list(plan.get("update"))) moved.add(String.valueOf(u.get("name")));
+        // The daemon sends the state of every copy of the apps it created, updated or started, and of no other.
         for (ProcessStatus s : Verbs.statuses(result)) {
-            if (!moved.contains(s.name())) continue;
             // A waiting app's reason says it all: "web: waiting for db: healthy".
             var line = new StringBuilder(s.name()).append(": ")
                     .append(s.state() == pm.core.ProcessState.WAITING ? s.reason() : s.state().wireName());
@@ -110,8 +107,9 @@ final class Declarative {
     int down(CommandLine.Parsed p) {
         String shown = file(p);
         var named = AppsFile.names(Path.of(shown), shown);
+        // By app name, as list gives them: status names each copy (web:0, web:1), and stop takes the app for all of them.
         var registered = new java.util.HashSet<String>();
-        for (var s : Verbs.statuses(client.call("status", Map.of("fields", List.of("name"))))) registered.add(s.name());
+        for (var m : Verbs.list(client.call("list", Map.of()).get("processes"))) registered.add(String.valueOf(m.get("name")));
         var names = new ArrayList<String>();
         for (String n : named) if (registered.contains(n)) names.add(n);
         if (names.isEmpty()) {

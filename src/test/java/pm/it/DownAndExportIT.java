@@ -1,0 +1,61 @@
+package pm.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * pm down and pm export through the real ./pm, where an app has several copies, depends on another, is
+ * named by its id, or the file is invalid; and the state lines pm apply prints after its plan.
+ */
+class DownAndExportIT {
+    Pm pm;
+    Path dir;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        pm = new Pm();
+        dir = Files.createDirectories(pm.home.resolve("project"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        pm.close();
+    }
+
+    Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    @Test
+    void applyShowsEveryCopyAndDownStopsEveryCopy() throws Exception {
+        Path file = write("pm.yaml", """
+                apps:
+                  m:
+                    script: %1$s/sleeper.sh
+                    instances: 3
+                  n:
+                    script: %1$s/sleeper.sh
+                """.formatted(Pm.FIXTURES));
+        var applied = pm.run("apply", "-f", file.toString());
+        assertThat(applied.code()).as(applied.toString()).isZero();
+        assertThat(applied.out()).contains("\nm:0: running (pid ", "\nm:1: running (pid ", "\nm:2: running (pid ", "\nn: running (pid ");
+
+        var down = pm.run("down", "-f", file.toString());
+        assertThat(down.code()).as(down.toString()).isZero();
+        assertThat(down.out()).contains("m:0: stopped", "m:1: stopped", "m:2: stopped", "n: stopped");
+        for (String n : new String[] {"m:0", "m:1", "m:2", "n"}) assertThat(pm.state(n)).as(n).isEqualTo("stopped");
+
+        pm.ok("start", "m");
+        Path onlyM = write("m.yaml", "apps:\n  m:\n    script: %s/sleeper.sh\n    instances: 3\n".formatted(Pm.FIXTURES));
+        var downM = pm.run("down", "-f", onlyM.toString());
+        assertThat(downM.out()).doesNotContain("none of its apps").contains("m:0: stopped", "m:1: stopped", "m:2: stopped");
+        assertThat(pm.state("m:2")).isEqualTo("stopped");
+    }
+}
