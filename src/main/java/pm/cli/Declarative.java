@@ -120,24 +120,40 @@ final class Declarative {
         return 0;
     }
 
-    /** The registry (or the named apps) as a pm.yaml on stdout. */
+    /**
+     * The registry (or the named apps, by name or id, with the apps they depend on, and theirs) as a
+     * pm.yaml on stdout: a file that names an app without its dependencies would not apply.
+     */
     int export(CommandLine.Parsed p) {
         var processes = Verbs.list(client.call("list", Map.of()).get("processes"));
-        var byName = new LinkedHashMap<String, Map<String, Object>>();
-        for (var m : processes) byName.put(String.valueOf(m.get("name")), m);
+        var byName = new LinkedHashMap<String, ProcessSpec>();
+        var stopped = new java.util.HashSet<String>();
+        var byId = new java.util.HashMap<String, String>();
+        for (var m : processes) {
+            var spec = ProcessSpec.fromJson(m);
+            byName.put(spec.name(), spec);
+            byId.put(String.valueOf(m.get("id")), spec.name());
+            if (!"running".equals(m.get("desired"))) stopped.add(spec.name());
+        }
+        var wanted = new java.util.HashSet<String>();
         var unknown = new ArrayList<String>();
-        for (String n : p.args()) if (!byName.containsKey(n)) unknown.add(n);
+        for (String n : p.args()) {
+            // A name first, as the daemon resolves one: a registry may hold an all-digit name.
+            String app = byName.containsKey(n) ? n : byId.get(n);
+            if (app == null) unknown.add(n);
+            else withDependencies(app, byName, wanted);
+        }
         if (!unknown.isEmpty())
             throw new PmException(ErrorCode.NOT_FOUND, "no process named " + String.join(", ", unknown) + "; " + PM + " list shows the registered ones");
         var specs = new ArrayList<ProcessSpec>();
-        var stopped = new java.util.HashSet<String>();
-        for (var e : byName.entrySet()) {
-            if (!p.args().isEmpty() && !p.args().contains(e.getKey())) continue;
-            specs.add(ProcessSpec.fromJson(e.getValue()));
-            if (!"running".equals(e.getValue().get("desired"))) stopped.add(e.getKey());
-        }
+        for (var spec : byName.values()) if (p.args().isEmpty() || wanted.contains(spec.name())) specs.add(spec);
         out.print(Exported.yaml(specs, stopped));
         return 0;
+    }
+
+    private static void withDependencies(String app, Map<String, ProcessSpec> byName, java.util.Set<String> into) {
+        if (!into.add(app) || !byName.containsKey(app)) return;
+        for (String d : byName.get(app).dependsOn().keySet()) withDependencies(d, byName, into);
     }
 
     /** {@code import pm2|supervisord FILE}: the equivalent pm.yaml on stdout. */

@@ -58,4 +58,32 @@ class DownAndExportIT {
         assertThat(downM.out()).doesNotContain("none of its apps").contains("m:0: stopped", "m:1: stopped", "m:2: stopped");
         assertThat(pm.state("m:2")).isEqualTo("stopped");
     }
+
+    @Test
+    void exportOfAnAppByNameOrIdTakesWhatItDependsOnAndAppliesBackWithNoChange() throws Exception {
+        Path file = write("pm.yaml", """
+                apps:
+                  db:
+                    script: %1$s/sleeper.sh
+                  api:
+                    script: %1$s/sleeper.sh
+                    depends_on: [db]
+                  web:
+                    script: %1$s/sleeper.sh
+                    depends_on: {api: started}
+                  other:
+                    script: %1$s/sleeper.sh
+                """.formatted(Pm.FIXTURES));
+        assertThat(pm.run("apply", "-f", file.toString()).code()).isZero();
+
+        String web = pm.ok("export", "web");
+        assertThat(web).contains("  web:\n", "  api:\n", "  db:\n").doesNotContain("  other:");
+        Path exported = write("web.yaml", web);
+        var again = pm.run("apply", "-f", exported.toString());
+        assertThat(again.out()).as(again.toString()).isEqualTo(exported + ": nothing to do; 3 apps are as the file says\n");
+
+        String id = String.valueOf(((Number) pm.status("db").get("id")).longValue());
+        assertThat(pm.ok("export", id)).contains("  db:\n").doesNotContain("  api:", "  web:");
+        assertThat(pm.run("export", "99").err()).isEqualTo("pm: no process named 99; pm list shows the registered ones\n");
+    }
 }
