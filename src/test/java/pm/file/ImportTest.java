@@ -80,4 +80,99 @@ class ImportTest {
                 .hasMessage("bad.json: no apps in it: PM2 reads apps: [{name, script, ...}]");
         assertThat(List.of(out.yaml().split("\n"))).first().isEqualTo("# pm.yaml imported from ecosystem.json by pm import pm2.");
     }
+
+    @Test
+    void aCommandOfInlineCodeOrAModuleRunsTheInterpreterItself() throws IOException {
+        Path conf = Files.writeString(dir.resolve("supervisord.conf"), """
+                [program:loop]
+                command=sh -c "while true; do echo work; sleep 5; done"
+                [program:bashed]
+                command=/bin/bash -c 'echo $HOME'
+                [program:module]
+                command=python3 -u -m http.server 8000
+                [program:eval]
+                command=node -e "console.log(1)"
+                [program:file]
+                command=python3 -u app.py --x
+                [program:numbered]
+                command=/usr/bin/worker --id %(process_num)02d --name %(program_name)s
+                """);
+        var out = SupervisordConf.yaml(conf, "supervisord.conf");
+        assertThat(out.yaml()).contains("""
+                  loop:
+                    script: sh
+                    type: binary
+                    args:
+                      - -c
+                      - while true; do echo work; sleep 5; done
+                    restart_policy: on-failure
+                  bashed:
+                    script: /bin/bash
+                    type: binary
+                    args:
+                      - -c
+                      - echo $$HOME
+                    restart_policy: on-failure
+                  module:
+                    script: python3
+                    type: binary
+                    args:
+                      - -u
+                      - -m
+                      - http.server
+                      - "8000"
+                    restart_policy: on-failure
+                  eval:
+                    script: node
+                    type: binary
+                    args:
+                      - -e
+                      - console.log(1)
+                    restart_policy: on-failure
+                  file:
+                    script: app.py
+                    type: python
+                    interpreter: python3 -u
+                    args:
+                      - --x
+                    restart_policy: on-failure
+                  numbered:
+                    # not carried over: command: %(process_num)02d - pm does not put a copy's number in its command or settings: copy i gets PM_INSTANCE=i in its environment
+                    script: /usr/bin/worker
+                    type: binary
+                    args:
+                      - --id
+                      - "%(process_num)02d"
+                      - --name
+                      - numbered
+                    restart_policy: on-failure
+                """);
+        assertThat(out.notes()).isEqualTo(1);
+    }
+
+    @Test
+    void anIncludeIsFollowedAsSupervisordFollowsIt() throws IOException {
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path confD = Files.createDirectories(etc.resolve("conf.d"));
+        Path more = Files.createDirectories(etc.resolve("more"));
+        Path conf = Files.writeString(etc.resolve("supervisord.conf"), """
+                [supervisord]
+                logfile=/var/log/supervisor/supervisord.log
+                [include]
+                files = conf.d/*.conf  more/one.ini
+                """);
+        Files.writeString(confD.resolve("b.conf"), "[program:b]\ncommand=/usr/bin/b\ndirectory=%(here)s\n");
+        Files.writeString(confD.resolve("a.conf"), "[program:a]\ncommand=/usr/bin/a\n[group:g]\nprograms=a,b\n");
+        Files.writeString(confD.resolve("notes.txt"), "[program:not-read]\ncommand=/usr/bin/x\n");
+        Files.writeString(more.resolve("one.ini"), "[program:c]\ncommand=/usr/bin/c\n");
+        var out = SupervisordConf.yaml(conf, "supervisord.conf");
+        assertThat(out.apps()).isEqualTo(3);
+        assertThat(out.yaml()).contains("  a:\n    script: /usr/bin/a\n", "  b:\n    script: /usr/bin/b\n    type: binary\n    cwd: " + confD + "\n",
+                "  c:\n", "# not carried over: [group:g] - pm has no groups").doesNotContain("not-read", "[include]");
+        assertThat(out.yaml().indexOf("  a:")).isLessThan(out.yaml().indexOf("  b:"));
+
+        Files.writeString(etc.resolve("empty.conf"), "[include]\nfiles = none.d/*.conf\n");
+        assertThatThrownBy(() -> SupervisordConf.yaml(etc.resolve("empty.conf"), "empty.conf")).hasMessage(
+                "empty.conf: no [program:NAME] section in it, nor in the 0 files its [include] files = none.d/*.conf names");
+    }
 }
