@@ -68,17 +68,78 @@ class ImportTest {
                     type: nodejs
                     interpreter: node --max-old-space-size=512
                     restart_policy: on-failure
+                    max_restarts: 16
+                    stop_signal: SIGINT
                     instances: 4
                   worker:
                     # not carried over: instances: max - pm runs a fixed number of copies, 1 to 1000: set instances
                     script: /usr/bin/worker
                     type: binary
+                    restart_policy: always
+                    max_restarts: 16
                     max_memory: 1048576B
+                    stop_signal: SIGINT
                 """);
         assertThat(out.notes()).isEqualTo(3);
         assertThatThrownBy(() -> Pm2Ecosystem.yaml(Files.writeString(dir.resolve("bad.json"), "{\"apps\": 3}"), "bad.json"))
                 .hasMessage("bad.json: no apps in it: PM2 reads apps: [{name, script, ...}]");
         assertThat(List.of(out.yaml().split("\n"))).first().isEqualTo("# pm.yaml imported from ecosystem.json by pm import pm2.");
+    }
+
+    @Test
+    void pm2sDefaultsComeAlongAndAnAppWithoutAScriptIsNoted() throws IOException {
+        Path json = Files.writeString(dir.resolve("ecosystem.json"), """
+                {"apps": [{"name": "plain", "script": "/usr/bin/plain"},
+                          {"name": "once", "script": "/usr/bin/once", "autorestart": false},
+                          {"name": "capped", "script": "/usr/bin/capped", "autorestart": true, "max_restarts": 3},
+                          {"name": "noscript", "args": "--x"}]}
+                """);
+        String yaml = Pm2Ecosystem.yaml(json, "ecosystem.json").yaml();
+        assertThat(yaml).contains("""
+                  plain:
+                    script: /usr/bin/plain
+                    restart_policy: always
+                    max_restarts: 16
+                    stop_signal: SIGINT
+                  once:
+                    script: /usr/bin/once
+                    restart_policy: never
+                    stop_signal: SIGINT
+                  capped:
+                    script: /usr/bin/capped
+                    restart_policy: always
+                    max_restarts: 3
+                    stop_signal: SIGINT
+                  noscript:
+                    # not carried over: script: (none) - PM2 needs one too: set script before applying
+                """);
+    }
+
+    @Test
+    void aPm2FileWithNoAppsIsRefused() throws IOException {
+        for (String text : List.of("{\"apps\": []}", "{}", "[]", "{\"app\": [{\"script\": \"a.js\"}]}", "{\"apps\": 3}")) {
+            Path json = Files.writeString(dir.resolve("ecosystem.json"), text);
+            assertThatThrownBy(() -> Pm2Ecosystem.yaml(json, "ecosystem.json")).as(text).isInstanceOf(PmException.class)
+                    .hasMessageStartingWith("ecosystem.json: no apps in it: PM2 reads apps: [{name, script, ...}]");
+        }
+        Path typo = Files.writeString(dir.resolve("typo.json"), "{\"app\": [{\"script\": \"a.js\"}]}");
+        assertThatThrownBy(() -> Pm2Ecosystem.yaml(typo, "typo.json")).hasMessageEndingWith("(it has app:, not apps:)");
+        Path one = Files.writeString(dir.resolve("one.json"), "{\"script\": \"/usr/bin/a\"}");
+        assertThat(Pm2Ecosystem.yaml(one, "one.json").apps()).as("one app, as PM2 takes it").isEqualTo(1);
+    }
+
+    @Test
+    void anEcosystemFileThatPrintsIsStillRead() throws IOException {
+        Path js = Files.writeString(dir.resolve("ecosystem.config.js"), """
+                console.log("loading the ecosystem");
+                process.stdout.write("{not json");
+                module.exports = {apps: [{name: "web", script: "/usr/bin/web"}]};
+                """);
+        var out = Pm2Ecosystem.yaml(js, "ecosystem.config.js");
+        assertThat(out.apps()).isEqualTo(1);
+        assertThat(out.yaml()).contains("  web:\n    script: /usr/bin/web\n");
+        Path empty = Files.writeString(dir.resolve("empty.config.js"), "module.exports = {};\n");
+        assertThatThrownBy(() -> Pm2Ecosystem.yaml(empty, "empty.config.js")).hasMessageStartingWith("empty.config.js: no apps in it");
     }
 
     @Test

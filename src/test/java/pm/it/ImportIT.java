@@ -69,6 +69,7 @@ class ImportIT {
                     max_restarts: 5
                     restart_delay: 250ms
                     max_memory: 300M
+                    stop_signal: SIGINT
                     kill_timeout: 3000ms
                     instances: 2
                 """.formatted(FILES)).contains("# not carried over: exec_mode: cluster - copies get PORT=P+i each")
