@@ -86,4 +86,16 @@ class DownAndExportIT {
         assertThat(pm.ok("export", id)).contains("  db:\n").doesNotContain("  api:", "  web:");
         assertThat(pm.run("export", "99").err()).isEqualTo("pm: no process named 99; pm list shows the registered ones\n");
     }
+
+    @Test
+    void downOfAnInvalidFileChangesNothingAndSaysWhy() throws Exception {
+        Path file = write("pm.yaml", "apps:\n  n:\n    script: %s/sleeper.sh\n".formatted(Pm.FIXTURES));
+        assertThat(pm.run("apply", "-f", file.toString()).code()).isZero();
+        write("pm.yaml", "apps:\n  n:\n    script: x\n  n:\n    script: y\n");
+        var down = pm.run("down", "-f", file.toString());
+        assertThat(down.code()).isEqualTo(2);
+        assertThat(down.err()).isEqualTo("pm: " + file + ":4:3: apps.n: the app n is named twice (first on line 2): an app's name must be unique\n");
+        assertThat(down.out()).isEmpty();
+        assertThat(pm.state("n")).isEqualTo("running");
+    }
 }
