@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * pm down and pm export through the real ./pm, where an app has several copies, depends on another, is
- * named by its id, or the file is invalid; and the state lines pm apply prints after its plan.
+ * pm apply, down and export through the real ./pm at their edges: an app with several copies, one that
+ * depends on another, one named by its id, one that failed, an invalid file.
  */
-class DownAndExportIT {
+class ApplyDownExportIT {
     Pm pm;
     Path dir;
 
@@ -97,5 +97,42 @@ class DownAndExportIT {
         assertThat(down.err()).isEqualTo("pm: " + file + ":4:3: apps.n: the app n is named twice (first on line 2): an app's name must be unique\n");
         assertThat(down.out()).isEmpty();
         assertThat(pm.state("n")).isEqualTo("running");
+    }
+
+    @Test
+    void applyStartsAnAutostartAppThatFailedButNotAJobThatCompleted() throws Exception {
+        Path runs = dir.resolve("runs");
+        Path file = write("pm.yaml", """
+                apps:
+                  crash:
+                    script: %1$s/exit-with.sh
+                    args: ["3", "0", "%2$s"]
+                    restart_policy: never
+                  job:
+                    script: %1$s/exit-with.sh
+                    args: ["0"]
+                    restart_policy: never
+                  gives-up:
+                    script: %1$s/exit-with.sh
+                    args: ["1"]
+                    restart_policy: always
+                    max_restarts: 1
+                    restart_delay: 10ms
+                """.formatted(Pm.FIXTURES, runs));
+        pm.run("apply", "-f", file.toString());
+        Pm.await("crash and job exited, gives-up fatal", Pm.seconds(15), () -> pm.state("crash").equals("exited")
+                && pm.state("job").equals("exited") && pm.state("gives-up").equals("fatal"));
+
+        var again = pm.run("apply", "-f", file.toString());
+        assertThat(again.out()).as(again.toString()).startsWith("start      crash\nstart      gives-up\nunchanged  job\n");
+        Pm.await("crash ran again", Pm.seconds(10), () -> runs(runs) == 2);
+    }
+
+    static long runs(Path file) {
+        try {
+            return Files.readAllLines(file).size();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 }
