@@ -3,9 +3,6 @@ package pm.file;
 import pm.core.Copies;
 import pm.core.PmException;
 
-import java.io.IOException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,9 +14,7 @@ import java.util.Set;
 
 /**
  * {@code pm import supervisord FILE}: the {@code [program:x]} sections of a supervisord.conf as a pm.yaml.
- * The INI dialect is read by hand (a few rules: sections, {@code key = value} or {@code key: value},
- * {@code ;} and {@code #} comments, indented continuation lines), as the JDK has no INI reader and
- * supervisord's own quirks ({@code %(here)s}, {@code %(ENV_X)s}) need handling anyway.
+ * {@link SupervisordIni} reads the files; this maps their settings.
  */
 public final class SupervisordConf {
     private SupervisordConf() {}
@@ -51,7 +46,7 @@ public final class SupervisordConf {
             "stdout_logfile_maxbytes", "stdout_logfile_backups", "numprocs");
 
     public static Imported.Output yaml(Path file, String shown) {
-        var sections = sections(AppsFile.text(file, shown), shown);
+        var sections = SupervisordIni.sections(AppsFile.text(file, shown), shown);
         Path here = file.toAbsolutePath().normalize().getParent();
         var apps = new ArrayList<Imported>();
         var fileNotes = new ArrayList<String>();
@@ -59,8 +54,8 @@ public final class SupervisordConf {
         read(sections, here, apps, fileNotes, names);
         // As supervisord reads them: the main file's [include] only, each file's sections in turn, files in name order.
         String include = sections.getOrDefault("include", Map.of()).getOrDefault("files", "").strip();
-        var included = included(include, here);
-        for (Path f : included) read(sections(AppsFile.text(f, f.toString()), f.toString()), f.getParent(), apps, fileNotes, names);
+        var included = SupervisordIni.included(include, here);
+        for (Path f : included) read(SupervisordIni.sections(AppsFile.text(f, f.toString()), f.toString()), f.getParent(), apps, fileNotes, names);
         if (apps.isEmpty() && include.isEmpty())
             throw PmException.invalid(shown + ": no [program:NAME] section in it: that is where supervisord's apps are");
         if (apps.isEmpty())
@@ -77,79 +72,6 @@ public final class SupervisordConf {
             else if (section.startsWith("eventlistener:") || section.startsWith("fcgi-program:"))
                 fileNotes.add("[" + section + "] - pm has no " + section.substring(0, section.indexOf(':')) + " sections");
         });
-    }
-
-    /**
-     * The files an {@code [include] files =} value names: globs separated by white space, relative to the
-     * including file's folder, each one's matches sorted by name.
-     */
-    static List<Path> included(String files, Path here) {
-        var out = new ArrayList<Path>();
-        for (String glob : files.split("\\s+")) {
-            if (glob.isEmpty()) continue;
-            Path pattern = here.resolve(glob).normalize();
-            // The walk starts at the deepest folder with no wildcard in it, and goes as deep as the pattern does.
-            Path base = pattern.getRoot();
-            int depth = 0;
-            boolean wild = false;
-            for (Path part : pattern) {
-                wild |= part.toString().chars().anyMatch(c -> "*?[".indexOf(c) >= 0);
-                if (wild) depth++;
-                else base = base.resolve(part);
-            }
-            if (depth == 0) {
-                if (Files.isRegularFile(pattern)) out.add(pattern);
-                continue;
-            }
-            var matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-            try (var found = Files.find(base, depth, (p, a) -> a.isRegularFile() && matcher.matches(p))) {
-                found.sorted().forEach(out::add);
-            } catch (IOException e) {
-                // a folder that is not there matches nothing, as for supervisord
-            }
-        }
-        return out;
-    }
-
-    /** Sections by name, each its keys (lower case) and values, in the file's order. */
-    static Map<String, Map<String, String>> sections(String text, String shown) {
-        var out = new LinkedHashMap<String, Map<String, String>>();
-        Map<String, String> current = null;
-        String lastKey = null;
-        String[] lines = text.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            String stripped = line.strip();
-            if (stripped.isEmpty() || stripped.startsWith(";") || stripped.startsWith("#")) continue;
-            if (Character.isWhitespace(line.charAt(0)) && current != null && lastKey != null) {
-                current.merge(lastKey, withoutComment(stripped), (a, b) -> a.isEmpty() ? b : a + "\n" + b);
-                continue;
-            }
-            if (stripped.startsWith("[")) {
-                int end = stripped.indexOf(']');
-                if (end < 0) throw PmException.invalid(shown + ":" + (i + 1) + ": a section header without ]: write [program:NAME]");
-                current = out.computeIfAbsent(stripped.substring(1, end).strip(), s -> new LinkedHashMap<>());
-                lastKey = null;
-                continue;
-            }
-            int eq = stripped.indexOf('=');
-            int colon = stripped.indexOf(':');
-            int cut = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
-            if (current == null || cut <= 0)
-                throw PmException.invalid(shown + ":" + (i + 1) + ": expected key = value in a [section], got: " + stripped);
-            lastKey = stripped.substring(0, cut).strip().toLowerCase(Locale.ROOT);
-            current.put(lastKey, withoutComment(stripped.substring(cut + 1).strip()));
-        }
-        return out;
-    }
-
-    /** supervisord ends a value at {@code ;} or {@code #} after white space. */
-    private static String withoutComment(String value) {
-        for (int i = 1; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c == ';' || c == '#') && Character.isWhitespace(value.charAt(i - 1))) return value.substring(0, i).strip();
-        }
-        return value;
     }
 
     private static Imported app(String program, Map<String, String> keys, Path here, Set<String> names) {

@@ -20,7 +20,7 @@ class ImportTest {
 
     @Test
     void theIniReaderTakesContinuationLinesCommentsAndBothSeparators() {
-        var sections = SupervisordConf.sections("""
+        var sections = SupervisordIni.sections("""
                 ; a comment
                 [program:web]
                 command = /usr/bin/app --a ; said inline
@@ -34,9 +34,9 @@ class ImportTest {
         assertThat(sections).containsOnlyKeys("program:web", "group:all");
         assertThat(sections.get("program:web")).containsExactly(Map.entry("command", "/usr/bin/app --a\n--b"),
                 Map.entry("directory", "/srv/web"), Map.entry("url", "http://x/#frag"));
-        assertThatThrownBy(() -> SupervisordConf.sections("[program:web\n", "s.conf"))
+        assertThatThrownBy(() -> SupervisordIni.sections("[program:web\n", "s.conf"))
                 .isInstanceOf(PmException.class).hasMessage("s.conf:1: a section header without ]: write [program:NAME]");
-        assertThatThrownBy(() -> SupervisordConf.sections("command=x\n", "s.conf"))
+        assertThatThrownBy(() -> SupervisordIni.sections("command=x\n", "s.conf"))
                 .hasMessage("s.conf:1: expected key = value in a [section], got: command=x");
     }
 
