@@ -66,7 +66,7 @@ final class TokenVerb {
     private int revoke(CommandLine.Parsed p) {
         String name = name(p);
         client.call("token_revoke", Map.of("name", name));
-        out.println("revoked token '" + name + "'; requests and dashboard sessions with it are refused from now on");
+        out.println("revoked token '" + name + "'; requests with it are refused from now on, and its dashboard sessions and open streams end");
         return 0;
     }
 }

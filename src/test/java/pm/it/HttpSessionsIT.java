@@ -50,7 +50,8 @@ class HttpSessionsIT {
             for (var s : new Http.Stream[]{events, logs, page, other}) assertThat(s.status).isEqualTo(200);
             assertThat(events.next("snapshot", PROMPT)).isNotNull();
             assertThat(page.next("snapshot", PROMPT)).isNotNull();
-            pm.ok("token", "revoke", "gone");
+            assertThat(pm.ok("token", "revoke", "gone")).isEqualTo(
+                    "revoked token 'gone'; requests with it are refused from now on, and its dashboard sessions and open streams end\n");
             assertThat(events.endsWithin(PROMPT)).as("the event stream with the revoked token").isTrue();
             assertThat(logs.endsWithin(PROMPT)).as("the log follow with the revoked token").isTrue();
             assertThat(page.endsWithin(PROMPT)).as("the event stream of the revoked token's session").isTrue();
