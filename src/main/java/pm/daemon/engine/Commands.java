@@ -160,9 +160,10 @@ final class Commands {
             boolean up = c.pid != 0 && (c.state == ProcessState.RUNNING || c.state == ProcessState.STARTING);
             if (up && checkChanged && !diff.needsRestart()) {
                 // Another check: what the old one found says nothing about the new one.
-                c.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+                c.probeHealth = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
                 c.probeFailures = 0;
                 c.probeDetail = "";
+                Machine.judge(c);
             }
             if (up && diff.needsRestart()) restart.add(c.name());
         }
