@@ -257,12 +257,13 @@ final class Commands {
 
     /** A changed environment ({@code env} in a restart or reload) takes effect on this start, and is kept for later ones. */
     void mergeEnv(List<String> names, Map<String, Object> args) {
-        if (!(args.get("env") instanceof Map<?, ?> env) || env.isEmpty()) return;
+        var env = Args.env(args);
+        if (env.isEmpty()) return;
         var changed = new LinkedHashMap<String, ProcessSpec>();
         for (String app : targets.apps(names)) {
             var spec = targets.copies(app).getFirst().spec;
             var merged = new LinkedHashMap<>(spec.env());
-            env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
+            merged.putAll(env);
             changed.put(app, spec.withEnv(merged));
         }
         targets.saveSpecs(changed);
@@ -379,6 +380,6 @@ final class Commands {
     }
 
     private static boolean bool(Map<String, Object> args, String key) {
-        return Boolean.TRUE.equals(args.get(key));
+        return Args.flag(args, key);
     }
 }

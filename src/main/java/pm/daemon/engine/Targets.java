@@ -33,6 +33,8 @@ final class Targets {
         if (bool(args, "all")) return copyNames(ordered());
         List<?> given = args.get("names") instanceof List<?> l ? l : args.get("name") instanceof String n ? List.of(n) : List.of();
         if (given.isEmpty()) throw new PmException(ErrorCode.BAD_REQUEST, "give names or all");
+        for (Object o : given)
+            if (!(o instanceof String)) throw new PmException(ErrorCode.BAD_REQUEST, "names: expected names (strings), got " + ProcessSpec.what(o));
         var out = new ArrayList<String>();
         var unknown = new ArrayList<String>();
         for (Object o : given) {
@@ -184,6 +186,6 @@ final class Targets {
     }
 
     private static boolean bool(Map<String, Object> args, String key) {
-        return Boolean.TRUE.equals(args.get(key));
+        return Args.flag(args, key);
     }
 }
