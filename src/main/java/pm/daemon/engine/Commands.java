@@ -350,7 +350,8 @@ final class Commands {
      * Ends the daemon. By default the apps keep running and the next daemon adopts them; with
      * {@code stopApps} (pm kill) every app is recorded as stopped, so they stay stopped until started
      * again, and then stopped. A registry that cannot be written (a full disk) does not keep the apps
-     * running: they are stopped anyway and the reply warns that the next daemon will start them again.
+     * running: they are stopped anyway and the reply warns that the next daemon will start them again. The
+     * reply names the daemon's pid, so the client can wait until its process is gone.
      */
     private void shutdown(boolean stopApps, CompletableFuture<Map<String, Object>> reply) {
         engine.shuttingDown = true;
@@ -358,7 +359,7 @@ final class Commands {
         for (var p : engine.procs.values()) if (p.pid != 0 || p.state == ProcessState.BACKOFF) running.add(p.name());
         if (!stopApps) {
             engine.finish();
-            reply.complete(Map.of("running", running.size(), "stopped", 0));
+            reply.complete(Map.of("running", running.size(), "stopped", 0, "pid", ProcessHandle.current().pid()));
             return;
         }
         String warning = "";
@@ -375,7 +376,7 @@ final class Commands {
         String w = warning;
         engine.await(List.copyOf(engine.procs.keySet()), Proc::settled, () -> {
             engine.finish();
-            reply.complete(Map.of("running", 0, "stopped", running.size(), "warning", w));
+            reply.complete(Map.of("running", 0, "stopped", running.size(), "warning", w, "pid", ProcessHandle.current().pid()));
         });
     }
 
