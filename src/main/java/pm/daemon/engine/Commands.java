@@ -83,6 +83,7 @@ final class Commands {
         }
         String problem = ProcessSpec.newNameProblem(spec.name());
         if (!problem.isEmpty()) throw PmException.invalid("--name " + problem);
+        targets.unloaded.refuseName(spec.name(), Targets.pm(args));
         checkDependencies(specsWith(List.of(spec), List.of()), Targets.pm(args));
         targets.holdSockets(spec);
         var entries = targets.entries();
@@ -214,6 +215,7 @@ final class Commands {
 
     /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
     private void unregister(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        if (!bool(args, "all") && targets.unloaded.unregister(Targets.words(args), Targets.pm(args), targets.entries(), reply)) return;
         var given = targets.of(args);
         var apps = targets.apps(given);
         var names = new ArrayList<String>();
