@@ -257,4 +257,24 @@ class RestoreTest {
         assertThat(status(engine)).containsOnlyKeys("s1", "t1");
         assertThat(new Registry(dir.resolve("registry.json")).load().warning()).isEmpty();
     }
+
+    @Test
+    void anEntryThatStaysUnreadableIsCopiedAsideOnceNotAtEveryStart() throws Exception {
+        var broken = new LinkedHashMap<>(spec("web").toJson());
+        broken.put("port", 70000);
+        handWritten(entry(0, broken));
+        // A copy an earlier daemon set aside, of the same bytes.
+        Path earlier = dir.resolve("registry.json.corrupt-20260101-000000");
+        Files.copy(dir.resolve("registry.json"), earlier);
+        var engine = restored();
+        assertThat(engine.warnings.getFirst()).contains("a copy of the file is in " + earlier);
+        restored();
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("registry.json.corrupt-"))).containsExactly(earlier);
+        }
+        // Another edit is another copy.
+        broken.put("port", 70001);
+        handWritten(entry(0, broken));
+        assertThat(restored().warnings.getFirst()).doesNotContain(earlier.toString()).contains("registry.json.corrupt-");
+    }
 }
