@@ -49,9 +49,9 @@ final class DaemonVerb {
         try {
             var result = client.callRunning("shutdown", Map.of());
             long running = ((Number) result.getOrDefault("running", 0L)).longValue();
+            awaitGone(result.get("pid"));
             out.println("daemon stopped" + (running == 0 ? "" : "; " + running
                     + " app(s) keep running, and the next daemon adopts them (" + CommandLine.PM + " kill stops them)"));
-            awaitGone();
         } catch (IOException e) {
             out.println("daemon is not running for " + home.dir());
         }
@@ -74,19 +74,20 @@ final class DaemonVerb {
             client.startDaemon();
             result = client.call("shutdown", Map.of("stop_apps", true));
         }
+        awaitGone(result.get("pid"));
         out.println("stopped " + result.get("stopped") + " app(s) and the daemon; they stay stopped until started again");
         if (result.get("warning") instanceof String w && !w.isEmpty()) System.err.println("pm: warning: " + w);
-        awaitGone();
         return 0;
     }
 
     /**
      * Whether a daemon that is gone may have left apps running: the run file names a run or cannot be read
-     * (a new daemon then finds them by their mark), or the last daemon did not end cleanly (its pid file is
-     * left; it may have been killed before it recorded a run).
+     * (a new daemon then finds them by their mark), or the last daemon did not end cleanly (its socket or
+     * its pid file is left; it may have been killed before it recorded a run). The socket counts too: on a
+     * full disk the pid file cannot be written, but a socket needs no data block.
      */
     private boolean runsLeft() {
-        if (Files.exists(home.pidFile())) return true;
+        if (Files.exists(home.pidFile()) || Files.exists(home.socket())) return true;
         try {
             return Json.parseObject(Files.readString(home.runFile())).get("runs") instanceof Map<?, ?> runs && !runs.isEmpty();
         } catch (java.nio.file.NoSuchFileException e) {
@@ -96,15 +97,40 @@ final class DaemonVerb {
         }
     }
 
-    /** Returns once the old daemon has let go of the home, so a following command starts a new one at once. */
-    private void awaitGone() {
-        for (int i = 0; i < 300 && Files.exists(home.pidFile()); i++) {
+    /** How long a stop or kill waits for the daemon's process to end after it answered. */
+    private static final long GONE_WITHIN_MILLIS = 5000;
+
+    /**
+     * Returns once the daemon's process has ended (the pid its shutdown reply names; a daemon too old to name
+     * it is waited for until its socket and pid file are gone), so the home can be unmounted or a new daemon
+     * started at once. Past {@link #GONE_WITHIN_MILLIS} it says that the daemon still runs.
+     */
+    private void awaitGone(Object pid) {
+        long deadline = System.nanoTime() + GONE_WITHIN_MILLIS * 1_000_000;
+        while (pid instanceof Number n ? alive(n.longValue()) : Files.exists(home.socket()) || Files.exists(home.pidFile())) {
+            if (System.nanoTime() > deadline) {
+                System.err.println("pm: warning: the daemon" + (pid == null ? "" : " (pid " + pid + ")") + " still runs "
+                        + GONE_WITHIN_MILLIS / 1000 + "s after it answered" + (pid == null ? "" : " (kill -KILL " + pid + " ends it)")
+                        + "; its log is " + home.daemonLog());
+                return;
+            }
             try {
-                Thread.sleep(10);
+                Thread.sleep(5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** Whether the process runs (a zombie has let go of its files, so it counts as gone). */
+    private static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"), java.nio.charset.StandardCharsets.ISO_8859_1);
+            int end = stat.lastIndexOf(')');
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -351,7 +351,8 @@ public record ProcessSpec(
         return Duration.ofMillis(num(m, key, fallback.toMillis(), Integer.MAX_VALUE)); // what older versions stored
     }
 
-    private static String what(Object v) {
+    /** A value of the wrong type as a message names it ("the string 'x'", "a list", "null"). */
+    public static String what(Object v) {
         if (v == null) return "null";
         if (v instanceof String s) return "the string '" + printable(s) + "'";
         if (v instanceof List<?>) return "a list";

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 /**
@@ -124,11 +125,18 @@ public record Cuts(long seq, long pid, long cut, long front, long[] starts) {
         return seq < 0 || cut < 0 ? NONE : new Cuts(seq, pid, cut, front, starts);
     }
 
-    /** Replaces the record whole: a temp file renamed over it (no fsync: it only matters while the machine runs). */
+    /**
+     * Replaces the record whole: a temp file renamed over it (no fsync: it only matters while the machine runs).
+     * Private from its first instant, as the logs are (0600), whatever the daemon's umask.
+     */
     public void write(Path live) throws IOException {
         Path record = path(live), tmp = record.resolveSibling(record.getFileName() + ".tmp");
-        Files.write(tmp, (this + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        Files.deleteIfExists(tmp); // a left temp file would keep the mode it was made with
+        try (var out = Files.newByteChannel(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            var bytes = java.nio.ByteBuffer.wrap((this + "\n").getBytes(StandardCharsets.US_ASCII));
+            while (bytes.hasRemaining()) out.write(bytes);
+        }
         Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

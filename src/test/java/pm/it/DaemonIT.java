@@ -327,6 +327,15 @@ class DaemonIT {
             assertThat(pm.ok("status")).contains("no processes registered");
         }
         assertThat(Json.parseObject(send("{\"v\":1,\"cmd\":\"ping\"}\n")).get("ok")).isEqualTo(true);
+        // A field of the wrong type is named, not read as text or as false.
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "ticker");
+        assertThat(send("{\"v\":1,\"cmd\":\"restart\",\"args\":{\"name\":\"ticker\",\"env\":{\"A\":null}}}\n"))
+                .contains("\"code\":\"BAD_REQUEST\"").contains("env.A: is null");
+        assertThat(send("{\"v\":1,\"cmd\":\"restart\",\"args\":{\"name\":\"ticker\",\"env\":\"x\"}}\n"))
+                .contains("\"code\":\"BAD_REQUEST\"").contains("env: expected an object");
+        assertThat(send("{\"v\":1,\"cmd\":\"stop\",\"args\":{\"name\":\"ticker\",\"force\":\"yes\"}}\n"))
+                .contains("\"code\":\"BAD_REQUEST\"").contains("force: expected true or false");
+        assertThat(Files.readString(pm.home.resolve("registry.json"))).doesNotContain("\"A\"");
     }
 
     private String send(String request) throws IOException {

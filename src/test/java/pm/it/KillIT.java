@@ -65,6 +65,37 @@ class KillIT {
         assertThat(pm.run("daemon", "status").code()).isEqualTo(3); // and the daemon is gone
     }
 
+    @Test
+    void pmKillAndDaemonStopReturnOnlyOnceTheDaemonProcessIsGone() throws IOException {
+        // A few times: the daemon's JVM outlived its answer by a few ms, so one try could miss it.
+        for (int i = 0; i < 3; i++) {
+            pm.ok("daemon", "start");
+            long daemon = daemonPid();
+            if (i % 2 == 0) pm.ok("kill");
+            else pm.ok("daemon", "stop");
+            assertThat(Pm.alive(daemon)).as("daemon %d after try %d", daemon, i).isFalse();
+        }
+    }
+
+    @Test
+    void pmKillWithNoDaemonRunningStopsWhatADaemonKilledWithoutItsPidFileLeft() throws IOException {
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "app");
+        pm.ok("start", "app");
+        long app = pm.pid("app");
+        long daemon = daemonPid();
+        // As on a full disk: neither the pid file nor a run file naming the run could be written.
+        Files.delete(pm.home.resolve("daemon.pid"));
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        Pm.await("the daemon gone", Pm.seconds(5), () -> !Pm.alive(daemon));
+        Files.writeString(pm.home.resolve("runs.json"), "{\"format\":1,\"runs\":{}}\n");
+        assertThat(pm.ok("kill")).contains("stopped 1 app(s) and the daemon");
+        assertThat(Pm.alive(app)).isFalse();
+    }
+
+    private long daemonPid() throws IOException {
+        return Long.parseLong(Files.readString(pm.home.resolve("daemon.pid")).strip());
+    }
+
     private static long lines(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file).size() : 0;

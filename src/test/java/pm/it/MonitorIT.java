@@ -139,6 +139,20 @@ class MonitorIT {
     }
 
     @Test
+    void anAppWhoseHeartbeatsStopStaysUnhealthyWhileItsProbePasses() {
+        register("beater", "beater.py", "--heartbeat-timeout", "1500ms", "--env", "BEAT_FOR=1",
+                "--health-check", "cmd:true", "--health-interval", "300ms", "--restart-policy", "never");
+        pm.ok("start", "beater");
+        await("a first heartbeat", seconds(10), () -> pm.status("beater").get("heartbeat_at") != null);
+        await("unhealthy for silence", seconds(15), () -> health("beater").equals("unhealthy"));
+        assertThat(pm.status("beater").get("health_detail")).asString().startsWith("no heartbeat for");
+        long pid = pm.pid("beater");
+        // Health is probe and heartbeats together: passing probes do not make it healthy again.
+        Pm.stays("unhealthy while the probe passes", Duration.ofSeconds(2),
+                () -> health("beater").equals("unhealthy") && pm.pid("beater") == pid);
+    }
+
+    @Test
     void anAppThatNeverBeatsIsLeftAlone() {
         register("quiet", "sleeper.sh", "--heartbeat-timeout", "300ms");
         pm.ok("start", "quiet");

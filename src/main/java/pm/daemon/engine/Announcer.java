@@ -54,7 +54,7 @@ final class Announcer {
         if (p.restarts > restarts)
             ring.append(new ProcessEvent.Restarted(nowMillis, name, p.restarts, from == ProcessState.BACKOFF ? reason : p.reason));
         if (p.state != from) ring.append(new ProcessEvent.StateChanged(nowMillis, name, from, p.state, p.reason, p.pid, p.restarts));
-        if (p.health != health) ring.append(new ProcessEvent.HealthChanged(nowMillis, name, health, p.health, p.probeDetail));
+        if (p.health != health) ring.append(new ProcessEvent.HealthChanged(nowMillis, name, health, p.health, p.healthDetail()));
         if (p.pid == 0) silent.remove(name);
     }
 

@@ -58,9 +58,9 @@ final class Apply {
         var specs = new ArrayList<ProcessSpec>();
         var autostart = new LinkedHashSet<String>();
         read(args, specs, autostart);
-        var plan = plan(specs, autostart, Boolean.TRUE.equals(args.get("prune")));
+        var plan = plan(specs, autostart, Args.flag(args, "prune"));
         Commands.checkDependencies(commands.specsWith(specs, plan.remove()), Targets.pm(args));
-        if (plan.isEmpty() || Boolean.TRUE.equals(args.get("dry_run"))) {
+        if (plan.isEmpty() || Args.flag(args, "dry_run")) {
             reply.complete(answer(plan, List.of()));
             return;
         }

@@ -83,6 +83,7 @@ final class Commands {
         }
         String problem = ProcessSpec.newNameProblem(spec.name());
         if (!problem.isEmpty()) throw PmException.invalid("--name " + problem);
+        targets.unloaded.refuseName(spec.name(), Targets.pm(args));
         checkDependencies(specsWith(List.of(spec), List.of()), Targets.pm(args));
         targets.holdSockets(spec);
         var entries = targets.entries();
@@ -160,9 +161,10 @@ final class Commands {
             boolean up = c.pid != 0 && (c.state == ProcessState.RUNNING || c.state == ProcessState.STARTING);
             if (up && checkChanged && !diff.needsRestart()) {
                 // Another check: what the old one found says nothing about the new one.
-                c.health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+                c.probeHealth = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
                 c.probeFailures = 0;
                 c.probeDetail = "";
+                Machine.judge(c);
             }
             if (up && diff.needsRestart()) restart.add(c.name());
         }
@@ -213,6 +215,7 @@ final class Commands {
 
     /** Stops the processes, then removes them; meanwhile they refuse starts, so none can come back up. */
     private void unregister(Map<String, Object> args, CompletableFuture<Map<String, Object>> reply) {
+        if (!bool(args, "all") && targets.unloaded.unregister(Targets.words(args), Targets.pm(args), targets.entries(), reply)) return;
         var given = targets.of(args);
         var apps = targets.apps(given);
         var names = new ArrayList<String>();
@@ -256,12 +259,13 @@ final class Commands {
 
     /** A changed environment ({@code env} in a restart or reload) takes effect on this start, and is kept for later ones. */
     void mergeEnv(List<String> names, Map<String, Object> args) {
-        if (!(args.get("env") instanceof Map<?, ?> env) || env.isEmpty()) return;
+        var env = Args.env(args);
+        if (env.isEmpty()) return;
         var changed = new LinkedHashMap<String, ProcessSpec>();
         for (String app : targets.apps(names)) {
             var spec = targets.copies(app).getFirst().spec;
             var merged = new LinkedHashMap<>(spec.env());
-            env.forEach((k, v) -> merged.put(String.valueOf(k), String.valueOf(v)));
+            merged.putAll(env);
             changed.put(app, spec.withEnv(merged));
         }
         targets.saveSpecs(changed);
@@ -348,7 +352,8 @@ final class Commands {
      * Ends the daemon. By default the apps keep running and the next daemon adopts them; with
      * {@code stopApps} (pm kill) every app is recorded as stopped, so they stay stopped until started
      * again, and then stopped. A registry that cannot be written (a full disk) does not keep the apps
-     * running: they are stopped anyway and the reply warns that the next daemon will start them again.
+     * running: they are stopped anyway and the reply warns that the next daemon will start them again. The
+     * reply names the daemon's pid, so the client can wait until its process is gone.
      */
     private void shutdown(boolean stopApps, CompletableFuture<Map<String, Object>> reply) {
         engine.shuttingDown = true;
@@ -356,7 +361,7 @@ final class Commands {
         for (var p : engine.procs.values()) if (p.pid != 0 || p.state == ProcessState.BACKOFF) running.add(p.name());
         if (!stopApps) {
             engine.finish();
-            reply.complete(Map.of("running", running.size(), "stopped", 0));
+            reply.complete(Map.of("running", running.size(), "stopped", 0, "pid", ProcessHandle.current().pid()));
             return;
         }
         String warning = "";
@@ -373,11 +378,11 @@ final class Commands {
         String w = warning;
         engine.await(List.copyOf(engine.procs.keySet()), Proc::settled, () -> {
             engine.finish();
-            reply.complete(Map.of("running", 0, "stopped", running.size(), "warning", w));
+            reply.complete(Map.of("running", 0, "stopped", running.size(), "warning", w, "pid", ProcessHandle.current().pid()));
         });
     }
 
     private static boolean bool(Map<String, Object> args, String key) {
-        return Boolean.TRUE.equals(args.get(key));
+        return Args.flag(args, key);
     }
 }

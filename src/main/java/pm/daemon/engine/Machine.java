@@ -41,8 +41,7 @@ public final class Machine {
             case Event.Probed r -> probed(p, r, now, wallMillis);
             case Event.Sampled s -> sampled(p, s, now);
             case Event.Beat b -> beat(p, b);
-            case Event.BeatLost l -> l.pid() == p.pid && p.pid != 0
-                    ? unhealthy(p, "no heartbeat for " + Units.formatDuration(Duration.ofMillis(l.silentMillis())), now) : NONE;
+            case Event.BeatLost l -> beatLost(p, l, now);
         };
     }
 
@@ -127,10 +126,9 @@ public final class Machine {
         p.cpuPercent = Double.NaN;
         p.rssBytes = -1;
         p.cpuSeconds = 0;
+        p.unjudged();
         // With a health check it is starting until its first probe passes; without one it runs now.
-        boolean checked = !p.spec.healthCheck().isEmpty();
-        p.health = checked ? Health.UNKNOWN : Health.NONE;
-        if (!checked) p.state = ProcessState.RUNNING;
+        if (p.spec.healthCheck().isEmpty()) p.state = ProcessState.RUNNING;
         return NONE;
     }
 
@@ -259,7 +257,7 @@ public final class Machine {
     /** The whole group is gone: where the stop leads depends on why it was stopped. */
     private static List<Effect> stopped(Proc p, long now) {
         p.pid = 0;
-        p.health = p.spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+        p.unjudged();
         var after = p.afterStop;
         p.afterStop = Proc.AfterStop.STOPPED;
         switch (after) {
@@ -281,19 +279,38 @@ public final class Machine {
         p.probeDetail = r.detail();
         p.lastProbeAtMillis = wallMillis;
         if (r.ok()) {
-            // First pass: it is up. Later passes: it recovered, or still is fine.
+            // First pass: it is up. Later passes: it recovered, or still is fine, as far as the probe can tell.
             p.probeFailures = 0;
-            p.health = Health.HEALTHY;
+            p.probeHealth = Health.HEALTHY;
             if (p.state == ProcessState.STARTING) p.state = ProcessState.RUNNING;
-            if (p.reason.startsWith("unhealthy")) p.reason = "";
+            judge(p);
             return NONE;
         }
         HealthSettings h = p.spec.health();
         // Failures while it may still be booting do not count.
         if (p.state == ProcessState.STARTING && now - p.startedNanos < h.startPeriod().toNanos()) return NONE;
         p.probeFailures++;
-        if (p.probeFailures < h.retries() || p.health == Health.UNHEALTHY) return NONE;
+        if (p.probeFailures < h.retries() || p.probeHealth == Health.UNHEALTHY) return NONE;
+        p.probeHealth = Health.UNHEALTHY;
         return unhealthy(p, "health check failed " + p.probeFailures + " times in a row: " + r.detail(), now);
+    }
+
+    private static List<Effect> beatLost(Proc p, Event.BeatLost l, long now) {
+        if (l.pid() != p.pid || p.pid == 0) return NONE;
+        p.beatLost = "no heartbeat for " + Units.formatDuration(Duration.ofMillis(l.silentMillis()));
+        return unhealthy(p, p.beatLost, now);
+    }
+
+    /**
+     * Health is the conjunction of what the probe and the heartbeats say: unhealthy while either fails, so a
+     * passing probe never hides heartbeats that stopped, nor a beat a failing probe. Without a health check,
+     * heartbeats are the health signal; with neither, there is no verdict.
+     */
+    static void judge(Proc p) {
+        if (!p.beatLost.isEmpty()) p.health = Health.UNHEALTHY;
+        else if (!p.spec.healthCheck().isEmpty()) p.health = p.probeHealth;
+        else p.health = p.lastBeatAtMillis > 0 ? Health.HEALTHY : Health.NONE;
+        if (p.health != Health.UNHEALTHY && p.reason.startsWith("unhealthy")) p.reason = "";
     }
 
     /** Health check or heartbeat says it is unwell: record why, and let the policy decide. */
@@ -334,11 +351,8 @@ public final class Machine {
     private static List<Effect> beat(Proc p, Event.Beat b) {
         if (b.pid() != p.pid || p.pid == 0) return NONE;
         p.lastBeatAtMillis = b.wallMillis();
-        // Without a health check, heartbeats are the health signal.
-        if (p.spec.healthCheck().isEmpty() && (p.state == ProcessState.RUNNING)) {
-            p.health = Health.HEALTHY;
-            if (p.reason.startsWith("unhealthy")) p.reason = "";
-        }
+        p.beatLost = "";
+        if (p.state == ProcessState.RUNNING) judge(p);
         return NONE;
     }
 

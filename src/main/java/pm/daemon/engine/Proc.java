@@ -58,7 +58,12 @@ public final class Proc {
     /** The reason to show once a stop that leads to FATAL or BACKOFF is done. */
     String afterStopReason = "";
 
+    /** What probe and heartbeats say together (see {@code Machine.judge}); what status shows. */
     Health health = Health.NONE;
+    /** What the health check alone says: NONE without one, UNKNOWN until its first pass. */
+    Health probeHealth = Health.NONE;
+    /** Why the heartbeats count as lost ("no heartbeat for 3s"), until the next beat; empty while they come. */
+    String beatLost = "";
     int probeFailures;
     /** What the last probe saw ("HTTP 200 in 3ms", "connection refused"). */
     String probeDetail = "";
@@ -94,8 +99,21 @@ public final class Proc {
         startedNanos = now - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMillis - startedAt));
         restarts = restartCount;
         secret = runSecret;
-        health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+        unjudged();
         reason = why;
+    }
+
+    /** A new run, or a new check: neither the probe nor the heartbeats have said anything yet. */
+    void unjudged() {
+        health = spec.healthCheck().isEmpty() ? Health.NONE : Health.UNKNOWN;
+        probeHealth = health;
+        beatLost = "";
+    }
+
+    /** What status shows beside the health: which signal failed (the heartbeats, the probe, or both), else the probe's last word. */
+    String healthDetail() {
+        if (beatLost.isEmpty()) return probeDetail;
+        return probeHealth == Health.UNHEALTHY ? beatLost + "; " + probeDetail : beatLost;
     }
 
     void recordTransition(long atMillis, ProcessState from, ProcessState to, String why) {

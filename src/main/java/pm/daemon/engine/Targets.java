@@ -19,9 +19,11 @@ import java.util.Map;
  */
 final class Targets {
     private final Engine engine;
+    final Unloaded unloaded;
 
     Targets(Engine engine) {
         this.engine = engine;
+        this.unloaded = new Unloaded(engine);
     }
 
     /**
@@ -31,18 +33,27 @@ final class Targets {
      */
     List<String> of(Map<String, Object> args) {
         if (bool(args, "all")) return copyNames(ordered());
-        List<?> given = args.get("names") instanceof List<?> l ? l : args.get("name") instanceof String n ? List.of(n) : List.of();
-        if (given.isEmpty()) throw new PmException(ErrorCode.BAD_REQUEST, "give names or all");
         var out = new ArrayList<String>();
         var unknown = new ArrayList<String>();
-        for (Object o : given) {
-            String word = String.valueOf(o);
+        for (String word : words(args)) {
             var found = resolve(word);
             if (found.isEmpty()) unknown.add(word);
             for (var p : found) if (!out.contains(p.name())) out.add(p.name());
         }
         if (!unknown.isEmpty()) throw notFound(unknown, pm(args));
         return out;
+    }
+
+    /** The words a request names processes by: {@code names}, or one {@code name}. */
+    static List<String> words(Map<String, Object> args) {
+        List<?> given = args.get("names") instanceof List<?> l ? l : args.get("name") instanceof String n ? List.of(n) : List.of();
+        if (given.isEmpty()) throw new PmException(ErrorCode.BAD_REQUEST, "give names or all");
+        var words = new ArrayList<String>(given.size());
+        for (Object o : given) {
+            if (!(o instanceof String w)) throw new PmException(ErrorCode.BAD_REQUEST, "names: expected names (strings), got " + ProcessSpec.what(o));
+            words.add(w);
+        }
+        return words;
     }
 
     /** What a word names: an app (all its copies), one copy (NAME:i; NAME:0 is the first), or an app by id. */
@@ -90,6 +101,7 @@ final class Targets {
     private PmException notFound(List<String> words, String pm) {
         var parts = new ArrayList<String>();
         String hint = "";
+        for (String w : words) if (unloaded.named(w) != null) throw unloaded.unusable(unloaded.named(w), pm);
         for (String w : words) {
             int copy = Names.copyNumber(w);
             var app = copy < 0 ? List.<Proc>of() : copies(Names.appOf(w));
@@ -184,6 +196,6 @@ final class Targets {
     }
 
     private static boolean bool(Map<String, Object> args, String key) {
-        return Boolean.TRUE.equals(args.get(key));
+        return Args.flag(args, key);
     }
 }

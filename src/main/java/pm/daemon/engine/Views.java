@@ -28,7 +28,7 @@ final class Views {
                 sampled ? p.rssBytes : -1,
                 sampled ? p.groupSize : -1,
                 up && p.run != null ? p.run.tracking() : "",
-                p.health, p.probeDetail, spec.port(), spec.probe().map(Probe::describe).orElse(""),
+                p.health, p.healthDetail(), spec.port(), spec.probe().map(Probe::describe).orElse(""),
                 up ? p.lastBeatAtMillis : 0,
                 spec.restartPolicy(), p.reason,
                 Optional.ofNullable(p.lastExit), p.lastExitAtMillis,

@@ -18,8 +18,15 @@ final class Aside {
         return aside;
     }
 
-    /** Copies the file aside, leaving it in place; returns where the copy went. */
+    /**
+     * Copies the file aside, leaving it in place; returns where the copy went. A copy already aside with the
+     * same bytes is that copy: a bad entry left in the file would otherwise add one at every daemon start.
+     */
     static Path copy(Path file) throws IOException {
+        String prefix = file.getFileName() + ".corrupt-";
+        try (var earlier = Files.newDirectoryStream(file.toAbsolutePath().getParent(), p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : earlier) if (Files.isRegularFile(p) && Files.mismatch(file, p) < 0) return p;
+        }
         Path aside = name(file);
         Files.copy(file, aside, StandardCopyOption.REPLACE_EXISTING);
         return aside;

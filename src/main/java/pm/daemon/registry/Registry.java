@@ -48,6 +48,8 @@ public final class Registry {
     private final Path file;
     /** The entries the last load could not take, as they were; written back by every save. */
     private List<Object> kept = List.of();
+    /** Why each of {@link #kept} could not be taken, in the same order. */
+    private List<Unreadable> unreadable = List.of();
 
     public Registry(Path file) {
         this.file = file;
@@ -103,6 +105,7 @@ public final class Registry {
             raw.add(o);
         }
         kept = List.copyOf(raw);
+        this.unreadable = List.copyOf(unreadable);
         if (unreadable.isEmpty()) return new Loaded(entries, List.of(), "");
         Path copy = aside(false);
         var whys = new ArrayList<String>();
@@ -132,8 +135,34 @@ public final class Registry {
         return new Entry(id.intValue(), ProcessSpec.fromJson((Map<String, Object>) spec), "running".equals(m.get("desired")));
     }
 
+    /** The entries the last load could not take, which the file still holds. */
+    public List<Unreadable> unreadable() {
+        return unreadable;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Saves these entries without the unreadable entry {@code gone}: it is dropped from the file. Throws STORAGE if it cannot. */
+    public void drop(Unreadable gone, List<Entry> entries) {
+        int i = unreadable.indexOf(gone);
+        if (i < 0) return;
+        var raw = new ArrayList<Object>(kept);
+        raw.remove(i);
+        var whys = new ArrayList<Unreadable>(unreadable);
+        whys.remove(i);
+        write(entries, raw);
+        kept = List.copyOf(raw);
+        unreadable = List.copyOf(whys);
+    }
+
     /** Replaces the file with these entries, durably. Throws STORAGE if it cannot. */
     public void save(List<Entry> entries) {
+        write(entries, kept);
+    }
+
+    private void write(List<Entry> entries, List<Object> kept) {
         var list = new ArrayList<Object>();
         for (var e : entries) {
             var m = new LinkedHashMap<String, Object>();

@@ -183,4 +183,34 @@ class CommandsTest {
                 spec("x").restartPolicy(), 10, Duration.ofMillis(100), 15, Duration.ofSeconds(10));
         assertThat(failure(send("register", Map.of("spec", all.toJson()))).getMessage()).contains("'all' is reserved");
     }
+
+    @Test
+    void aFieldOfTheWrongTypeIsRefusedWithItsPathAndNothingChanges() throws Exception {
+        register("web", "env", List.of("A=1"));
+        send("start", Map.of("name", "web"));
+        var nullValue = new java.util.HashMap<String, Object>();
+        nullValue.put("A", null);
+        var refused = List.<Map<String, Object>>of(
+                Map.of("name", "web", "env", nullValue),
+                Map.of("name", "web", "env", Map.of("A", 5L)),
+                Map.of("name", "web", "env", "x"),
+                Map.of("names", List.of(7L)),
+                Map.of("all", "yes"));
+        var messages = new java.util.ArrayList<String>();
+        for (var args : refused) {
+            var e = failure(send("restart", args));
+            assertThat(e.code()).as(args.toString()).isEqualTo(ErrorCode.BAD_REQUEST);
+            messages.add(e.getMessage());
+        }
+        assertThat(messages).containsExactly("env.A: is null: an empty value is written \"\"",
+                "env.A: expected a string, got 5", "env: expected an object of names to string values, got the string 'x'",
+                "names: expected names (strings), got 7", "all: expected true or false, got the string 'yes'");
+        var force = failure(send("stop", Map.of("name", "web", "force", "yes")));
+        assertThat(force.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(force.getMessage()).isEqualTo("force: expected true or false, got the string 'yes'");
+        assertThat(failure(send("reload", Map.of("name", "web", "env", nullValue))).getMessage()).startsWith("env.A: is null");
+        assertThat(processes.spawned).as("no restart, no stop").containsExactly("web");
+        assertThat(engine.procs.get("web").state).isEqualTo(ProcessState.RUNNING);
+        assertThat(registry.load().entries().getFirst().spec().env()).isEqualTo(Map.of("A", "1"));
+    }
 }

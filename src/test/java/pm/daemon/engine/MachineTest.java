@@ -6,6 +6,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import pm.core.ExitOutcome;
+import pm.core.Health;
+import pm.core.HealthSettings;
+import pm.core.LogSettings;
 import pm.core.ProcessSpec;
 import pm.core.ProcessType;
 import pm.core.RestartPolicy;
@@ -601,6 +604,80 @@ class MachineTest {
         advanceMillis(100);
         assertThat(on(new Event.Timer(false))).containsExactly(SPAWN);
         assertThat(p.state).isEqualTo(ProcessState.STARTING);
+    }
+
+    // ---- health: the probe and the heartbeats together ----
+
+    /** Checked by {@code cmd:true} every second, one failure allowed, and beating with a 3 s timeout. */
+    void newCheckedBeatingProc(RestartPolicy policy) {
+        var health = new HealthSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ZERO);
+        p = new Proc(1, new ProcessSpec("app", ProcessType.BINARY, "/bin/true", List.of(), "", "/tmp", Map.of(), 0, "cmd:true",
+                policy, 3, DELAY, Signals.SIGTERM, KILL_TIMEOUT, health, Duration.ofSeconds(3), 0, LogSettings.DEFAULT), false);
+        on(new Event.Start());
+        on(new Event.Spawned(PID, WALL));
+        on(new Event.Probed(PID, true, "exit 0"));
+        on(new Event.Beat(PID, WALL));
+        assertThat(p.health).isEqualTo(Health.HEALTHY);
+    }
+
+    @Test
+    void aPassingProbeDoesNotMakeHealthyAnAppWhoseHeartbeatsAreLost() {
+        newCheckedBeatingProc(RestartPolicy.NEVER);
+        assertThat(on(new Event.BeatLost(PID, 3000))).isEqualTo(NONE);
+        assertThat(p.health).isEqualTo(Health.UNHEALTHY);
+        assertThat(p.healthDetail()).isEqualTo("no heartbeat for 3s");
+        assertThat(on(new Event.Probed(PID, true, "exit 0"))).isEqualTo(NONE);
+        assertThat(p.health).as("the probe passes, the heartbeats are still lost").isEqualTo(Health.UNHEALTHY);
+        assertThat(p.healthDetail()).isEqualTo("no heartbeat for 3s");
+        assertThat(p.reason).startsWith("unhealthy: no heartbeat for 3s");
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
+        // Both fail: the detail names both.
+        on(new Event.Probed(PID, false, "exit 1"));
+        assertThat(p.healthDetail()).isEqualTo("no heartbeat for 3s; exit 1");
+        assertThat(p.reason).startsWith("unhealthy: health check failed 1 times in a row: exit 1");
+        // A beat again: the probe still fails, so it stays unhealthy, now for the probe alone.
+        on(new Event.Beat(PID, WALL + 5000));
+        assertThat(p.health).isEqualTo(Health.UNHEALTHY);
+        assertThat(p.healthDetail()).isEqualTo("exit 1");
+        on(new Event.Probed(PID, true, "exit 0"));
+        assertThat(p.health).isEqualTo(Health.HEALTHY);
+        assertThat(p.reason).isEmpty();
+    }
+
+    @Test
+    void aBeatAfterALossMakesHealthyAgainOnlyWhatTheProbeFindsWell() {
+        newCheckedBeatingProc(RestartPolicy.NEVER);
+        on(new Event.BeatLost(PID, 3000));
+        on(new Event.Beat(PID, WALL + 5000));
+        assertThat(p.health).isEqualTo(Health.HEALTHY);
+        assertThat(p.healthDetail()).isEqualTo("exit 0");
+        assertThat(p.reason).isEmpty();
+    }
+
+    @Test
+    void aLostHeartbeatBeforeTheFirstPassKeepsTheAppUnhealthyOnceTheProbePasses() {
+        var health = new HealthSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ZERO);
+        p = new Proc(1, new ProcessSpec("app", ProcessType.BINARY, "/bin/true", List.of(), "", "/tmp", Map.of(), 0, "cmd:true",
+                RestartPolicy.NEVER, 3, DELAY, Signals.SIGTERM, KILL_TIMEOUT, health, Duration.ofSeconds(3), 0, LogSettings.DEFAULT), false);
+        on(new Event.Start());
+        on(new Event.Spawned(PID, WALL));
+        on(new Event.BeatLost(PID, 3000));
+        on(new Event.Probed(PID, true, "exit 0"));
+        assertThat(p.state).isEqualTo(ProcessState.RUNNING);
+        assertThat(p.health).isEqualTo(Health.UNHEALTHY);
+    }
+
+    @Test
+    void aLostHeartbeatStillRestartsAnAppWhosePolicyRestarts() {
+        newCheckedBeatingProc(RestartPolicy.ALWAYS);
+        assertThat(on(new Event.BeatLost(PID, 3000))).containsExactly(new Effect.Signal(PID, Signals.SIGTERM));
+        assertThat(p.state).isEqualTo(ProcessState.STOPPING);
+        // A probe that passes during the stop changes nothing.
+        assertThat(on(new Event.Probed(PID, true, "exit 0"))).isEqualTo(NONE);
+        assertThat(p.health).isEqualTo(Health.UNHEALTHY);
+        on(new Event.Exited(PID, -15, false));
+        assertThat(p.health).as("a new run is judged afresh").isIn(Health.UNKNOWN);
+        assertThat(p.beatLost).isEmpty();
     }
 
     // ---- exit statuses ----

@@ -221,4 +221,60 @@ class RestoreTest {
         // Web itself had no run on record and none by its mark: it is started.
         assertThat(processes.spawned).containsExactly("web");
     }
+
+    @Test
+    void theNameOfAnUnreadableEntryIsNotTakenCommandsSayWhyAndUnregisterDropsItOnceItsProcessIsGone() throws Exception {
+        var broken = new LinkedHashMap<>(spec("t1").toJson());
+        broken.put("restart_policy", "bogus");
+        handWritten(entry(0, broken), entry(1, spec("s1").toJson()));
+        marked(0, 4545, 200);
+        var engine = restored();
+
+        var start = engine.submit("start", Map.of("name", "t1"));
+        engine.turn();
+        var e = EngineTest.failure(start);
+        assertThat(e.code()).isEqualTo(pm.core.ErrorCode.NOT_FOUND);
+        assertThat(e.getMessage()).startsWith("'t1' is in " + dir.resolve("registry.json") + " but could not be loaded (unknown restart policy 'bogus'")
+                .endsWith("mend the entry there and run pm daemon restart, or drop it with pm unregister t1");
+        var register = engine.submit("register", Map.of("spec", spec("t1").toJson()));
+        engine.turn();
+        assertThat(EngineTest.failure(register).getMessage()).startsWith("the name 't1' is held by an entry of ").endsWith("or pick another --name");
+        assertThat(status(engine)).containsOnlyKeys("s1");
+        // Its process still runs: pm cannot tell how that app wants to be stopped, so it says how to end it.
+        var refused = engine.submit("unregister", Map.of("name", "t1"));
+        engine.turn();
+        assertThat(EngineTest.failure(refused).getMessage()).contains("process 4545 still runs").contains("kill -TERM -4545");
+        assertThat(Files.readString(dir.resolve("registry.json"))).contains("bogus");
+        // Once it has ended, unregister drops the entry; its name is free again.
+        processes.marked.clear();
+        var dropped = engine.submit("unregister", Map.of("names", List.of("0")));
+        engine.turn();
+        assertThat(statuses(dropped)).extracting(ProcessStatus::name).containsExactly("t1");
+        assertThat(Files.readString(dir.resolve("registry.json"))).doesNotContain("bogus").contains("s1");
+        assertThat(engine.warnings).isEmpty();
+        engine.submit("register", Map.of("spec", spec("t1").toJson()));
+        engine.turn();
+        assertThat(status(engine)).containsOnlyKeys("s1", "t1");
+        assertThat(new Registry(dir.resolve("registry.json")).load().warning()).isEmpty();
+    }
+
+    @Test
+    void anEntryThatStaysUnreadableIsCopiedAsideOnceNotAtEveryStart() throws Exception {
+        var broken = new LinkedHashMap<>(spec("web").toJson());
+        broken.put("port", 70000);
+        handWritten(entry(0, broken));
+        // A copy an earlier daemon set aside, of the same bytes.
+        Path earlier = dir.resolve("registry.json.corrupt-20260101-000000");
+        Files.copy(dir.resolve("registry.json"), earlier);
+        var engine = restored();
+        assertThat(engine.warnings.getFirst()).contains("a copy of the file is in " + earlier);
+        restored();
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("registry.json.corrupt-"))).containsExactly(earlier);
+        }
+        // Another edit is another copy.
+        broken.put("port", 70001);
+        handWritten(entry(0, broken));
+        assertThat(restored().warnings.getFirst()).doesNotContain(earlier.toString()).contains("registry.json.corrupt-");
+    }
 }
