@@ -31,10 +31,10 @@ class ReloadIT {
      * The runs of this home's apps, by copy number, whoever manages them: the group leaders whose
      * environment carries the home's mark (PM_RUN_ID=SERIAL:ID:COPY:HOME).
      */
-    static Map<Integer, List<Long>> marked(Pm pm) throws Exception {
-        String home = pm.home.toRealPath().toString();
+    static Map<Integer, List<Long>> marked(Pm pm) {
         var out = new TreeMap<Integer, List<Long>>();
         try (var dir = Files.newDirectoryStream(Path.of("/proc"))) {
+            String home = pm.home.toRealPath().toString();
             for (Path p : dir) {
                 String name = p.getFileName().toString();
                 if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) continue;
@@ -47,10 +47,12 @@ class ReloadIT {
                         int copy = Integer.parseInt(e.substring("PM_RUN_ID=".length()).split(":")[2]);
                         out.computeIfAbsent(copy, c -> new ArrayList<>()).add(Long.parseLong(name));
                     }
-                } catch (java.io.IOException gone) {
+                } catch (Exception gone) {
                     // ended meanwhile, or not ours to read
                 }
             }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return out;
     }
