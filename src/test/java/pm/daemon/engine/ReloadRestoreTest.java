@@ -199,4 +199,27 @@ class ReloadRestoreTest {
         assertThat(web(next).pid()).isEqualTo(old);
         assertThat(signalled()).containsExactly(fresh);
     }
+
+    @Test
+    void pmKillDuringAReloadStopsTheReplacementTooAndEndsOnlyOnceItIsDown() throws Exception {
+        registered();
+        var engine = restored();
+        long old = web(engine).pid();
+        var reload = engine.submit("reload", Map.of("names", List.of("web")));
+        engine.turn();
+        long fresh = runFile().load().aside().get("web").pid();
+
+        var kill = engine.submit("shutdown", Map.of("stop_apps", true));
+        engine.turn();
+        assertThat(signalled()).containsExactlyInAnyOrder(old, fresh);
+        processes.exit(old, 0);
+        engine.turn();
+        assertThat(kill).as("the replacement still runs").isNotDone();
+        processes.exit(fresh, 0);
+        engine.turn();
+        assertThat(kill).isDone();
+        assertThat(engine.finished()).isTrue();
+        assertThat(reload).isCompletedExceptionally();
+        assertThat(runFile().load().aside()).isEmpty();
+    }
 }
