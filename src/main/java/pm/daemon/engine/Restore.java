@@ -99,7 +99,7 @@ final class Restore {
      */
     private void leftover(String name, RunFile.Saved run, RunFile.Saved copyRun, Map<Long, RunMark.Found> found) {
         var p = engine.procs.get(name);
-        if (p == null) return; // its entry was not loaded: Restore.unmanaged names what runs of it
+        if (p == null) return; // its entry was not loaded: left running, as the copy's own run is (unmanaged warns of that one)
         boolean pending = run.pid() == 0; // a replacement the run file names before its spawn: by its mark, if it was spawned
         var f = pending ? found.get(RunMark.key(p.id, p.copy)) : null;
         long pid = pending ? (f == null ? 0 : f.pid()) : run.pid();
