@@ -35,6 +35,9 @@ stage=$work/pm-$version
 rm -rf "$work"
 mkdir -p "$stage/lib" "$stage/clients/java"
 cp pm README.md "$stage/"
+# The docs the README links to, and the pm.yaml schema that editors and a pm export's header point at.
+mkdir -p "$stage/docs"
+cp docs/*.md docs/pm.schema.json docs/openapi.json "$stage/docs/"
 cp target/pm.jar "$stage/lib/"
 # pm top's terminal library, which the launcher puts on the class path of top alone.
 cp target/lib/jline-terminal.jar target/lib/jline-terminal-ffm.jar target/lib/jline-reader.jar "$stage/lib/"

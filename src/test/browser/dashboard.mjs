@@ -3,7 +3,7 @@
 //   PM_LINK      a one-time login link of a full-access token
 //   PM_LINK_RO   one of a read-only token
 //   PM_APPS      the two apps, running: "web,ticker" (ticker writes "tick N" twice a second)
-//   PM_SHOTS     the folder for the screenshots (dashboard.png, dashboard-phone.png)
+//   PM_SHOTS     the folder for the screenshots (dashboard.png, dashboard-phone.png, dashboard-app.png)
 //   CHROMIUM     the browser to drive
 import { chromium } from 'playwright-core';
 
@@ -93,6 +93,18 @@ try {
   await page.waitForFunction(n => [...document.querySelectorAll('pre.log span.out')].filter(s => s.textContent.includes('tick ')).length > n,
     seen, {timeout: WAIT});
   await page.locator('pre.log span.err', {hasText: 'on stderr'}).first().waitFor({timeout: WAIT});
+
+  step(`${ticker} crashes while its page is open: pm restarts it, and its last exit shows the crash, live`);
+  const pagePid = Number(await page.locator('dd.pid').textContent());
+  check(!(await page.locator('dd.exit').textContent()).includes('SIGUSR1'), 'no SIGUSR1 exit yet');
+  process.kill(pagePid, 'SIGUSR1');
+  await page.locator('dd.exit', {hasText: 'killed by SIGUSR1'}).waitFor({timeout: WAIT});
+  await page.waitForFunction(before => document.querySelector('dd.pid').textContent !== String(before)
+    && document.querySelector('h1 .state').textContent.includes('running'), pagePid, {timeout: WAIT});
+  await page.waitForTimeout(1000); // the page's fetch after the events
+  const crashes = await page.locator('table.history td', {hasText: 'killed by SIGUSR1'}).count();
+  check(crashes === 1, 'the crash should be one row of the history, not ' + crashes);
+  await page.screenshot({path: shots + '/dashboard-app.png', fullPage: true});
 
   step('stop asks first: cancel leaves it running, confirm stops it; start starts it again');
   const main = page.locator('main');

@@ -3,6 +3,7 @@ package pm.cli;
 import java.util.ArrayList;
 import java.util.List;
 
+import pm.cli.Completion.Arg;
 import pm.cli.Completion.Flag;
 import pm.cli.Completion.Verb;
 
@@ -22,11 +23,18 @@ final class BashCompletion {
                 # pm's completion for bash, made by pm completion bash from the commands pm --help lists.
                 # Load it in ~/.bashrc: source <(pm completion bash); or save it: pm completion bash > /etc/bash_completion.d/pm
 
-                # The registered apps' names, from the pm being completed (a running daemon's; none when none runs).
+                # The registered apps' names, from the pm being completed (a running daemon's; none when none runs):
+                # the apps, or once a colon is typed (many:) the copies of those that have several.
                 _pm_names() {
-                    local pm=${COMP_WORDS[0]}
+                    local pm=${COMP_WORDS[0]} name
                     [[ $pm == "~/"* ]] && pm=$HOME/${pm#"~/"}
-                    "$pm" completion --names 2>/dev/null
+                    while IFS= read -r name; do
+                        if [[ $cur == *:* ]]; then
+                            [[ $name == *:* ]] && printf '%s\\n' "$name"
+                        else
+                            [[ $name == *:* ]] || printf '%s\\n' "$name"
+                        fi
+                    done < <("$pm" completion --names 2>/dev/null)
                 }
 
                 _pm_files() {
@@ -34,14 +42,47 @@ final class BashCompletion {
                     COMPREPLY=($(compgen "$@" -- "$cur"))
                 }
 
+                # bash breaks words at a colon (COMP_WORDBREAKS): many:1 comes as many, : and 1. Into words and CURRENT
+                # (zsh's names, which _pm_arg reads), the words as typed: those the line shows with no space between
+                # them, beside a colon, put back together (by hand, as the bash-completion package may not be there).
+                _pm_words() {
+                    words=() CURRENT=0
+                    local i w rest=${COMP_LINE-} trimmed
+                    for ((i = 0; i < ${#COMP_WORDS[@]}; i++)); do
+                        w=${COMP_WORDS[i]}
+                        trimmed=${rest#"${rest%%[![:space:]]*}"}
+                        if ((i > 2)) && [[ ${#trimmed} == "${#rest}" && ($w == :* || ${words[-1]} == *:) ]]; then
+                            words[-1]+=$w
+                        else
+                            words+=("$w")
+                        fi
+                        rest=${trimmed#"$w"}
+                        ((i == COMP_CWORD)) && CURRENT=$((${#words[@]} - 1))
+                    done
+                }
+
+                """);
+        s.append(Completion.ARG_FUNCTION).append("""
                 _pm() {
-                    local cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= i
-                    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD-1]}
+                    local words CURRENT _pm_at
+                    _pm_words
+                    _pm_offer
+                    # bash replaces only what follows the word's last colon: the offers are cut to match.
+                    local typed=${words[CURRENT]} i
+                    if [[ $typed == *:* && $COMP_WORDBREAKS == *:* ]]; then
+                        typed=${typed%"${typed##*:}"}
+                        for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=${COMPREPLY[i]#"$typed"}; done
+                    fi
+                }
+
+                _pm_offer() {
+                    local cur=${words[CURRENT]} prev= cmd= i at
+                    ((CURRENT > 0)) && prev=${words[CURRENT-1]}
                     COMPREPLY=()
-                    for ((i = 1; i < COMP_CWORD; i++)); do
-                        case ${COMP_WORDS[i]} in
+                    for ((i = 1; i < CURRENT; i++)); do
+                        case ${words[i]} in
                             -*) ;;
-                            *) cmd=${COMP_WORDS[i]}; break ;;
+                            *) cmd=${words[i]}; break ;;
                         esac
                     done
                     if [[ -z $cmd ]]; then
@@ -50,9 +91,10 @@ final class BashCompletion {
         s.append("""
                         return
                     fi
+                    at=$i
                     # After --, the app's own arguments: files.
-                    for ((i++; i < COMP_CWORD; i++)); do
-                        [[ ${COMP_WORDS[i]} == -- ]] && { _pm_files -f; return; }
+                    for ((i++; i < CURRENT; i++)); do
+                        [[ ${words[i]} == -- ]] && { _pm_files -f; return; }
                     done
                     case $cmd in
                 """);
@@ -83,15 +125,23 @@ final class BashCompletion {
             return;
         }
         s.append("            if [[ $cur == -* ]]; then ").append(flagReply).append("; return; fi\n");
-        String words = String.join(" ", v.words());
-        if (v.names()) {
-            s.append("            COMPREPLY=($(compgen -W \"$(_pm_names)").append(words.isEmpty() ? "" : " " + words).append("\" -- \"$cur\"))\n");
-            if (v.files()) s.append("            [[ $cur == */* || ${#COMPREPLY[@]} -eq 0 ]] && _pm_files -f\n");
-        } else if (v.files()) {
-            s.append("            _pm_files -f\n");
+        s.append(Completion.byPosition(v, BashCompletion::offer)).append("            ;;\n");
+    }
+
+    /** The lines that offer what an argument completes to (nothing for one pm cannot guess, such as a number). */
+    private static String offer(Arg arg, String indent) {
+        var s = new StringBuilder();
+        String words = String.join(" ", arg.words());
+        if (arg.names()) {
+            s.append(indent).append("COMPREPLY=($(compgen -W \"$(_pm_names)").append(words.isEmpty() ? "" : " " + words).append("\" -- \"$cur\"))\n");
+            if (arg.files()) s.append(indent).append("[[ $cur == */* || ${#COMPREPLY[@]} -eq 0 ]] && _pm_files -f\n");
+        } else if (arg.files()) {
+            s.append(indent).append("_pm_files -f\n");
+        } else if (!words.isEmpty()) {
+            s.append(indent).append("COMPREPLY=($(compgen -W \"").append(words).append("\" -- \"$cur\"))\n");
         } else {
-            s.append("            COMPREPLY=($(compgen -W \"").append(words).append("\" -- \"$cur\"))\n");
+            s.append(indent).append(":\n");
         }
-        s.append("            ;;\n");
+        return s.toString();
     }
 }

@@ -147,7 +147,7 @@ final class Board {
             }
             case "l", "enter" -> {
                 if (selected() != null) {
-                    mode = Mode.LOGS;
+                    view(Mode.LOGS);
                     tails(List.of(), List.of());
                 }
             }
@@ -163,7 +163,7 @@ final class Board {
 
     private Request inLogs(String key) {
         switch (key) {
-            case "esc", "q", "l" -> mode = Mode.TABLE;
+            case "esc", "q", "l" -> view(Mode.TABLE);
             case "r", "s" -> {
                 return act(key);
             }
@@ -215,6 +215,12 @@ final class Board {
             default -> "starting " + name + " ...";
         };
         return new Request(command, name);
+    }
+
+    /** Between the table and a log: the last answer went with the view it was given in, unless one is awaited. */
+    private void view(Mode to) {
+        mode = to;
+        if (busy.isEmpty()) message = "";
     }
 
     private void move(int by) {

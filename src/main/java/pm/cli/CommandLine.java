@@ -160,7 +160,7 @@ final class CommandLine {
      * The short form of a flag, or "": only the few habits worth keeping, -f FILE for the commands that read
      * a pm.yaml (compose's -f) and -i N for copies (PM2's -i).
      */
-    private static String shortOf(String name) {
+    static String shortOf(String name) {
         return switch (name) {
             case "file" -> "-f";
             case "instances" -> "-i";

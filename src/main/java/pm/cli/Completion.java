@@ -8,8 +8,10 @@ import pm.core.Signals;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import static pm.cli.CommandLine.Command;
@@ -26,15 +28,27 @@ final class Completion {
     /** What a flag's value completes to. */
     enum Values { NONE, TEXT, WORDS, FILES, DIRS, COMMANDS }
 
-    /** A flag as a completion script offers it. */
-    record Flag(String name, String help, Values values, List<String> words) {}
+    /** A flag as a completion script offers it, with its short form ({@code -f}) or "". */
+    record Flag(String name, String shortName, String help, Values values, List<String> words) {
+        /** The words that give it on a command line: {@code --file -f}. */
+        List<String> spelled() {
+            return shortName.isEmpty() ? List.of("--" + name) : List.of("--" + name, shortName);
+        }
+    }
+
+    /** What an argument completes to: app names, files, and these words (choices such as start|stop, or all). */
+    record Arg(boolean names, boolean files, List<String> words) {
+        boolean isEmpty() {
+            return !names && !files && words.isEmpty();
+        }
+    }
 
     /**
-     * A command as a completion script offers it: the words that name it, its flags, and what its
-     * arguments complete to (read from its usage line: NAME for app names, SCRIPT for files, a|b|c for
-     * those words, {@code all} for itself).
+     * A command as a completion script offers it: the words that name it, its flags, and what its first
+     * argument and the ones after it complete to (read from its usage line: NAME for app names, SCRIPT or
+     * FILE for files, a|b|c for those words).
      */
-    record Verb(String name, List<String> aliases, String summary, List<Flag> flags, boolean names, boolean files, List<String> words) {
+    record Verb(String name, List<String> aliases, String summary, List<Flag> flags, Arg first, Arg later) {
         List<String> calledBy() {
             var all = new ArrayList<String>();
             all.add(name);
@@ -43,7 +57,14 @@ final class Completion {
         }
 
         boolean takesArguments() {
-            return names || files || !words.isEmpty();
+            return !first.isEmpty() || !later.isEmpty();
+        }
+
+        /** The words of its flags that take a value, which an argument's position does not count. */
+        List<String> valued() {
+            var words = new ArrayList<String>();
+            for (Flag f : flags) if (f.values() != Values.NONE) words.addAll(f.spelled());
+            return words;
         }
     }
 
@@ -60,11 +81,13 @@ final class Completion {
     }
 
     static List<Opt> options() {
-        return List.of(Opt.flag("names", "print the registered apps' names, one a line (what the scripts run at Tab; never starts the daemon)"));
+        return List.of(Opt.flag("names", "print the registered apps' names, one a line, then their copies' (many:1) (what the scripts run at Tab; never starts the daemon)"));
     }
 
     int run(CommandLine.Parsed p) {
         if (p.has("names")) {
+            if (!p.args().isEmpty())
+                throw CommandLine.usage(p.command(), "unexpected argument '" + p.arg(0) + "': " + PM + " completion --names takes none");
             names();
             return 0;
         }
@@ -83,11 +106,23 @@ final class Completion {
         return 0;
     }
 
-    /** The names of the apps a running daemon knows; none when no daemon runs (Tab must not start one). */
+    /**
+     * The names of the apps a running daemon knows, then the copies of those that have several ({@code
+     * many:1}), which the scripts offer once a colon is typed; none when no daemon runs (Tab must not start one).
+     */
     private void names() {
         try {
             var result = client.callRunning("status", Map.of("fields", List.of("name")));
-            for (var m : Verbs.list(result.get("processes"))) out.println(m.get("name"));
+            var apps = new LinkedHashSet<String>();
+            var copies = new ArrayList<String>();
+            for (var m : Verbs.list(result.get("processes"))) {
+                String name = String.valueOf(m.get("name"));
+                int colon = name.indexOf(':');
+                apps.add(colon < 0 ? name : name.substring(0, colon));
+                if (colon >= 0) copies.add(name);
+            }
+            apps.forEach(out::println);
+            copies.forEach(out::println);
         } catch (IOException | PmException e) {
             // no daemon, or one that cannot answer: nothing to offer
         }
@@ -97,31 +132,92 @@ final class Completion {
         var verbs = new ArrayList<Verb>();
         for (Command c : commands) {
             var flags = new ArrayList<Flag>();
-            for (Opt o : c.opts()) flags.add(flag(o));
-            flags.add(new Flag("help", "show the command's help", Values.NONE, List.of()));
-            String args = c.maxArgs() == 0 ? "" : c.usage().substring(c.name().length()).strip();
-            String first = args.isEmpty() ? "" : args.split(" ", 2)[0].replace("[", "").replace("]", "").replace(",", "");
-            var words = new ArrayList<String>();
-            for (String w : first.split("\\|")) if (!w.isEmpty() && w.chars().allMatch(ch -> ch >= 'a' && ch <= 'z')) words.add(w);
-            boolean names = args.contains("NAME");
-            // Alone, a single lowercase word is not a choice (a NAME's "all" is, beside the names).
-            if (words.size() == 1 && !names) words.clear();
-            verbs.add(new Verb(c.name(), c.aliases(), c.summary(), flags, names, args.contains("SCRIPT"), words));
+            for (Opt o : c.opts()) flags.add(flag(o, shortOf(c, o)));
+            flags.add(new Flag("help", "", "show the command's help", Values.NONE, List.of()));
+            var first = new Arguments();
+            var later = new Arguments();
+            if (c.maxArgs() > 0) read(c, first, later);
+            verbs.add(new Verb(c.name(), c.aliases(), c.summary(), flags, first.arg(), later.arg()));
         }
         return verbs;
     }
 
+    /** A flag's short form: the table's (-f FILE, -i N), and pm logs's -f and -n, which Logs.ask reads itself. */
+    private static String shortOf(Command c, Opt o) {
+        if (!c.name().equals("logs")) return CommandLine.shortOf(o.name());
+        return switch (o.name()) {
+            case "follow" -> "-f";
+            case "tail" -> "-n";
+            default -> "";
+        };
+    }
+
+    /** What an argument completes to, gathered from the alternatives of a usage line. */
+    private static final class Arguments {
+        boolean names;
+        boolean files;
+        final List<String> words = new ArrayList<>();
+
+        Arg arg() {
+            return new Arg(names, files, List.copyOf(words));
+        }
+    }
+
+    /**
+     * Reads a usage line's arguments, alternative by alternative ({@code token create NAME | token list}):
+     * the flags in brackets left out. An app's NAME comes first wherever a command takes one, so a NAME
+     * after a word names something else (the token of {@code token create NAME}), and only a repeated
+     * first argument ({@code NAME...}) completes to names further on.
+     */
+    private static void read(Command c, Arguments first, Arguments later) {
+        for (String alternative : c.usage().split(" \\| |, or ")) {
+            var words = new ArrayList<>(List.of(alternative.strip().split(" ")));
+            if (!words.isEmpty() && c.answers(words.getFirst())) words.removeFirst();
+            int at = 0;
+            int depth = 0; // inside a bracketed flag, such as [--env KEY=VALUE]
+            for (String w : words) {
+                if (depth > 0 || w.startsWith("[-")) {
+                    depth += count(w, '[') - count(w, ']');
+                    continue;
+                }
+                if (w.isEmpty() || w.equals("[OPTIONS]")) continue;
+                for (String part : w.replace("[", "").replace("]", "").split("\\|")) {
+                    add(at == 0 ? first : later, part, at == 0);
+                    if (at == 0 && w.contains("...")) add(later, part, true);
+                }
+                at++;
+            }
+        }
+    }
+
+    private static void add(Arguments to, String part, boolean appsHere) {
+        String word = part.replace("...", "");
+        switch (word) {
+            case "NAME" -> to.names |= appsHere;
+            case "SCRIPT", "FILE" -> to.files = true;
+            default -> {
+                boolean choice = !word.isEmpty() && word.charAt(0) >= 'a' && word.charAt(0) <= 'z'
+                        && word.chars().allMatch(ch -> (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-');
+                if (choice && !to.words.contains(word)) to.words.add(word);
+            }
+        }
+    }
+
+    private static int count(String s, char ch) {
+        return (int) s.chars().filter(x -> x == ch).count();
+    }
+
     /** The values of a flag: a field's choices (types, policies), signal names, folders, programs, or free text. */
-    static Flag flag(Opt o) {
-        if (!o.takesValue()) return new Flag(o.name(), o.help(), Values.NONE, List.of());
+    static Flag flag(Opt o, String shortName) {
+        if (!o.takesValue()) return new Flag(o.name(), shortName, o.help(), Values.NONE, List.of());
         Field f = Field.byFlag(o.name());
-        if (f != null && !f.choices().isEmpty()) return new Flag(o.name(), o.help(), Values.WORDS, f.choices());
+        if (f != null && !f.choices().isEmpty()) return new Flag(o.name(), shortName, o.help(), Values.WORDS, f.choices());
         return switch (o.value()) {
-            case "SIGNAL" -> new Flag(o.name(), o.help(), Values.WORDS, Signals.names());
-            case "DIR" -> new Flag(o.name(), o.help(), Values.DIRS, List.of());
-            case "PROGRAM" -> new Flag(o.name(), o.help(), Values.COMMANDS, List.of());
-            case "SCRIPT", "FILE" -> new Flag(o.name(), o.help(), Values.FILES, List.of());
-            default -> new Flag(o.name(), o.help(), Values.TEXT, List.of());
+            case "SIGNAL" -> new Flag(o.name(), shortName, o.help(), Values.WORDS, Signals.names());
+            case "DIR" -> new Flag(o.name(), shortName, o.help(), Values.DIRS, List.of());
+            case "PROGRAM" -> new Flag(o.name(), shortName, o.help(), Values.COMMANDS, List.of());
+            case "SCRIPT", "FILE" -> new Flag(o.name(), shortName, o.help(), Values.FILES, List.of());
+            default -> new Flag(o.name(), shortName, o.help(), Values.TEXT, List.of());
         };
     }
 
@@ -134,11 +230,47 @@ final class Completion {
         var cases = new StringBuilder();
         var text = new ArrayList<String>();
         for (Flag f : v.flags()) {
-            if (f.values() == Values.TEXT) text.add("--" + f.name());
-            else if (f.values() != Values.NONE) cases.append("                --").append(f.name()).append(") ").append(reply.apply(f)).append("; return ;;\n");
+            if (f.values() == Values.TEXT) text.addAll(f.spelled());
+            else if (f.values() != Values.NONE)
+                cases.append("                ").append(String.join("|", f.spelled())).append(") ").append(reply.apply(f)).append("; return ;;\n");
         }
         if (!text.isEmpty()) cases.append("                ").append(String.join("|", text)).append(") return ;;\n");
         return cases.isEmpty() ? "" : "            case $prev in\n" + cases + "            esac\n";
+    }
+
+    /**
+     * bash's and zsh's {@code _pm_arg} (the same in both, each with {@code words} and {@code CURRENT} as
+     * zsh has them): into {@code _pm_at}, how many arguments come before the word being completed.
+     */
+    static final String ARG_FUNCTION = """
+            # Into _pm_at, how many arguments come before the word being completed, counted from the command at
+            # $1, leaving out flags and the values of those listed in $2.
+            _pm_arg() {
+                _pm_at=0
+                local i skip=
+                for ((i = $1 + 1; i < CURRENT; i++)); do
+                    if [[ -n $skip ]]; then skip=; continue; fi
+                    case ${words[i]} in
+                        -*=*) ;;
+                        -*) [[ " $2 " == *" ${words[i]} "* ]] && skip=1 ;;
+                        *) ((_pm_at++)) ;;
+                    esac
+                done
+            }
+
+            """;
+
+    /**
+     * bash's and zsh's offer for a verb's argument (the same syntax in both): what its first argument
+     * completes to, else what the later ones do, counted by {@code _pm_arg} past flags and their values;
+     * {@code offer} appends the lines for one, at an indent.
+     */
+    static String byPosition(Verb v, BiFunction<Arg, String, String> offer) {
+        if (v.first().equals(v.later())) return offer.apply(v.first(), "            ");
+        return "            _pm_arg \"$at\" \"" + String.join(" ", v.valued()) + "\"\n"
+                + "            if ((_pm_at == 0)); then\n" + offer.apply(v.first(), "                ")
+                + "            else\n" + offer.apply(v.later(), "                ")
+                + "            fi\n";
     }
 
     /** The first line of a help text, cut short for a menu. */

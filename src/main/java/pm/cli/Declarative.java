@@ -72,11 +72,8 @@ final class Declarative {
                     + (p.has("prune") ? " --prune" : "") + " does it");
             return 0;
         }
-        var moved = new java.util.HashSet<String>();
-        for (String key : List.of("create", "start")) for (Object n : items(plan.get(key))) moved.add(String.valueOf(n));
-        for (var u : Verbs.list(plan.get("update"))) moved.add(String.valueOf(u.get("name")));
+        // The daemon sends the state of every copy of the apps it created, updated or started, and of no other.
         for (ProcessStatus s : Verbs.statuses(result)) {
-            if (!moved.contains(s.name())) continue;
             // A waiting app's reason says it all: "web: waiting for db: healthy".
             var line = new StringBuilder(s.name()).append(": ")
                     .append(s.state() == pm.core.ProcessState.WAITING ? s.reason() : s.state().wireName());
@@ -110,8 +107,9 @@ final class Declarative {
     int down(CommandLine.Parsed p) {
         String shown = file(p);
         var named = AppsFile.names(Path.of(shown), shown);
+        // By app name, as list gives them: status names each copy (web:0, web:1), and stop takes the app for all of them.
         var registered = new java.util.HashSet<String>();
-        for (var s : Verbs.statuses(client.call("status", Map.of("fields", List.of("name"))))) registered.add(s.name());
+        for (var m : Verbs.list(client.call("list", Map.of()).get("processes"))) registered.add(String.valueOf(m.get("name")));
         var names = new ArrayList<String>();
         for (String n : named) if (registered.contains(n)) names.add(n);
         if (names.isEmpty()) {
@@ -122,24 +120,40 @@ final class Declarative {
         return 0;
     }
 
-    /** The registry (or the named apps) as a pm.yaml on stdout. */
+    /**
+     * The registry (or the named apps, by name or id, with the apps they depend on, and theirs) as a
+     * pm.yaml on stdout: a file that names an app without its dependencies would not apply.
+     */
     int export(CommandLine.Parsed p) {
         var processes = Verbs.list(client.call("list", Map.of()).get("processes"));
-        var byName = new LinkedHashMap<String, Map<String, Object>>();
-        for (var m : processes) byName.put(String.valueOf(m.get("name")), m);
+        var byName = new LinkedHashMap<String, ProcessSpec>();
+        var stopped = new java.util.HashSet<String>();
+        var byId = new java.util.HashMap<String, String>();
+        for (var m : processes) {
+            var spec = ProcessSpec.fromJson(m);
+            byName.put(spec.name(), spec);
+            byId.put(String.valueOf(m.get("id")), spec.name());
+            if (!"running".equals(m.get("desired"))) stopped.add(spec.name());
+        }
+        var wanted = new java.util.HashSet<String>();
         var unknown = new ArrayList<String>();
-        for (String n : p.args()) if (!byName.containsKey(n)) unknown.add(n);
+        for (String n : p.args()) {
+            // A name first, as the daemon resolves one: a registry may hold an all-digit name.
+            String app = byName.containsKey(n) ? n : byId.get(n);
+            if (app == null) unknown.add(n);
+            else withDependencies(app, byName, wanted);
+        }
         if (!unknown.isEmpty())
             throw new PmException(ErrorCode.NOT_FOUND, "no process named " + String.join(", ", unknown) + "; " + PM + " list shows the registered ones");
         var specs = new ArrayList<ProcessSpec>();
-        var stopped = new java.util.HashSet<String>();
-        for (var e : byName.entrySet()) {
-            if (!p.args().isEmpty() && !p.args().contains(e.getKey())) continue;
-            specs.add(ProcessSpec.fromJson(e.getValue()));
-            if (!"running".equals(e.getValue().get("desired"))) stopped.add(e.getKey());
-        }
+        for (var spec : byName.values()) if (p.args().isEmpty() || wanted.contains(spec.name())) specs.add(spec);
         out.print(Exported.yaml(specs, stopped));
         return 0;
+    }
+
+    private static void withDependencies(String app, Map<String, ProcessSpec> byName, java.util.Set<String> into) {
+        if (!into.add(app) || !byName.containsKey(app)) return;
+        for (String d : byName.get(app).dependsOn().keySet()) withDependencies(d, byName, into);
     }
 
     /** {@code import pm2|supervisord FILE}: the equivalent pm.yaml on stdout. */

@@ -2,6 +2,7 @@ package pm.cli;
 
 import java.util.List;
 
+import pm.cli.Completion.Arg;
 import pm.cli.Completion.Flag;
 import pm.cli.Completion.Verb;
 
@@ -15,10 +16,40 @@ final class FishCompletion {
                 # pm's completion for fish, made by pm completion fish from the commands pm --help lists.
                 # Load it: pm completion fish | source; or save it: pm completion fish > ~/.config/fish/completions/pm.fish
 
-                # The registered apps' names, from the pm being completed (a running daemon's; none when none runs).
+                # The registered apps' names, from the pm being completed (a running daemon's; none when none runs):
+                # the apps, or once a colon is typed (many:) the copies of those that have several.
                 function __pm_names
                     set -l pm (commandline -opc)[1]
-                    $pm completion --names 2>/dev/null
+                    if string match -q -- '*:*' (commandline -ct)
+                        $pm completion --names 2>/dev/null | string match -- '*:*'
+                    else
+                        $pm completion --names 2>/dev/null | string match -v -- '*:*'
+                    end
+                end
+
+                # True when the word being completed is the command's first argument ($argv[1] is first) or a later
+                # one (later), counted past flags and the values of those in $argv[2..].
+                function __pm_arg
+                    set -l n 0
+                    set -l skip 0
+                    set -l command 0
+                    for word in (commandline -opc)[2..-1]
+                        if test $command = 0
+                            string match -q -- '-*' $word; or set command 1
+                        else if test $skip = 1
+                            set skip 0
+                        else if string match -q -- '-*=*' $word
+                        else if string match -q -- '-*' $word
+                            contains -- $word $argv[2..-1]; and set skip 1
+                        else
+                            set n (math $n + 1)
+                        end
+                    end
+                    if test $argv[1] = first
+                        test $n = 0
+                    else
+                        test $n -gt 0
+                    end
                 end
 
                 # True while no command is typed yet.
@@ -55,6 +86,7 @@ final class FishCompletion {
         s.append('\n');
         for (Flag f : v.flags()) {
             s.append(when).append(" -l ").append(f.name());
+            if (!f.shortName().isEmpty()) s.append(" -s ").append(f.shortName().substring(1));
             switch (f.values()) {
                 case NONE -> { }
                 case TEXT -> s.append(" -x");
@@ -65,9 +97,19 @@ final class FishCompletion {
             }
             s.append(" -d ").append(quote(Completion.brief(f.help()))).append('\n');
         }
-        if (v.names()) s.append(when).append(" -a '(__pm_names)'\n");
-        if (!v.words().isEmpty()) s.append(when).append(" -a ").append(quote(String.join(" ", v.words()))).append('\n');
-        if (v.files()) s.append(when).append(" -F\n");
+        if (v.first().equals(v.later())) {
+            offer(s, when, v.first());
+        } else {
+            String valued = v.valued().isEmpty() ? "" : " " + String.join(" ", v.valued());
+            offer(s, when.substring(0, when.length() - 1) + "; and __pm_arg first" + valued + "'", v.first());
+            offer(s, when.substring(0, when.length() - 1) + "; and __pm_arg later" + valued + "'", v.later());
+        }
+    }
+
+    private static void offer(StringBuilder s, String when, Arg arg) {
+        if (arg.names()) s.append(when).append(" -a '(__pm_names)'\n");
+        if (!arg.words().isEmpty()) s.append(when).append(" -a ").append(quote(String.join(" ", arg.words()))).append('\n');
+        if (arg.files()) s.append(when).append(" -F\n");
     }
 
     /** A fish single-quoted string: only backslash and the quote need escaping. */

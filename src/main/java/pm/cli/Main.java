@@ -79,7 +79,7 @@ public final class Main {
                         0, 0, false, "pm apply -f pm.yaml", declarative::apply),
                 new Command("down", "down [-f FILE]", "Stop a pm.yaml's apps, each before the apps it depends on",
                         List.of(file), 0, 0, false, "pm down", declarative::down),
-                new Command("export", "export [NAME...]", "Print the registered apps (or some) as a pm.yaml",
+                new Command("export", "export [NAME...]", "Print the registered apps (or the named ones and the apps they depend on) as a pm.yaml",
                         List.of(), 0, MANY, false, "pm export > pm.yaml", declarative::export),
                 new Command("import", "import pm2|supervisord FILE",
                         "Print a pm.yaml that does what a PM2 ecosystem file or a supervisord.conf does; what has no equivalent is listed as comments",

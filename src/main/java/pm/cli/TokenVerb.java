@@ -50,8 +50,13 @@ final class TokenVerb {
             out.println(Json.write(reply));
             return 0;
         }
+        var tokens = Verbs.list(reply.get("tokens"));
+        if (tokens.isEmpty()) {
+            out.println("no tokens; pm token create NAME makes one");
+            return 0;
+        }
         var table = new Table(List.of("NAME", "ACCESS", "CREATED"));
-        for (var t : Verbs.list(reply.get("tokens")))
+        for (var t : tokens)
             table.add(List.of(Table.Cell.of(t.get("name")), Table.Cell.of(Boolean.TRUE.equals(t.get("read_only")) ? "read-only" : "full"),
                     Table.Cell.of(t.get("created"))));
         out.print(table.render(false));
@@ -61,7 +66,7 @@ final class TokenVerb {
     private int revoke(CommandLine.Parsed p) {
         String name = name(p);
         client.call("token_revoke", Map.of("name", name));
-        out.println("revoked token '" + name + "'; requests and dashboard sessions with it are refused from now on");
+        out.println("revoked token '" + name + "'; requests with it are refused from now on, and its dashboard sessions and open streams end");
         return 0;
     }
 }

@@ -33,7 +33,7 @@ final class Top {
     private static final long TAIL_MILLIS = 250;
     /** How long a key read waits: what others post shows within this. */
     private static final long TICK_MILLIS = 100;
-    private static final String OFFLINE = "the daemon does not answer";
+    private static final String OFFLINE = "the daemon is not running; start it with " + PM + " daemon start";
 
     private final Client client;
     private final Queue<Consumer<Board>> inbox = new ConcurrentLinkedQueue<>();
@@ -120,11 +120,16 @@ final class Top {
                     offline = false;
                     inbox.add(b -> {
                         b.update(apps);
-                        if (wasOffline && b.message().startsWith(OFFLINE)) b.say("");
+                        if (wasOffline && b.message().endsWith(OFFLINE)) b.say("");
                     });
-                } catch (IOException | PmException e) {
+                } catch (IOException e) {
                     offline = true;
-                    inbox.add(b -> b.say(OFFLINE + ": " + e.getMessage()));
+                    // A key's line that says what it could not do stays, as it says this too.
+                    inbox.add(b -> {
+                        if (!b.message().endsWith(OFFLINE)) b.say(OFFLINE);
+                    });
+                } catch (PmException e) {
+                    inbox.add(b -> b.say("pm: " + e.getMessage().replace("\n", "; ")));
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -132,13 +137,18 @@ final class Top {
         });
     }
 
-    /** Sends what a key asked for on a thread of its own, and posts the answer as the message line. */
+    /**
+     * Sends what a key asked for on a thread of its own, and posts the answer as the message line. Like the
+     * poller, it never starts a daemon: one stopped meanwhile is said so, and nothing is done.
+     */
     private void send(Board.Request r) {
         Thread.ofPlatform().daemon().name("pm-top-" + r.command()).start(() -> {
             String line;
             try {
-                var procs = Verbs.statuses(client.call(r.command(), Map.of("names", List.of(r.name()))));
+                var procs = Verbs.statuses(client.callRunning(r.command(), Map.of("names", List.of(r.name()))));
                 line = procs.isEmpty() ? r.name() + ": done" : outcome(r.command(), procs.getFirst());
+            } catch (IOException e) {
+                line = r.name() + " not " + (r.command().equals("stop") ? "stopped" : r.command() + "ed") + ": " + OFFLINE;
             } catch (PmException e) {
                 line = "pm: " + e.getMessage().replace("\n", "; ");
             } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package pm.cli;
 import java.util.ArrayList;
 import java.util.List;
 
+import pm.cli.Completion.Arg;
 import pm.cli.Completion.Flag;
 import pm.cli.Completion.Verb;
 
@@ -21,15 +22,24 @@ final class ZshCompletion {
                 # pm's completion for zsh, made by pm completion zsh from the commands pm --help lists.
                 # Load it in ~/.zshrc after compinit: source <(pm completion zsh); or save it as _pm in a folder of $fpath.
 
-                # The registered apps' names, from the pm being completed (a running daemon's; none when none runs).
+                # The registered apps' names, from the pm being completed (a running daemon's; none when none runs):
+                # the apps, or once a colon is typed (many:) the copies of those that have several.
                 _pm_names() {
-                    local pm=${words[1]}
+                    local pm=${words[1]} name
                     [[ $pm == "~/"* ]] && pm=$HOME/${pm#"~/"}
-                    "$pm" completion --names 2>/dev/null
+                    "$pm" completion --names 2>/dev/null | while IFS= read -r name; do
+                        if [[ $cur == *:* ]]; then
+                            [[ $name == *:* ]] && print -r -- "$name"
+                        else
+                            [[ $name == *:* ]] || print -r -- "$name"
+                        fi
+                    done
                 }
 
+                """);
+        s.append(Completion.ARG_FUNCTION).append("""
                 _pm() {
-                    local cmd i cur=${words[CURRENT]} prev=${words[CURRENT-1]}
+                    local cmd i at _pm_at cur=${words[CURRENT]} prev=${words[CURRENT-1]}
                     for ((i = 2; i < CURRENT; i++)); do
                         case ${words[i]} in
                             -*) ;;
@@ -51,6 +61,7 @@ final class ZshCompletion {
                         fi
                         return
                     fi
+                    at=$i
                     # After --, the app's own arguments: files.
                     for ((i++; i < CURRENT; i++)); do
                         [[ ${words[i]} == -- ]] && { _files; return; }
@@ -85,13 +96,24 @@ final class ZshCompletion {
         s.append(indent).append("local -a flags\n").append(indent).append("flags=(");
         for (Flag f : v.flags()) s.append('\n').append(indent).append("    ").append(item("--" + f.name(), Completion.brief(f.help())));
         s.append('\n').append(indent).append(")\n").append(indent).append("_describe -t options 'flag' flags\n");
-        if (v.takesArguments()) s.append("                return\n            fi\n");
+        if (!v.takesArguments()) {
+            s.append("            ;;\n");
+            return;
+        }
+        s.append("                return\n            fi\n");
+        s.append(Completion.byPosition(v, ZshCompletion::offer)).append("            ;;\n");
+    }
+
+    /** The lines that offer what an argument completes to (nothing for one pm cannot guess, such as a number). */
+    private static String offer(Arg arg, String indent) {
+        var s = new StringBuilder();
         var offered = new ArrayList<String>();
-        if (v.names()) offered.add("${(f)\"$(_pm_names)\"}");
-        offered.addAll(v.words());
-        if (!offered.isEmpty()) s.append("            compadd -- ").append(String.join(" ", offered)).append('\n');
-        if (v.files()) s.append("            _files\n");
-        s.append("            ;;\n");
+        if (arg.names()) offered.add("${(f)\"$(_pm_names)\"}");
+        offered.addAll(arg.words());
+        if (!offered.isEmpty()) s.append(indent).append("compadd -- ").append(String.join(" ", offered)).append('\n');
+        if (arg.files()) s.append(indent).append("_files\n");
+        if (arg.isEmpty()) s.append(indent).append(":\n");
+        return s.toString();
     }
 
     /** {@code 'word:description'} for _describe: a colon in the word escaped, the whole in single quotes. */

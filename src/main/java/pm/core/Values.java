@@ -22,7 +22,7 @@ final class Values {
             case DURATION -> duration(f, raw, path, error);
             case SIZE -> size(f, raw, path, error);
             case COUNT, PORT -> count(f, raw, path, error);
-            case CHOICE -> choice(f, raw, path, error);
+            case CHOICE -> choice(f, raw, !naming.byFlag(), path, error);
             case STRING -> string(f, raw, path, error);
             case LIST -> list(f, raw, naming, error);
             case MAP -> map(raw, naming.byFlag(), path, error);
@@ -175,7 +175,11 @@ final class Values {
         return (int) n;
     }
 
-    private static Object choice(Field f, Object raw, String path, BiConsumer<String, String> error) {
+    /**
+     * One of the field's words. A flag also takes other spellings ({@code --type node}, {@code Always}); a
+     * key takes the words alone, as the schema of pm.yaml does, so that an editor and pm apply agree.
+     */
+    private static Object choice(Field f, Object raw, boolean exact, String path, BiConsumer<String, String> error) {
         String s;
         if (raw instanceof String str) s = str;
         else if (f == Field.STOP_SIGNAL && (raw instanceof Long || raw instanceof Integer)) s = raw.toString();
@@ -184,6 +188,7 @@ final class Values {
             return null;
         }
         try {
+            if (exact && f != Field.STOP_SIGNAL && !f.choices().contains(s)) throw PmException.invalid(s);
             return switch (f) {
                 case TYPE -> ProcessType.parse(s);
                 case RESTART_POLICY -> RestartPolicy.parse(s);

@@ -115,7 +115,8 @@ public final class AppsFile {
     public static List<String> names(Path file, String shown) {
         var problems = new Problems(shown);
         var tree = YamlTree.read(text(file, shown), shown, null, problems);
-        if (tree == null) problems.throwIfAny();
+        // An app named twice (or any other problem of the YAML itself) leaves it unclear which apps are meant.
+        problems.throwIfAny();
         if (tree.root() instanceof Map<?, ?> top && top.get("apps") instanceof Map<?, ?> apps) {
             var out = new ArrayList<String>();
             for (Object n : apps.keySet()) out.add(String.valueOf(n));
@@ -191,7 +192,8 @@ public final class AppsFile {
         return switch (SpecBuilder.build(raw, naming, context)) {
             case SpecBuilder.Built.Valid v -> new App(v.spec(), autostart);
             case SpecBuilder.Built.Invalid i -> {
-                for (var error : i.errors()) problems.add(tree.at(error.path()), error.path(), error.message());
+                // A value whose variable is not set is reported once, for that: its empty stand-in is no second problem.
+                for (var error : i.errors()) if (!problems.has(error.path())) problems.add(tree.at(error.path()), error.path(), error.message());
                 yield null;
             }
         };
@@ -199,9 +201,12 @@ public final class AppsFile {
 
     private boolean autostart(Object value, String path) {
         if (value == null || value instanceof Boolean) return !Boolean.FALSE.equals(value);
-        if (value instanceof String s && (s.equals("true") || s.equals("false"))) return s.equals("true");
         String at = path + "." + Key.AUTOSTART.key;
-        problems.add(tree.at(at), at, "'" + value + "' is not true or false" + (value instanceof String ? " (YAML 1.2 reads yes and on as words)" : ""));
+        // As the schema says: true or false, not the text of one ("true" in quotes, or from a variable).
+        if (value instanceof String s && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false")))
+            problems.add(tree.at(at), at, "'" + s + "' is text, not true or false: write " + s.strip().toLowerCase(java.util.Locale.ROOT) + " without quotes");
+        else
+            problems.add(tree.at(at), at, "'" + value + "' is not true or false" + (value instanceof String ? " (YAML 1.2 reads yes and on as words)" : ""));
         return true;
     }
 

@@ -29,7 +29,7 @@ public final class Exported {
             apps.add(new YamlOut.App(spec.name(), keys, List.of()));
         }
         return YamlOut.write(List.of("pm.yaml: the apps pm had registered, as pm export wrote them.",
-                "pm apply -f FILE makes the registry so again; docs/config.md describes every key."), apps);
+                "pm apply -f FILE makes the registry so again; docs/config.md in pm's folder (its checkout or install) describes every key."), apps);
     }
 
     /** Strings with {@code $} doubled, in lists and maps too. */

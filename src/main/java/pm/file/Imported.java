@@ -106,7 +106,8 @@ public final class Imported {
     static Output yaml(String tool, String file, List<String> fileNotes, List<Imported> apps) {
         var header = new ArrayList<String>(List.of(
                 "pm.yaml imported from " + file + " by pm import " + tool + ".",
-                "Only what that file sets is carried over; pm's defaults apply to the rest (docs/config.md).",
+                tool.equals("pm2") ? "What that file sets is carried over, and PM2's defaults where pm's differ (autorestart, max_restarts, SIGINT)."
+                        : "Only what that file sets is carried over; pm's defaults apply to the rest (docs/config.md).",
                 "Relative paths are read from this file's folder: keep it beside " + file + "."));
         for (String n : fileNotes) header.add("not carried over: " + n);
         var out = new ArrayList<YamlOut.App>();

@@ -44,13 +44,22 @@ public final class Pm2Ecosystem {
             Map.entry("vizion", "pm keeps no versioning metadata"),
             Map.entry("filter_env", "apps get the daemon's environment plus env"));
 
+    private static final long PM2_MAX_RESTARTS = 16;
+
     private static final Set<String> LOGS = Set.of("out_file", "error_file", "log_file", "output", "error", "log", "out", "err", "out_log", "err_log");
 
     public static Imported.Output yaml(Path file, String shown) {
         Object root = read(file, shown);
-        Object apps = root instanceof Map<?, ?> m && m.containsKey("apps") ? m.get("apps") : root;
-        List<?> list = apps instanceof List<?> l ? l : apps instanceof Map<?, ?> one ? List.of(one) : null;
-        if (list == null) throw PmException.invalid(shown + ": no apps in it: PM2 reads apps: [{name, script, ...}]");
+        // PM2 takes {apps: [...]}, a list of apps, or one app ({script: ...}).
+        boolean oneApp = root instanceof Map<?, ?> m && !m.containsKey("apps") && (m.containsKey("script") || m.containsKey("exec"));
+        Object apps = root instanceof Map<?, ?> m && !oneApp ? m.get("apps") : root;
+        List<?> list = apps instanceof List<?> l ? l : apps instanceof Map<?, ?> one ? List.of(one) : List.of();
+        if (list.isEmpty()) {
+            String near = root instanceof Map<?, ?> m && !m.containsKey("apps") ? pm.core.Names.nearest("apps",
+                    m.keySet().stream().map(String::valueOf).toList()) : "";
+            throw PmException.invalid(shown + ": no apps in it: PM2 reads apps: [{name, script, ...}]"
+                    + (near.isEmpty() ? "" : " (it has " + near + ":, not apps:)"));
+        }
         var out = new ArrayList<Imported>();
         var names = new HashSet<String>();
         var fileNotes = new ArrayList<String>();
@@ -73,17 +82,40 @@ public final class Pm2Ecosystem {
         return evaluate(file.toAbsolutePath(), shown);
     }
 
-    /** The module's export as PM2 loads it: node requires the file and prints it as JSON. */
+    /**
+     * The module's export as PM2 loads it: node requires the file and writes it as JSON to a file of its
+     * own, as the module may print on stdout itself (a console.log at its top).
+     */
     private static Object evaluate(Path file, String shown) {
+        Path json;
+        try {
+            json = Files.createTempFile("pm-import-", ".json");
+        } catch (IOException e) {
+            throw PmException.invalid(shown + ": cannot make a temporary file for node's answer: " + e.getMessage());
+        }
+        try {
+            return evaluate(file, shown, json);
+        } finally {
+            try {
+                Files.deleteIfExists(json);
+            } catch (IOException ignored) {
+                // a temporary file left behind is harmless
+            }
+        }
+    }
+
+    private static Object evaluate(Path file, String shown, Path json) {
         Process node;
         try {
-            node = new ProcessBuilder("node", "-e", "const c = require(process.argv[1]); process.stdout.write(JSON.stringify(c && c.default ? c.default : c))",
-                    file.toString()).directory(file.getParent().toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            node = new ProcessBuilder("node", "-e", "const c = require(process.argv[1]);"
+                    + " require('fs').writeFileSync(process.argv[2], JSON.stringify(c && c.default ? c.default : c))",
+                    file.toString(), json.toString()).directory(file.getParent().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw PmException.invalid(shown + ": node is needed to evaluate it (" + e.getMessage() + "): install Node.js, or give the ecosystem as .json");
         }
         try {
-            node.getOutputStream().close();
             var stderr = new java.util.concurrent.CompletableFuture<String>();
             Thread.ofVirtual().start(() -> {
                 try {
@@ -92,7 +124,6 @@ public final class Pm2Ecosystem {
                     stderr.complete("");
                 }
             });
-            String json = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!node.waitFor(30, TimeUnit.SECONDS)) {
                 node.destroyForcibly();
                 throw PmException.invalid(shown + ": node did not finish evaluating it within 30s");
@@ -102,7 +133,7 @@ public final class Pm2Ecosystem {
                 String line = err.lines().filter(l -> l.contains("Error")).findFirst().orElse(err.lines().findFirst().orElse(""));
                 throw PmException.invalid(shown + ": node could not evaluate it: " + line);
             }
-            return Json.parse(json);
+            return Json.parse(Files.readString(json));
         } catch (IOException | Json.ParseException e) {
             throw PmException.invalid(shown + ": cannot read what node made of it: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -118,9 +149,11 @@ public final class Pm2Ecosystem {
         var out = new Imported(name);
         if (!name.equals(wanted)) out.note("name", wanted, "renamed to " + name + ", a name pm takes");
         String cwd = app.get("cwd") instanceof String c ? c : null;
-        if (script instanceof String s) {
+        if (script instanceof String s && !s.isBlank()) {
             // PM2 finds a relative script in the app's folder.
             out.put("script", esc(Imported.inFolder(cwd, s)));
+        } else {
+            out.note("script", script == null ? "(none)" : script, "PM2 needs one too: set script before applying");
         }
         interpreter(app, out);
         if (app.get("args") instanceof String a) out.put("args", esc(Imported.words(a)));
@@ -132,7 +165,9 @@ public final class Pm2Ecosystem {
             out.put("env", vars);
         }
         policy(app, out);
+        // PM2's own default, which differs from pm's: 16 quick restarts (within 1s of a start) before it gives up.
         if (app.get("max_restarts") instanceof Number n) out.put("max_restarts", n.longValue());
+        else if (!"never".equals(out.keys.get("restart_policy"))) out.put("max_restarts", PM2_MAX_RESTARTS);
         Object delay = app.containsKey("exp_backoff_restart_delay") ? app.get("exp_backoff_restart_delay") : app.get("restart_delay");
         if (delay instanceof Number n) out.put("restart_delay", n.longValue() + "ms");
         if (app.containsKey("exp_backoff_restart_delay") && app.containsKey("restart_delay"))
@@ -140,6 +175,8 @@ public final class Pm2Ecosystem {
         Object memory = app.get("max_memory_restart");
         if (memory instanceof Number n) out.put("max_memory", n.longValue() + "B");
         else if (memory instanceof String m) out.put("max_memory", m.strip().toUpperCase(Locale.ROOT));
+        // PM2 stops an app with SIGINT (its graceful-shutdown docs have apps listen for it), pm with SIGTERM by default.
+        out.put("stop_signal", "SIGINT");
         if (app.get("kill_timeout") instanceof Number n) out.put("kill_timeout", n.longValue() + "ms");
         if (app.get("autostart") instanceof Boolean b && !b) out.put("autostart", false);
         copies(app, out);
@@ -197,9 +234,10 @@ public final class Pm2Ecosystem {
         Object codes = app.get("stop_exit_codes");
         boolean zeroOnly = codes instanceof List<?> l && l.size() == 1 && l.getFirst() instanceof Number n && n.intValue() == 0
                 || codes instanceof Number c && c.intValue() == 0;
+        // PM2's autorestart is true unless set false: it restarts an app after any exit, 0 too.
         if (Boolean.FALSE.equals(auto)) out.put("restart_policy", "never");
         else if (zeroOnly) out.put("restart_policy", "on-failure");
-        else if (Boolean.TRUE.equals(auto)) out.put("restart_policy", "always");
+        else out.put("restart_policy", "always");
         if (codes != null && !zeroOnly) out.note("stop_exit_codes", codes, "pm's on-failure treats 0 alone as success");
     }
 

@@ -30,6 +30,12 @@ final class Problems {
         problems.add(new Problem(at, path, message));
     }
 
+    /** Whether a problem is reported at this path already (an unset variable in the value a later check reads). */
+    boolean has(String path) {
+        for (var p : problems) if (p.path().equals(path)) return true;
+        return false;
+    }
+
     boolean isEmpty() {
         return problems.isEmpty();
     }

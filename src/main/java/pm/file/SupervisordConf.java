@@ -14,9 +14,7 @@ import java.util.Set;
 
 /**
  * {@code pm import supervisord FILE}: the {@code [program:x]} sections of a supervisord.conf as a pm.yaml.
- * The INI dialect is read by hand (a few rules: sections, {@code key = value} or {@code key: value},
- * {@code ;} and {@code #} comments, indented continuation lines), as the JDK has no INI reader and
- * supervisord's own quirks ({@code %(here)s}, {@code %(ENV_X)s}) need handling anyway.
+ * {@link SupervisordIni} reads the files; this maps their settings.
  */
 public final class SupervisordConf {
     private SupervisordConf() {}
@@ -48,61 +46,32 @@ public final class SupervisordConf {
             "stdout_logfile_maxbytes", "stdout_logfile_backups", "numprocs");
 
     public static Imported.Output yaml(Path file, String shown) {
-        var sections = sections(AppsFile.text(file, shown), shown);
+        var sections = SupervisordIni.sections(AppsFile.text(file, shown), shown);
         Path here = file.toAbsolutePath().normalize().getParent();
         var apps = new ArrayList<Imported>();
         var fileNotes = new ArrayList<String>();
         var names = new HashSet<String>();
+        read(sections, here, apps, fileNotes, names);
+        // As supervisord reads them: the main file's [include] only, each file's sections in turn, files in name order.
+        String include = sections.getOrDefault("include", Map.of()).getOrDefault("files", "").strip();
+        var included = SupervisordIni.included(include, here);
+        for (Path f : included) read(SupervisordIni.sections(AppsFile.text(f, f.toString()), f.toString()), f.getParent(), apps, fileNotes, names);
+        if (apps.isEmpty() && include.isEmpty())
+            throw PmException.invalid(shown + ": no [program:NAME] section in it: that is where supervisord's apps are");
+        if (apps.isEmpty())
+            throw PmException.invalid(shown + ": no [program:NAME] section in it, nor in the " + included.size()
+                    + (included.size() == 1 ? " file" : " files") + " its [include] files = " + include + " names");
+        return Imported.yaml("supervisord", shown, fileNotes, apps);
+    }
+
+    /** The apps and the notes of one file's sections; {@code here} is its folder. */
+    private static void read(Map<String, Map<String, String>> sections, Path here, List<Imported> apps, List<String> fileNotes, Set<String> names) {
         sections.forEach((section, keys) -> {
             if (section.startsWith("program:")) apps.add(app(section.substring("program:".length()), keys, here, names));
             else if (section.startsWith("group:")) fileNotes.add("[" + section + "] - pm has no groups: name the apps in pm start, stop and restart");
             else if (section.startsWith("eventlistener:") || section.startsWith("fcgi-program:"))
                 fileNotes.add("[" + section + "] - pm has no " + section.substring(0, section.indexOf(':')) + " sections");
-            else if (section.equals("include")) fileNotes.add("[include] files = " + keys.getOrDefault("files", "") + " - import each of those files too");
         });
-        if (apps.isEmpty()) throw PmException.invalid(shown + ": no [program:NAME] section in it: that is where supervisord's apps are");
-        return Imported.yaml("supervisord", shown, fileNotes, apps);
-    }
-
-    /** Sections by name, each its keys (lower case) and values, in the file's order. */
-    static Map<String, Map<String, String>> sections(String text, String shown) {
-        var out = new LinkedHashMap<String, Map<String, String>>();
-        Map<String, String> current = null;
-        String lastKey = null;
-        String[] lines = text.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            String stripped = line.strip();
-            if (stripped.isEmpty() || stripped.startsWith(";") || stripped.startsWith("#")) continue;
-            if (Character.isWhitespace(line.charAt(0)) && current != null && lastKey != null) {
-                current.merge(lastKey, withoutComment(stripped), (a, b) -> a.isEmpty() ? b : a + "\n" + b);
-                continue;
-            }
-            if (stripped.startsWith("[")) {
-                int end = stripped.indexOf(']');
-                if (end < 0) throw PmException.invalid(shown + ":" + (i + 1) + ": a section header without ]: write [program:NAME]");
-                current = out.computeIfAbsent(stripped.substring(1, end).strip(), s -> new LinkedHashMap<>());
-                lastKey = null;
-                continue;
-            }
-            int eq = stripped.indexOf('=');
-            int colon = stripped.indexOf(':');
-            int cut = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
-            if (current == null || cut <= 0)
-                throw PmException.invalid(shown + ":" + (i + 1) + ": expected key = value in a [section], got: " + stripped);
-            lastKey = stripped.substring(0, cut).strip().toLowerCase(Locale.ROOT);
-            current.put(lastKey, withoutComment(stripped.substring(cut + 1).strip()));
-        }
-        return out;
-    }
-
-    /** supervisord ends a value at {@code ;} or {@code #} after white space. */
-    private static String withoutComment(String value) {
-        for (int i = 1; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c == ';' || c == '#') && Character.isWhitespace(value.charAt(i - 1))) return value.substring(0, i).strip();
-        }
-        return value;
     }
 
     private static Imported app(String program, Map<String, String> keys, Path here, Set<String> names) {
@@ -110,12 +79,12 @@ public final class SupervisordConf {
         var out = new Imported(name);
         if (!name.equals(program)) out.note("name", program, "renamed to " + name + ", a name pm takes");
         var expand = new Expansion(program, here, out);
-        String cwd = keys.containsKey("directory") ? expand.apply(keys.get("directory")) : null;
+        String cwd = keys.containsKey("directory") ? expand.apply("directory", keys.get("directory")) : null;
         command(keys.getOrDefault("command", ""), cwd, expand, out);
         if (cwd != null) out.put("cwd", cwd);
         if (keys.containsKey("environment")) {
             var env = new LinkedHashMap<String, Object>();
-            environment(keys.get("environment")).forEach((k, v) -> env.put(k, expand.apply(v)));
+            environment(keys.get("environment")).forEach((k, v) -> env.put(k, expand.apply("environment", v)));
             if (!env.isEmpty()) out.put("env", env);
         }
         policy(keys, out);
@@ -153,12 +122,15 @@ public final class SupervisordConf {
         out.note("numprocs", numprocs, "pm runs a fixed number of copies, 1 to " + Copies.MAX + ": set instances");
     }
 
+    /** An interpreter's options that take code or a module in place of a script file. */
+    private static final Set<String> INLINE = Set.of("-c", "-m", "-e", "--eval", "-p", "--print");
+
     /**
      * The command's first word is the program; a known interpreter with a script after it becomes type and
      * interpreter. Split before expanding, so a folder with a space stays one word.
      */
     private static void command(String command, String cwd, Expansion expand, Imported out) {
-        var words = Imported.words(command).stream().map(expand::apply).toList();
+        var words = Imported.words(command).stream().map(w -> expand.apply("command", w)).toList();
         if (words.isEmpty()) {
             out.note("command", "(none)", "supervisord needs one: set script before applying");
             return;
@@ -170,8 +142,9 @@ public final class SupervisordConf {
         String type = base.startsWith("python") ? "python" : base.equals("node") || base.equals("nodejs") ? "nodejs"
                 : base.equals("bash") || base.equals("sh") ? "shell" : "";
         int at = 1; // the script, after the interpreter's own options (python3 -u app.py)
-        while (at < words.size() && words.get(at).startsWith("-") && !words.get(at).equals("-m") && !words.get(at).equals("-c")) at++;
-        if (!type.isEmpty() && at < words.size() && !words.get(at - 1).equals("-m") && !words.get(at - 1).equals("-c")) {
+        while (at < words.size() && words.get(at).startsWith("-") && !INLINE.contains(words.get(at))) at++;
+        // sh -c CODE, python3 -m MODULE, node -e CODE: no script file, the interpreter is the program.
+        if (!type.isEmpty() && at < words.size() && !INLINE.contains(words.get(at))) {
             out.put("script", Imported.inFolder(cwd, words.get(at)));
             out.put("type", type);
             out.put("interpreter", String.join(" ", words.subList(0, at)));
@@ -238,33 +211,57 @@ public final class SupervisordConf {
     }
 
     /**
-     * supervisord's {@code %(name)s} expansions: {@code here} (the file's folder), {@code program_name},
-     * and {@code ENV_X}, which becomes pm's own {@code ${X}}, read when the file is applied. Any other is
-     * noted. The rest of the text has its {@code $} doubled, as pm.yaml reads {@code $} itself.
+     * supervisord's {@code %(name)s} expansions (Python's %-format, so also {@code %(process_num)02d}):
+     * {@code here} (the file's folder), {@code program_name}, and {@code ENV_X}, which becomes pm's own
+     * {@code ${X}}, read when the file is applied. Any other is kept as written and noted. The rest of the
+     * text has its {@code $} doubled, as pm.yaml reads {@code $} itself.
      */
     private record Expansion(String program, Path here, Imported out) {
-        String apply(String text) {
+        /** The text of setting {@code key} with its expansions done. */
+        String apply(String key, String text) {
             var result = new StringBuilder();
             int i = 0;
             while (i < text.length()) {
                 int start = text.indexOf("%(", i);
-                int end = start < 0 ? -1 : text.indexOf(")s", start);
-                if (start < 0 || end < 0) {
+                int close = start < 0 ? -1 : text.indexOf(')', start);
+                if (close < 0) {
                     result.append(Variables.escape(text.substring(i)));
                     break;
                 }
-                result.append(Variables.escape(text.substring(i, start)));
-                String name = text.substring(start + 2, end);
-                if (name.equals("here")) result.append(Variables.escape(here.toString()));
-                else if (name.equals("program_name")) result.append(Variables.escape(program));
-                else if (name.startsWith("ENV_")) result.append("${").append(name.substring(4)).append('}');
-                else {
-                    result.append(Variables.escape(text.substring(start, end + 2)));
-                    out.note("%(" + name + ")s", text, "pm has no such expansion");
+                int end = conversionEnd(text, close + 1);
+                if (end < 0) { // not an expansion: kept as it is
+                    result.append(Variables.escape(text.substring(i, close + 1)));
+                    i = close + 1;
+                    continue;
                 }
-                i = end + 2;
+                result.append(Variables.escape(text.substring(i, start)));
+                String name = text.substring(start + 2, close);
+                String written = text.substring(start, end);
+                boolean plain = written.endsWith(")s");
+                if (plain && name.equals("here")) result.append(Variables.escape(here.toString()));
+                else if (plain && name.equals("program_name")) result.append(Variables.escape(program));
+                else if (plain && name.startsWith("ENV_")) result.append("${").append(name.substring(4)).append('}');
+                else {
+                    result.append(Variables.escape(written));
+                    out.note(key, written, name.equals("process_num")
+                            ? "pm does not put a copy's number in its command or settings: copy i gets PM_INSTANCE=i in its environment"
+                            : "pm has no such expansion");
+                }
+                i = end;
             }
             return result.toString().replace("%%", "%");
+        }
+
+        /** Where a %-format's conversion after {@code %(name)} ends ({@code 02d}, {@code s}), or -1 when there is none. */
+        private static int conversionEnd(String text, int at) {
+            int j = at;
+            while (j < text.length() && "#0- +".indexOf(text.charAt(j)) >= 0) j++;
+            while (j < text.length() && Character.isDigit(text.charAt(j))) j++;
+            if (j < text.length() && text.charAt(j) == '.') {
+                j++;
+                while (j < text.length() && Character.isDigit(text.charAt(j))) j++;
+            }
+            return j < text.length() && "diouxXeEfFgGcrsa".indexOf(text.charAt(j)) >= 0 ? j + 1 : -1;
         }
     }
 }

@@ -196,6 +196,7 @@ function connect() {
   on('heartbeat', e => change(e.name, {heartbeat_at: e.heartbeat_at, _lost: e.state === 'lost'}));
   on('restart', e => change(e.name, {restarts: e.restarts}));
   on('registered', e => { put(e.process); view.all(); });
+  on('updated', e => { put(e.process); view.update(e.name); view.reload(e.name); });
   on('unregistered', e => { procs.delete(e.name); series.delete(e.name); view.all(); });
   on('samples', d => {
     const at = Date.parse(d.at);

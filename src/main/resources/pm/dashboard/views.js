@@ -58,7 +58,7 @@ function tableView() {
     empty.hidden = procs.size > 0;
   }
 
-  return {el, update, all, state() {}, tick() { for (const [name, r] of rows) tick1(r, procs.get(name)); }, close() {}};
+  return {el, update, all, state() {}, reload() {}, tick() { for (const [name, r] of rows) tick1(r, procs.get(name)); }, close() {}};
 }
 
 // ---- one app's page
@@ -114,14 +114,28 @@ function appView(name) {
     facts.heartbeat.textContent = heartbeat(p);
   }
 
-  api('GET', path).then(d => {
-    for (const [k, v] of Object.entries(d.spec || {})) spec.append(h('dt', {}, k), h('dd', {}, specValue(v)));
-    d.history.forEach(addHistory);
-    const s = series.get(name);
-    if (s && s.cpu.length === 0) { s.cpu.push(...d.recent_cpu_percent); s.mem.push(...d.recent_memory_bytes); }
-    if (procs.has(name)) procs.get(name).last_exit = d.last_exit;
-    update(name);
-  }, e => notice(e.message, true));
+  // What events do not carry (the spec, the last exit) is fetched at the start, and again after the app's
+  // state changes (a run ended: its exit is news) or its spec does; a burst of events makes one fetch.
+  let pending = null;
+  function load() {
+    pending = null;
+    api('GET', path).then(d => {
+      spec.replaceChildren();
+      for (const [k, v] of Object.entries(d.spec || {})) spec.append(h('dt', {}, k), h('dd', {}, specValue(v)));
+      // The daemon's history replaces the rows events added: their times differ from it by a few ms.
+      history.replaceChildren();
+      seen.clear();
+      d.history.forEach(addHistory);
+      const s = series.get(name);
+      if (s && s.cpu.length === 0) { s.cpu.push(...d.recent_cpu_percent); s.mem.push(...d.recent_memory_bytes); }
+      if (procs.has(name)) procs.get(name).last_exit = d.last_exit;
+      update(name);
+    }, e => notice(e.message, true));
+  }
+  function reload(n) {
+    if (n === name && !pending) pending = setTimeout(load, 300);
+  }
+  load();
 
   const tail = new EventSource(path + '/logs?follow=true&lines=100');
   tail.addEventListener('line', e => {
@@ -132,7 +146,9 @@ function appView(name) {
     if (atEnd) log.scrollTop = log.scrollHeight;
   });
 
-  return {el, update, all: () => update(name), state: e => { if (e.name === name) addHistory(e); }, tick, close: () => tail.close()};
+  return {el, update, all: () => update(name), tick, reload,
+    state: e => { if (e.name === name) { addHistory(e); reload(name); } },
+    close: () => { tail.close(); clearTimeout(pending); }};
 }
 
 function exitText(x) {

@@ -127,6 +127,23 @@ class BoardTest {
     }
 
     @Test
+    void anAnswersLineGoesWhenTheViewChangesOnceNoRequestIsUnderWay() {
+        var b = board();
+        press(b, "s");
+        b.finished("web", "web: stopped");
+        press(b, "l");
+        assertThat(b.message()).as("the table's last answer, not this log's").isEmpty();
+        press(b, "s");
+        press(b, "esc");
+        assertThat(b.message()).as("a request under way keeps its line").isEqualTo("stopping web ...");
+        press(b, "l");
+        b.finished("web", "web: running (pid 7)");
+        assertThat(b.message()).isEqualTo("web: running (pid 7)");
+        press(b, "esc");
+        assertThat(b.message()).as("back to the table").isEmpty();
+    }
+
+    @Test
     void qQuitsFromTheTableAndCtrlCOrTheEndOfInputFromAnywhere() {
         var b = board();
         press(b, "q");

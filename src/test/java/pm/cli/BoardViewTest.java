@@ -40,6 +40,16 @@ class BoardViewTest {
     }
 
     @Test
+    void sixtyColumnsShowThePidTooWhileTheNamesAreShort() {
+        var b = new Board();
+        b.update(List.of(BoardTest.app(0, "alpha", "running", 4194304), BoardTest.app(1, "beta", "running", 100)));
+        var screen = render(b, 60, 15);
+        assertThat(screen.get(1)).contains("ID", "NAME", "STATE", "PID", "CPU", "MEM").doesNotContain("UPTIME");
+        assertThat(screen.get(2)).contains("4194304", "▁█▂");
+        assertThat(render(BoardTest.board(), 60, 15).get(1)).as("web-admin: the sparklines keep their room").doesNotContain("PID");
+    }
+
+    @Test
     void aWideTerminalShowsPidUptimeRestartsAndHealthToo() {
         var screen = render(BoardTest.board(), 120, 12);
         assertThat(screen.get(1)).contains("PID", "UPTIME", "↺", "HEALTH");

@@ -20,20 +20,32 @@ class CompletionTest {
     }
 
     @Test
-    void theUsageLineSaysWhatTheArgumentsAre() {
+    void theUsageLineSaysWhatTheFirstArgumentAndTheLaterOnesAre() {
         var start = verb("start");
-        assertThat(start.names()).isTrue();
-        assertThat(start.files()).isTrue();
-        assertThat(start.words()).containsExactly("all");
-        assertThat(verb("status").names()).isTrue();
-        assertThat(verb("status").words()).isEmpty();
-        assertThat(verb("logs").words()).containsExactly("all");
-        assertThat(verb("register").names()).isFalse();
-        assertThat(verb("register").files()).isTrue();
-        assertThat(verb("daemon").words()).containsExactly("start", "stop", "restart", "status", "run");
-        assertThat(verb("completion").words()).containsExactly("bash", "zsh", "fish");
+        assertThat(start.first()).isEqualTo(new Completion.Arg(true, true, List.of("all")));
+        assertThat(start.later()).as("more names; a script comes first").isEqualTo(new Completion.Arg(true, false, List.of("all")));
+        assertThat(verb("status").first()).isEqualTo(new Completion.Arg(true, false, List.of()));
+        assertThat(verb("logs").first().words()).containsExactly("all");
+        assertThat(verb("register").first()).isEqualTo(new Completion.Arg(false, true, List.of()));
+        assertThat(verb("update").later()).as("update NAME [SCRIPT]").isEqualTo(new Completion.Arg(false, true, List.of()));
+        assertThat(verb("scale").later().isEmpty()).as("scale NAME N").isTrue();
+        assertThat(verb("daemon").first().words()).containsExactly("start", "stop", "restart", "status", "run");
+        assertThat(verb("completion").first().words()).containsExactly("bash", "zsh", "fish");
+        assertThat(verb("import").first()).isEqualTo(new Completion.Arg(false, false, List.of("pm2", "supervisord")));
+        assertThat(verb("import").later()).isEqualTo(new Completion.Arg(false, true, List.of()));
+        assertThat(verb("token").first()).as("a token's NAME is no app's").isEqualTo(new Completion.Arg(false, false, List.of("create", "list", "revoke")));
+        assertThat(verb("token").later().isEmpty()).isTrue();
         assertThat(verb("list").takesArguments()).isFalse();
         assertThat(verb("top").calledBy()).containsExactly("top", "monit");
+    }
+
+    @Test
+    void shortFlagsAreSpelledBesideTheLongOnesAndCountAsTakingAValue() {
+        assertThat(verb("apply").valued()).contains("--file", "-f");
+        assertThat(verb("register").valued()).contains("--instances", "-i", "--name").doesNotContain("--help");
+        assertThat(verb("logs").valued()).contains("--tail", "-n", "--lines").doesNotContain("-f", "--follow");
+        var logs = verb("logs").flags().stream().filter(f -> f.name().equals("follow")).findFirst().orElseThrow();
+        assertThat(logs.spelled()).containsExactly("--follow", "-f");
     }
 
     @Test

@@ -131,6 +131,28 @@ class AppsFileTest {
     }
 
     @Test
+    void anUnsetVariableIsOneProblemNotAlsoOneOfTheEmptyValue() {
+        assertThat(problems("""
+                apps:
+                  web:
+                    script: db.sh
+                    port: ${P}
+                    max_restarts: ${NONE}
+                """).split("\n")).containsExactly(
+                "pm.yaml:4:11: apps.web.port: ${P} is not set and has no default: set it, or write ${P:-default}",
+                "pm.yaml:5:19: apps.web.max_restarts: ${NONE} is not set and has no default: set it, or write ${NONE:-default}");
+    }
+
+    @Test
+    void downReadsNamesOnlyFromAFileWithoutProblemsOfItsOwn() throws IOException {
+        Files.writeString(dir.resolve("pm.yaml"), "apps:\n  web: {script: db.sh}\n  web: {script: db.sh}\n");
+        assertThatThrownBy(() -> AppsFile.names(dir.resolve("pm.yaml"), "pm.yaml")).isInstanceOf(PmException.class)
+                .hasMessage("pm.yaml:3:3: apps.web: the app web is named twice (first on line 2): an app's name must be unique");
+        Files.writeString(dir.resolve("pm.yaml"), "apps:\n  web:\n    script: gone.sh\n    port: ${UNSET}\n");
+        assertThat(AppsFile.names(dir.resolve("pm.yaml"), "pm.yaml")).as("variables and scripts are not checked").containsExactly("web");
+    }
+
+    @Test
     void aDependencyCycleIsNamedAsItGoesRound() {
         assertThat(problems("""
                 apps:

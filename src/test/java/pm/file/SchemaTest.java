@@ -173,6 +173,14 @@ class SchemaTest {
             assertThat(loaderProblems(yaml)).as(yaml).contains("apps.web." + e.getKey());
             assertThat(schemaProblems(yaml)).as(yaml).isNotEmpty();
         }
+        // Words the flags take in other spellings, and a boolean written as text: refused by both.
+        for (String app : List.of("restart_policy: Always", "type: node", "autostart: \"true\"", "autostart: 'false'")) {
+            String yaml = "apps:\n  web:\n    script: app.sh\n    " + app + "\n";
+            assertThat(loaderProblems(yaml)).as(yaml).contains("apps.web." + app.substring(0, app.indexOf(':')) + ": ");
+            assertThat(schemaProblems(yaml)).as(yaml).isNotEmpty();
+        }
+        assertThat(loaderProblems("apps:\n  web:\n    script: app.sh\n    restart_policy: Always\n")).endsWith("; did you mean always?");
+        assertThat(loaderProblems("apps:\n  web:\n    script: app.sh\n    autostart: \"true\"\n")).endsWith("'true' is text, not true or false: write true without quotes");
         assertThat(schemaProblems("apps:\n  web: {}\n")).as("no script").isNotEmpty();
         assertThat(loaderProblems("apps:\n  web: {}\n")).contains("missing script");
         assertThat(schemaProblems("apps: {}\nservices: {}\n")).as("a top-level key").isNotEmpty();

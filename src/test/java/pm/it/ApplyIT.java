@@ -125,7 +125,8 @@ class ApplyIT {
         assertThat(export).contains("  extra:\n").contains("COST: $$5").contains("autostart: false");
         assertThat(pm.ok("apply", "-f", dir.resolve("exported.yaml").toString()))
                 .isEqualTo(dir.resolve("exported.yaml") + ": nothing to do; 4 apps are as the file says\n");
-        assertThat(pm.ok("export", "web")).contains("  web:\n").doesNotContain("  db:\n");
+        assertThat(pm.ok("export", "manual")).contains("  manual:\n").doesNotContain("  db:\n");
+        assertThat(pm.ok("export", "web")).as("with what it depends on").contains("  web:\n", "  db:\n").doesNotContain("  manual:\n");
         assertThat(pm.run("export", "nosuch").err()).isEqualTo("pm: no process named nosuch; pm list shows the registered ones\n");
 
         var plain = apply();

@@ -49,6 +49,9 @@ class BundleIT {
         try (var u = new Unpacked("pm-tgz-")) {
             Unpacked.tool("tar", "-C", u.dir.toString(), "-xzf", tarball().toString());
             Path root = u.dir.resolve("pm-" + version);
+            // The schema a pm.yaml names and pm export's header points at, and the docs the README links to.
+            assertThat(root.resolve("docs/pm.schema.json")).isRegularFile();
+            assertThat(root.resolve("docs/config.md")).isRegularFile();
             // As its user would: the unpacked folder on the PATH.
             demoSaysWhatIsMissing(u, root, u.path(root));
             manageAnApp(u, root, u.path(root));

@@ -21,9 +21,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class CompletionIT {
     /** What bash's _pm offers for these words (the last one is being completed), one per line, sorted. */
     static List<String> bash(Pm pm, Path script, String... words) {
+        return offered(pm, script, String.join(" ", words), words);
+    }
+
+    /** The same for a line as typed: its words split as bash splits them, at spaces and around a colon (many:1 as many, :, 1). */
+    static List<String> typed(Pm pm, Path script, String typed) {
+        return offered(pm, script, typed, typed.split(" |(?=:)|(?<=:)", -1));
+    }
+
+    private static List<String> offered(Pm pm, Path script, String typed, String[] words) {
         var line = new StringBuilder("source ").append(script).append("; COMP_WORDS=(");
         for (String w : words) line.append("'").append(w).append("' ");
-        line.append("); COMP_CWORD=").append(words.length - 1).append("; COMPREPLY=(); _pm; printf '%s\\n' \"${COMPREPLY[@]}\"");
+        line.append("); COMP_CWORD=").append(words.length - 1).append("; COMP_LINE='").append(typed).append("'; COMP_POINT=${#COMP_LINE}")
+                .append("; COMPREPLY=(); _pm; printf '%s\\n' \"${COMPREPLY[@]}\"");
         var r = pm.command(Map.of(), List.of("bash", "--norc", "--noprofile", "-c", line.toString()));
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.err()).as(r.toString()).isEmpty();
@@ -73,6 +83,17 @@ class CompletionIT {
             assertThat(bash(pm, script, pmPath, "completion", "")).containsExactly("bash", "fish", "zsh");
             assertThat(bash(pm, script, pmPath, "register", "src/test/fixtures/sleep")).contains("src/test/fixtures/sleeper.sh");
 
+            // Short flags take their values as the long ones do.
+            assertThat(bash(pm, script, pmPath, "apply", "-f", "src/test/fixtures/sleep")).contains("src/test/fixtures/sleeper.sh");
+            assertThat(bash(pm, script, pmPath, "down", "-f", "src/test/fixtures/sleep")).contains("src/test/fixtures/sleeper.sh");
+            assertThat(bash(pm, script, pmPath, "logs", "web", "-n", "")).as("a number: nothing to guess").isEmpty();
+            assertThat(bash(pm, script, pmPath, "register", "x", "-i", "")).isEmpty();
+            // A command's first argument and the later ones complete apart.
+            assertThat(bash(pm, script, pmPath, "import", "")).containsExactly("pm2", "supervisord");
+            assertThat(bash(pm, script, pmPath, "import", "pm2", "src/test/fixtures/sleep")).contains("src/test/fixtures/sleeper.sh");
+            assertThat(bash(pm, script, pmPath, "token", "")).containsExactly("create", "list", "revoke");
+            assertThat(bash(pm, script, pmPath, "token", "create", "")).as("a new token's name").isEmpty();
+
             // With no daemon, no names, and Tab does not start one.
             assertThat(bash(pm, script, pmPath, "stop", "")).containsExactly("all");
             assertThat(pm.file("daemon.pid")).doesNotExist();
@@ -84,6 +105,15 @@ class CompletionIT {
             assertThat(bash(pm, script, pmPath, "logs", "-f", "web", "")).containsExactly("all", "api", "web", "worker");
             assertThat(bash(pm, script, pmPath, "list", "")).as("list takes no names").containsExactly("--help", "--json");
             assertThat(pm.ok("completion", "--names")).isEqualTo("web\nworker\napi\n");
+
+            // An app with copies by its name; its copies once the colon is typed, which does not split the word.
+            pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "many", "-i", "3");
+            assertThat(bash(pm, script, pmPath, "stop", "")).containsExactly("all", "api", "many", "web", "worker");
+            assertThat(typed(pm, script, pmPath + " stop many:")).as("what follows the colon, which bash puts there").containsExactly("0", "1", "2");
+            assertThat(typed(pm, script, pmPath + " stop many:1")).containsExactly("1");
+            assertThat(typed(pm, script, pmPath + " update many:1 src/test/fixtures/sleep")).as("then the script").contains("src/test/fixtures/sleeper.sh");
+            assertThat(typed(pm, script, pmPath + " stop many:0 w")).containsExactly("web", "worker");
+            assertThat(pm.ok("completion", "--names")).isEqualTo("web\nworker\napi\nmany\nmany:0\nmany:1\nmany:2\n");
         }
     }
 
@@ -94,11 +124,14 @@ class CompletionIT {
             if (installed("fish")) {
                 Path fish = script(pm, "fish");
                 assertThat(pm.command(Map.of(), List.of("fish", "-n", fish.toString())).code()).isZero();
+                pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "many", "-i", "2");
                 var r = pm.command(Map.of(), List.of("fish", "--no-config", "-c", "source " + fish + "; complete -C'pm sto'; complete -C'pm stop '; "
-                        + "complete -C'pm register x --restart-policy '"));
+                        + "complete -C'pm register x --restart-policy '; complete -C'pm stop many:'; complete -C'pm import '; complete -C'pm token '; "
+                        + "complete -C'pm register x -i '; complete -C'pm apply -f src/test/fixtures/sleep'; complete -C'pm import pm2 src/test/fixtures/sleep'"));
                 assertThat(r.err()).isEmpty();
                 assertThat(r.out().lines().map(l -> l.split("\t")[0]).toList())
-                        .containsExactly("stop", "all", "web", "worker", "always", "never", "on-failure", "unless-stopped");
+                        .containsExactly("stop", "all", "many", "web", "worker", "always", "never", "on-failure", "unless-stopped", "many:0", "many:1",
+                                "pm2", "supervisord", "create", "list", "revoke", "src/test/fixtures/sleeper.sh", "src/test/fixtures/sleeper.sh");
             }
             if (installed("zsh")) {
                 Path zsh = script(pm, "zsh");
@@ -123,6 +156,10 @@ class CompletionIT {
             var none = pm.run("completion");
             assertThat(none.code()).isEqualTo(2);
             assertThat(none.err()).hasLineCount(1).contains("which shell?");
+            var extra = pm.run("completion", "--names", "extra");
+            assertThat(extra.code()).isEqualTo(2);
+            assertThat(extra.out()).isEmpty();
+            assertThat(extra.err()).isEqualTo("pm: unexpected argument 'extra': pm completion --names takes none (see pm completion --help)\n");
         }
     }
 }

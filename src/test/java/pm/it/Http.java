@@ -162,6 +162,8 @@ final class Http {
         final int status;
         private final InputStream in;
         private final StringBuilder pending = new StringBuilder();
+        /** Whether the server ended the response (its last chunk came, or the connection closed). */
+        boolean ended;
 
         Stream(Http http, String path, Map<String, String> headers) throws IOException {
             socket = new Socket();
@@ -196,12 +198,16 @@ final class Http {
                     String sizeLine = line(in).strip();
                     if (sizeLine.isEmpty()) continue;
                     int size = Integer.parseInt(sizeLine, 16);
-                    if (size == 0) return null;
+                    if (size == 0) {
+                        ended = true;
+                        return null;
+                    }
                     pending.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
                     line(in);
                 } catch (SocketTimeoutException e) {
                     return null;
                 } catch (IOException e) {
+                    ended = true;
                     return null;
                 }
             }
@@ -214,6 +220,13 @@ final class Http {
                 if (e.name().equals(name)) return e;
             }
             return null;
+        }
+
+        /** Whether the server ends the response within {@code timeout}; the events until then are skipped. */
+        boolean endsWithin(Duration timeout) throws IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!ended && System.nanoTime() < deadline) next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            return ended;
         }
 
         @Override

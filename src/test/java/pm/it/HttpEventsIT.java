@@ -78,6 +78,14 @@ class HttpEventsIT {
                 assertThat(reset.json().get("reason")).isEqualTo("the daemon restarted since event zzz-5");
                 assertThat(s.next(WAIT).name()).isEqualTo("snapshot");
             }
+            // An id of this run that was never sent: said so, then start over.
+            String boot = lastId.substring(0, lastId.indexOf('-'));
+            try (var s = new Http.Stream(http, "/api/v1/events", withLastId(http, boot + "-999999"))) {
+                var reset = s.next(WAIT);
+                assertThat(reset.name()).isEqualTo("reset");
+                assertThat((String) reset.json().get("reason")).startsWith("event " + boot + "-999999 was never sent: the last is " + boot + "-");
+                assertThat(s.next(WAIT).name()).isEqualTo("snapshot");
+            }
         }
     }
 
@@ -85,6 +93,40 @@ class HttpEventsIT {
         var h = http.auth();
         h.put("Last-Event-ID", id);
         return h;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anUpdateComesAsAnEventWithTheNewSpec() throws Exception {
+        try (var pm = new Pm()) {
+            pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "web");
+            var http = Http.of(pm);
+            try (var s = http.stream("/api/v1/events?samples=0")) {
+                assertThat(s.next("snapshot", WAIT)).isNotNull();
+                pm.ok("update", "web", "--restart-policy", "always");
+                var updated = s.next("updated", WAIT);
+                assertThat(updated).as("an updated event").isNotNull();
+                assertThat(updated.json().get("name")).isEqualTo("web");
+                assertThat(((Map<String, Object>) updated.json().get("process")).get("restart_policy")).isEqualTo("always");
+            }
+        }
+    }
+
+    @Test
+    void aLogFollowEndsWhenItsAppIsUnregistered() throws Exception {
+        try (var pm = new Pm()) {
+            pm.ok("register", pm.fixture("ticker.sh").toString(), "--name", "web");
+            pm.ok("register", pm.fixture("ticker.sh").toString(), "--name", "other");
+            pm.ok("start", "--all");
+            var http = Http.of(pm);
+            try (var web = http.stream("/api/v1/processes/web/logs?follow=true&lines=1");
+                 var other = http.stream("/api/v1/processes/other/logs?follow=true&lines=1")) {
+                assertThat(web.next("line", WAIT)).isNotNull();
+                pm.ok("unregister", "web");
+                assertThat(web.endsWithin(Duration.ofSeconds(3))).as("the follow of the unregistered app").isTrue();
+                assertThat(other.endsWithin(Duration.ofSeconds(1))).as("another app's follow").isFalse();
+            }
+        }
     }
 
     @Test
@@ -245,7 +287,7 @@ class HttpEventsIT {
             assertThat(pm.run("token", "create", "ci").code()).as("tokens work with HTTP off").isZero();
             pm.ok("daemon", "stop");
             pm.runWith(Map.of("PM_HTTP_LISTEN", "localhost"), "daemon", "start");
-            assertThat(pm.ok("daemon", "status")).contains("http: off: PM_HTTP_LISTEN=localhost: give ADDR:PORT; use ADDR:PORT (127.0.0.1:9615) or off");
+            assertThat(pm.ok("daemon", "status")).contains("http: off: PM_HTTP_LISTEN=localhost: no address and port; use ADDR:PORT (127.0.0.1:9615) or off");
         }
     }
 

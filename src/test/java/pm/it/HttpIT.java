@@ -77,6 +77,41 @@ class HttpIT {
     }
 
     @Test
+    void actionsRefuseKeysTheyDoNotTakeAndValuesOfTheWrongType() {
+        long pid = pm.pid("web");
+        refused(http.post("/api/v1/processes/web/stop", "{\"forse\":true}"), 400, "INVALID", "forse: unknown key; stop takes {\"force\": true} or nothing");
+        refused(http.post("/api/v1/processes/web/stop", "{\"force\":\"true\"}"), 400, "INVALID", "force: give true or false, not \"true\"");
+        refused(http.post("/api/v1/processes/web/restart", "{\"env\":{\"A\":1},\"evn\":{}}"), 400, "INVALID",
+                "env.A: give the value as a string, not 1\nevn: unknown key; restart takes");
+        refused(http.post("/api/v1/processes/web/start", "{\"force\":true}"), 400, "INVALID", "force: unknown key; start takes no body");
+        assertThat(pm.pid("web")).as("nothing was done").isEqualTo(pid);
+        assertThat(pm.state("web")).isEqualTo("running");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRegisterAnswersAsAnHttpClientNeeds() {
+        String spec = "{\"name\":\"twice\",\"script\":\"" + pm.fixture("sleeper.sh") + "\"}";
+        var first = http.post("/api/v1/processes", spec);
+        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        assertThat(first.header("Location")).isEqualTo("/api/v1/processes/twice");
+        var again = http.post("/api/v1/processes", spec);
+        assertThat(again.status()).as("the same spec again makes nothing: " + again).isEqualTo(200);
+        assertThat(again.json().get("unchanged")).isEqualTo(true);
+        var taken = http.post("/api/v1/processes", spec.replace("}", ",\"restart_policy\":\"always\"}"));
+        refused(taken, 409, "ALREADY_EXISTS", "a process named 'twice' is already registered with another spec (it differs in restart_policy): "
+                + "to replace it, DELETE /api/v1/processes/twice and register again (that stops it), or register under another name");
+        assertThat(taken.body()).doesNotContain("pm update").doesNotContain("--name");
+        refused(http.post("/api/v1/processes", spec.replace("}", ",\"env_file\":\".env\"}")), 400, "INVALID",
+                "env_file: a key of pm apply's pm.yaml, not of a register over HTTP; give the variables in env");
+        // A program found on PATH has no folder of its own: it runs in the daemon user's home.
+        assertThat(http.post("/api/v1/processes", "{\"name\":\"napper\",\"script\":\"sleep\",\"args\":[\"1000\"]}").status()).isEqualTo(201);
+        var napper = (Map<String, Object>) http.get("/api/v1/processes/napper").json().get("spec");
+        assertThat(napper.get("cwd")).isEqualTo(System.getProperty("user.home"));
+        for (String name : List.of("twice", "napper")) assertThat(http.send("DELETE", "/api/v1/processes/" + name, http.auth(), null).status()).isEqualTo(200);
+    }
+
+    @Test
     void aReadOnlyTokenReadsEverything() {
         assertThat(readOnly.get("/api/v1/processes").status()).isEqualTo(200);
         assertThat(readOnly.get("/api/v1/processes/web").status()).isEqualTo(200);

@@ -69,6 +69,7 @@ class ImportIT {
                     max_restarts: 5
                     restart_delay: 250ms
                     max_memory: 300M
+                    stop_signal: SIGINT
                     kill_timeout: 3000ms
                     instances: 2
                 """.formatted(FILES)).contains("# not carried over: exec_mode: cluster - copies get PORT=P+i each")
@@ -130,6 +131,38 @@ class ImportIT {
         assertThat(log("api")).contains("api args=--port 3200 --name=api").contains("PRICE=5$");
         assertThat(log("worker")).contains("worker args=--queue default");
         assertThat(pm.ok("describe", "api")).contains("SIGINT");
+    }
+
+    @Test
+    void debiansLayoutIsFollowedThroughItsIncludeAndInlineCommandsRun() throws IOException {
+        Path etc = Files.createDirectories(pm.home.resolve("etc/supervisor"));
+        Path confD = Files.createDirectories(etc.resolve("conf.d"));
+        Files.writeString(etc.resolve("supervisord.conf"), """
+                ; as the Debian package installs it
+                [unix_http_server]
+                file=/var/run/supervisor.sock
+                [supervisord]
+                logfile=/var/log/supervisor/supervisord.log
+                [include]
+                files = /etc/supervisor/nothing-here/*.conf conf.d/*.conf
+                """);
+        Files.writeString(confD.resolve("loop.conf"), """
+                [program:loop]
+                command=sh -c "while true; do echo work; sleep 5; done"
+                """);
+        Files.writeString(confD.resolve("module.conf"), """
+                [program:module]
+                command=python3 -u -m worker --queue default
+                directory=%s
+                """.formatted(FILES));
+        var imported = pm.run("import", "supervisord", etc.resolve("supervisord.conf").toString());
+        assertThat(imported.code()).as(imported.toString()).isZero();
+        assertThat(imported.err()).contains("imported 2 apps").contains("every setting was carried over");
+        Path yaml = Files.writeString(pm.home.resolve("pm.yaml"), imported.out());
+        var applied = pm.run("apply", "-f", yaml.toString());
+        assertThat(applied.code()).as(applied + "\n" + imported.out()).isZero();
+        await("both programs' output", seconds(15), () -> log("loop").contains("work") && log("module").contains("worker args=--queue default"));
+        assertThat(pm.state("loop")).isEqualTo("running");
     }
 
     @Test

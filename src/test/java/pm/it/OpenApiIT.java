@@ -6,6 +6,7 @@ import pm.core.Json;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +29,14 @@ class OpenApiIT {
             var http = Http.of(pm);
             assertThat(Json.parseObject(http.get("/api/v1/openapi.json").body())).as("the daemon serves docs/openapi.json").isEqualTo(doc);
             var checked = new ArrayList<String>();
+            var notAllowed = resolve(doc, Map.of("405", Map.of("$ref", "#/components/responses/MethodNotAllowed")));
             for (var path : paths.entrySet()) {
+                // A method the path does not list: 405, with the documented ones in Allow.
+                var methods = new java.util.TreeSet<String>();
+                for (String m : path.getValue().keySet()) if (!m.equals("parameters")) methods.add(m.toUpperCase());
+                var put = http.send("PUT", path.getKey().replace("{name}", "web"), http.auth(), "{}");
+                documented("PUT " + path.getKey(), notAllowed, put.status(), answer(put).contentType());
+                assertThat(new java.util.TreeSet<>(List.of(put.header("Allow").split(", ")))).as("Allow of " + path.getKey()).isEqualTo(methods);
                 for (var op : path.getValue().entrySet()) {
                     if (op.getKey().equals("parameters")) continue;
                     String method = op.getKey().toUpperCase();

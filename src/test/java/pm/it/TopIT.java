@@ -134,6 +134,38 @@ class TopIT {
     }
 
     @Test
+    void aStoppedDaemonIsSaidInPlainWordsAndItsKeysStartNone() throws Exception {
+        twoApps();
+        long alpha = pm.pid("alpha");
+        try (var t = new Tmux(80, 24, env)) {
+            t.type("pm top");
+            t.awaitScreen("the table", s -> s.contains("alpha") && s.contains("beta"));
+            pm.ok("daemon", "stop");
+            String offline = "the daemon is not running; start it with pm daemon start";
+            t.awaitScreen("the offline line", s -> s.contains(offline));
+            t.keys("s");
+            String screen = t.awaitScreen("what s did", s -> s.contains("alpha not stopped: " + offline));
+            System.out.println(Tmux.framed("s with the daemon stopped", screen));
+            t.keys("r");
+            t.awaitScreen("what r did", s -> s.contains("alpha not restarted: " + offline));
+            assertThat(pm.file("daemon.pid")).as("no daemon was started").doesNotExist();
+            assertThat(Pm.alive(alpha)).as("alpha was left running").isTrue();
+
+            // The answer to a key belongs to the view it was given in.
+            pm.ok("daemon", "start");
+            t.keys("l");
+            t.awaitScreen("alpha's log", s -> s.contains("logs of alpha"));
+            t.keys("s");
+            t.awaitScreen("the stop's answer", s -> s.contains("alpha: stopped"));
+            t.keys("Escape");
+            screen = t.awaitScreen("the table without it", s -> s.contains("beta") && !s.contains("alpha: stopped"));
+            System.out.println(Tmux.framed("back from the log", screen));
+            t.keys("q");
+            t.awaitScreen("the prompt", s -> s.strip().endsWith(Tmux.PROMPT.strip()));
+        }
+    }
+
+    @Test
     void aTerminalTooSmallGetsOneLineAndExitStatus2AndNothingChanges() throws Exception {
         Path before = pm.file("stty.before"), after = pm.file("stty.after");
         try (var t = new Tmux(30, 8, env)) {

@@ -102,4 +102,16 @@ class UpdateIT {
         assertThat(r.err()).contains("unknown flag --save; put the app's own flags after --: pm update web -- --save x");
         assertThat(pm.ok("list", "--json")).isEqualTo(before);
     }
+
+    @Test
+    void anAppOthersDependOnIsFreedForUnregisterByEmptyingTheirDependencies() {
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "db");
+        pm.ok("register", pm.fixture("sleeper.sh").toString(), "--name", "web", "--depends-on", "db:started");
+        var refused = pm.run("unregister", "db");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).isEqualTo("pm: cannot unregister: web depends on db; unregister those too, or free them with"
+                + " pm update NAME --depends-on '' (or --depends-on with the apps to keep)\n");
+        assertThat(pm.ok("update", "web", "--depends-on", "")).isEqualTo("web: updated depends_on\n");
+        assertThat(pm.ok("unregister", "db")).contains("db: unregistered");
+    }
 }

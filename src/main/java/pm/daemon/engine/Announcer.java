@@ -1,10 +1,12 @@
 package pm.daemon.engine;
 
 import pm.core.Health;
+import pm.core.ProcessSpec;
 import pm.core.ProcessState;
 import pm.daemon.events.EventRing;
 import pm.daemon.events.ProcessEvent;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -19,14 +21,14 @@ final class Announcer {
     private EventRing ring;
     /** Processes whose heartbeats went silent, until they beat again. */
     private final Set<String> silent = new HashSet<>();
-    /** The registered names the ring was last told about, as status shows them (NAME:i for copies). */
-    private final Set<String> known = new HashSet<>();
+    /** The registered names the ring was last told about, as status shows them (NAME:i for copies), and their specs. */
+    private final Map<String, ProcessSpec> known = new HashMap<>();
     /** Set when a spec changed: a count of copies that crosses one renames copy 0 (NAME and NAME:0). */
     private boolean renamed;
 
     void reportTo(EventRing ring, Map<String, Proc> procs) {
         this.ring = ring;
-        for (var p : procs.values()) known.add(p.shownName());
+        for (var p : procs.values()) known.put(p.shownName(), p.spec);
     }
 
     /** A spec was replaced: the next {@link #roster} compares the names, even if the number of processes is the same. */
@@ -57,8 +59,9 @@ final class Announcer {
     }
 
     /**
-     * After a step: processes registered or removed since the last one. A size check when none were and no
-     * spec changed: one step handles one command, so it cannot register one and remove another.
+     * After a step: processes registered, updated (a new spec: {@code pm update}, a scale) or removed since
+     * the last one. A size check when none were and no spec changed: one step handles one command, so it
+     * cannot register one and remove another.
      */
     void roster(Map<String, Proc> procs, Engine engine, long nowMillis) {
         if (procs.size() == known.size() && !renamed) return;
@@ -67,9 +70,11 @@ final class Announcer {
         for (var p : procs.values()) {
             String name = p.shownName();
             names.add(name);
-            if (known.add(name)) ring.append(new ProcessEvent.Registered(nowMillis, name, Views.status(p, engine.home, nowMillis)));
+            var before = known.put(name, p.spec);
+            if (before == null) ring.append(new ProcessEvent.Registered(nowMillis, name, Views.status(p, engine.home, nowMillis)));
+            else if (!before.equals(p.spec)) ring.append(new ProcessEvent.Updated(nowMillis, name, Views.status(p, engine.home, nowMillis)));
         }
-        for (var it = known.iterator(); it.hasNext(); ) {
+        for (var it = known.keySet().iterator(); it.hasNext(); ) {
             String name = it.next();
             if (!names.contains(name)) {
                 it.remove();

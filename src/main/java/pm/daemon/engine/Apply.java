@@ -112,9 +112,11 @@ final class Apply {
 
     /**
      * What to do: create the apps not registered; update those whose spec differs, restarting the running
-     * ones a change needs a new process for; start the autostart apps not wanted running (new, or stopped);
-     * with prune, remove the registered apps the set does not name. Apps wanted running are left to the
-     * daemon, whatever their state: a second apply of the same file does nothing.
+     * ones a change needs a new process for; start the autostart apps not wanted running (new, or stopped)
+     * and those the daemon gave up on (a copy fatal, or exited with a failure that its policy does not
+     * restart); with prune, remove the registered apps the set does not name. Other apps wanted running
+     * are left to the daemon, whatever their state (a job that completed stays exited): a second apply of
+     * the same file does nothing while they run.
      */
     Plan plan(List<ProcessSpec> specs, Set<String> autostart, boolean prune) {
         var create = new ArrayList<ProcessSpec>();
@@ -124,7 +126,7 @@ final class Apply {
         var problems = new ArrayList<String>();
         for (var spec : specs) {
             var p = engine.procs.get(spec.name());
-            boolean starts = autostart.contains(spec.name()) && (p == null || !commands.targets.wanted(spec.name()));
+            boolean starts = autostart.contains(spec.name()) && (p == null || !commands.targets.wanted(spec.name()) || failed(spec.name()));
             if (p != null && p.removing) problems.add(spec.name() + " is being unregistered; apply again once it is gone");
             if (p == null) {
                 String problem = ProcessSpec.newNameProblem(spec.name());
@@ -148,6 +150,15 @@ final class Apply {
             for (var p : engine.procs.values()) if (p.copy == 0 && !named.contains(p.spec.name())) remove.add(p.spec.name());
         }
         return new Plan(create, update, start, unchanged, remove);
+    }
+
+    /** Whether a copy of the app is down for good after a failure: fatal, or exited with a failure and not restarted. */
+    private boolean failed(String app) {
+        for (var c : commands.targets.copies(app)) {
+            if (c.state == ProcessState.FATAL) return true;
+            if (c.state == ProcessState.EXITED && c.lastExit != null && c.lastExit.isFailure()) return true;
+        }
+        return false;
     }
 
     /** The one registry write: new specs, new apps, the wanted state of those started and of those removed (stopped). */

@@ -225,8 +225,8 @@ final class Commands {
             for (String d : q.spec.dependsOn().keySet()) if (apps.contains(d)) needed.add(q.spec.name() + " depends on " + d);
         }
         if (!needed.isEmpty())
-            throw PmException.invalid("cannot unregister: " + String.join(", ", needed) + "; unregister those too, or change them with "
-                    + Targets.pm(args) + " update NAME --depends-on ...");
+            throw PmException.invalid("cannot unregister: " + String.join(", ", needed) + "; unregister those too, or free them with "
+                    + Targets.pm(args) + " update NAME --depends-on '' (or --depends-on with the apps to keep)");
         for (String n : names) engine.procs.get(n).removing = true;
         engine.order.stopInOrder(names, false, () -> {
             var remaining = targets.entries();

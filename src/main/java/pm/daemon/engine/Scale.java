@@ -43,9 +43,9 @@ final class Scale {
     }
 
     /**
-     * Makes an app's copies (all holding its new spec) number {@code count}: new ones start if the app is
-     * meant to run; extra ones stop and are forgotten once their whole group is gone. Returns the names
-     * of the copies that change, to wait for.
+     * Makes an app's copies (all holding its new spec) number {@code count}: new ones start (once the
+     * app's dependencies are ready) if the app is meant to run; extra ones stop and are forgotten once
+     * their whole group is gone. Returns the names of the copies that change, to wait for.
      */
     static List<String> resize(Engine engine, List<Proc> copies, int count) {
         var changed = new ArrayList<String>();
@@ -57,7 +57,7 @@ final class Scale {
             var c = new Proc(first.id, first.spec, false, i);
             engine.procs.put(c.name(), c);
             changed.add(c.name());
-            if (wanted) engine.apply(c, new Event.Start());
+            if (wanted) engine.apply(c, engine.order.ready(c, new Event.Start()));
         }
         var extra = new ArrayList<String>();
         for (var c : copies) {

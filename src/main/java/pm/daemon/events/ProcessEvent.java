@@ -92,9 +92,18 @@ public sealed interface ProcessEvent {
         }
 
         public Map<String, Object> fields() {
-            var m = head(this);
-            m.put("process", process.toJson());
-            return m;
+            return withProcess(this, process);
+        }
+    }
+
+    /** A process's spec was replaced ({@code pm update}, a scale); {@code process} is its status, with the new spec's fields. */
+    record Updated(long atMillis, String name, ProcessStatus process) implements ProcessEvent {
+        public String kind() {
+            return "updated";
+        }
+
+        public Map<String, Object> fields() {
+            return withProcess(this, process);
         }
     }
 
@@ -106,6 +115,12 @@ public sealed interface ProcessEvent {
         public Map<String, Object> fields() {
             return head(this);
         }
+    }
+
+    private static Map<String, Object> withProcess(ProcessEvent e, ProcessStatus process) {
+        var m = head(e);
+        m.put("process", process.toJson());
+        return m;
     }
 
     private static Map<String, Object> head(ProcessEvent e) {

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * {@code GET /api/v1/events}: the process list, then every change as it happens, as server-sent events.
  * First a {@code snapshot} (the body of {@code GET /api/v1/processes}), then the ring's events ({@code
- * state}, {@code health}, {@code heartbeat}, {@code restart}, {@code registered}, {@code unregistered}),
+ * state}, {@code health}, {@code heartbeat}, {@code restart}, {@code registered}, {@code updated}, {@code unregistered}),
  * each with an id, and every few seconds a {@code samples} event (CPU, memory, uptime; no id). A client
  * that reconnects with {@code Last-Event-ID} gets what it missed, if the ring still holds it; if not, or
  * if the daemon restarted meanwhile (ids name the daemon's start), a {@code reset} and a new snapshot.
@@ -26,6 +26,12 @@ final class EventStream {
     /** How soon a browser reconnects after the stream ends (a daemon restart, a dropped client). */
     static final Duration RETRY = Duration.ofSeconds(2);
     private static final int BATCH = 256;
+    /**
+     * A stream opened with a session cookie ends after this long, and the browser reconnects at once with
+     * Last-Event-ID (missing nothing): the reconnect renews the session and its cookie, so a dashboard left
+     * open counts as a session in use.
+     */
+    static final Duration SESSION_RENEW = Duration.ofHours(1);
     /** What a samples event carries of each process. */
     static final List<String> SAMPLE_FIELDS = List.of("name", "state", "pid", "uptime_ms", "restarts", "cpu_percent",
             "memory_bytes", "processes", "health", "heartbeat_at");
@@ -62,8 +68,11 @@ final class EventStream {
             long samplesEvery = Duration.ofSeconds(samplesSeconds).toNanos();
             long nextSamples = samplesEvery > 0 ? System.nanoTime() + samplesEvery : Long.MAX_VALUE;
             long nextKeepalive = System.nanoTime() + KEEPALIVE.toNanos();
+            boolean renews = open.caller.session() != null;
+            long renewAt = System.nanoTime() + SESSION_RENEW.toNanos();
             while (true) {
-                if (Thread.interrupted()) throw new InterruptedException();
+                if (open.ended()) throw new InterruptedException();
+                if (renews && System.nanoTime() - renewAt >= 0) return;
                 var read = ring.after(cursor, BATCH);
                 if (read.gone()) {
                     // The ring moved on past this client (it fell that far behind): it reloads, as after a reconnect.
@@ -111,6 +120,13 @@ final class EventStream {
     private String reason(String lastId) {
         int dash = lastId.indexOf('-');
         if (dash < 0 || !lastId.substring(0, dash).equals(boot)) return "the daemon restarted since event " + lastId;
+        long seq;
+        try {
+            seq = Long.parseLong(lastId.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return "'" + lastId + "' is not an event id of this stream";
+        }
+        if (seq > ring.last() || seq < 0) return "event " + lastId + " was never sent: the last is " + id(ring.last());
         return "the events after " + lastId + " are no longer kept";
     }
 

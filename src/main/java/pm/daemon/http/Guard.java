@@ -15,8 +15,11 @@ import java.util.Locale;
 final class Guard {
     static final String COOKIE = "pm_session";
 
-    /** Who is asking: the token's name, and whether it may only read. */
-    record Caller(String token, boolean readOnly) {}
+    /**
+     * Who is asking: the token's name, whether it may only read, and the session cookie it came with (null
+     * for a bearer token), so what it opens can end when the token is revoked or the session logs out.
+     */
+    record Caller(String token, boolean readOnly, String session) {}
 
     private final Tokens tokens;
     private final Logins logins;
@@ -32,11 +35,18 @@ final class Guard {
     void checkPlace(Headers headers) {
         String host = headers.getFirst("Host");
         if (host == null || !ours(host))
-            throw Refusal.forbidden("Host '" + (host == null ? "" : host) + "' is not this daemon's address (" + Listen.hostPort(
-                    bound.getAddress(), bound.getPort()) + " or localhost:" + bound.getPort() + "); requests through other names are refused");
+            throw Refusal.forbidden("Host '" + (host == null ? "" : host) + "' is not this daemon's address (" + addresses()
+                    + "); requests through other names are refused");
         String origin = headers.getFirst("Origin");
         if (origin != null && !(origin.startsWith("http://") && ours(origin.substring("http://".length()))))
             throw Refusal.forbidden("Origin '" + origin + "' is not this daemon: pages elsewhere may not use its API");
+    }
+
+    /** What a Host header may name, as a person reads it: a wildcard bind takes any IP address. */
+    private String addresses() {
+        int port = bound.getPort();
+        if (bound.getAddress().isAnyLocalAddress()) return "any IP address of this machine with port " + port + ", or localhost:" + port;
+        return Listen.hostPort(bound.getAddress(), port) + " or localhost:" + port;
     }
 
     /**
@@ -67,17 +77,26 @@ final class Guard {
                 throw Refusal.unauthorized("the Authorization header must be 'Bearer TOKEN' (pm token create NAME makes one)");
             var t = tokens.verify(auth.substring(7).strip());
             if (t == null) throw Refusal.unauthorized("unknown or revoked token; pm token list shows the valid ones");
-            return new Caller(t.name(), t.readOnly());
+            return new Caller(t.name(), t.readOnly(), null);
         }
         String session = cookie(headers, COOKIE);
         if (session != null) {
             String name = logins.session(session);
             var t = name == null ? null : tokens.named(name);
             if (t == null) throw Refusal.unauthorized("the session has ended; run pm dashboard for a new login link");
-            return new Caller(t.name(), t.readOnly());
+            return new Caller(t.name(), t.readOnly(), session);
         }
         throw Refusal.unauthorized("no credentials: send 'Authorization: Bearer TOKEN' (pm token create NAME), "
                 + "or log in with the link pm dashboard prints");
+    }
+
+    /**
+     * The Set-Cookie value that keeps {@code session} in the browser for {@link Logins#IDLE}: sent at the
+     * login and again with every answer to a request that came with it, so a used session's cookie never
+     * lapses before the session does.
+     */
+    static String sessionCookie(String session) {
+        return COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Logins.IDLE.toSeconds();
     }
 
     /** The value of a cookie, or null. */

@@ -22,8 +22,8 @@ import java.util.logging.Logger;
  * dashboard's files, on the JDK's own server, another door to the same engine. It binds at the daemon's
  * start and makes the rest (threads, routes' state) at the first request, so a daemon nobody asks pays
  * for little more than the socket. A port in use is one line in daemon.log and in {@code pm daemon status},
- * and the daemon runs on without HTTP. Requests run on {@link Workers}, never on the engine thread; they
- * reach the engine through its queue, as the control socket's do, and read what it replies.
+ * and the daemon runs on without HTTP. Requests run on {@link Workers}' virtual threads, never on the engine
+ * thread; they reach the engine through its queue, as the control socket's do, and read what it replies.
  */
 public final class HttpDoor {
     private static final Logger LOG = Logger.getLogger("pm.http");
@@ -32,7 +32,7 @@ public final class HttpDoor {
     private final Logins logins = new Logins();
     private final Listen listen;
     private final Watchdog watchdog = new Watchdog();
-    private final Streams streams = new Streams();
+    private final Streams streams;
     private final long startMillis = System.currentTimeMillis();
     private HttpServer server;
     /** What {@code pm daemon status} says about it. */
@@ -43,6 +43,8 @@ public final class HttpDoor {
     private HttpDoor(Path tokensFile, Listen listen) {
         this.tokens = new Tokens(tokensFile);
         this.listen = listen;
+        // A stream whose token or session ended as it opened ends too: a revoke between the guard and its start misses it.
+        this.streams = new Streams(c -> tokens.named(c.token()) != null && (c.session() == null || logins.session(c.session()) != null));
     }
 
     /**
@@ -148,6 +150,7 @@ public final class HttpDoor {
                     return;
                 }
                 call.caller = guard.caller(exchange.getRequestHeaders());
+                if (call.caller.session() != null) exchange.getResponseHeaders().set("Set-Cookie", Guard.sessionCookie(call.caller.session()));
             } catch (Refusal r) {
                 if (r.status != 401 || !Routes.browser(call)) throw r;
                 Call.secure(exchange);
@@ -227,6 +230,7 @@ public final class HttpDoor {
             return name;
         });
         logins.endAll(name);
+        streams.endToken(name);
         return Map.of("revoked", name);
     }
 

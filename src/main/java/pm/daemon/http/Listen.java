@@ -22,7 +22,7 @@ record Listen(InetSocketAddress address) {
     static Listen parse(String value) {
         if (value.equals("off")) return new Listen(null);
         int colon = value.lastIndexOf(':');
-        if (colon <= 0) throw bad(value, "give ADDR:PORT");
+        if (colon <= 0) throw bad(value, "no address and port");
         String host = value.substring(0, colon);
         int port;
         try {

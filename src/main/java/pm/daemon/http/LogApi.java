@@ -3,6 +3,8 @@ package pm.daemon.http;
 import pm.core.Json;
 import pm.core.ProcessStatus;
 import pm.daemon.engine.Engine;
+import pm.daemon.events.EventRing;
+import pm.daemon.events.ProcessEvent;
 import pm.logs.Backlog;
 import pm.logs.Follower;
 import pm.logs.Lines;
@@ -32,10 +34,12 @@ final class LogApi {
 
     private final Engine engine;
     private final Streams streams;
+    private final EventRing ring;
 
-    LogApi(Engine engine, Streams streams) {
+    LogApi(Engine engine, Streams streams, EventRing ring) {
         this.engine = engine;
         this.streams = streams;
+        this.ring = ring;
     }
 
     void serve(Call call, String name) throws IOException {
@@ -49,7 +53,7 @@ final class LogApi {
         if (!stream.equals("out")) files.put("err", Path.of(status.errLog()));
         String accept = call.header("Accept");
         if (call.flag("follow") || (accept != null && accept.contains("text/event-stream"))) {
-            streams.start(call, "the log of " + name, open -> follow(call, files, lines));
+            streams.start(call, "the log of " + name, open -> follow(call, open, new Gone(ring, name), files, lines));
             return;
         }
         var body = new LinkedHashMap<String, Object>();
@@ -67,7 +71,7 @@ final class LogApi {
      * log is read by a follower from where its last lines begin, so no line falls between the two, and
      * rotations lose nothing (pm.logs).
      */
-    private static void follow(Call call, Map<String, Path> files, int lines) throws IOException, InterruptedException {
+    private static void follow(Call call, Streams.Open open, Gone gone, Map<String, Path> files, int lines) throws IOException, InterruptedException {
         var logs = new ArrayList<Followed>();
         byte[] buf = new byte[CHUNK];
         try (var sse = SseStream.open(call)) {
@@ -79,7 +83,7 @@ final class LogApi {
             }
             sse.retry(2000).flush();
             long quietSince = System.nanoTime();
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!open.ended() && !gone.check()) {
                 boolean any = false;
                 for (var f : logs) {
                     int n = f.follower.read(buf);
@@ -104,6 +108,35 @@ final class LogApi {
             }
         } finally {
             for (var f : logs) f.follower.close();
+        }
+    }
+
+    /**
+     * Whether the followed app was unregistered, from the event ring: its follow ends then, as there is
+     * no more log to wait for. Looks only at the events since the last look.
+     */
+    private static final class Gone {
+        private final EventRing ring;
+        private final String name;
+        private long seen;
+
+        Gone(EventRing ring, String name) {
+            this.ring = ring;
+            this.name = name;
+            this.seen = ring.last();
+        }
+
+        boolean check() {
+            while (seen != ring.last()) {
+                var read = ring.after(seen, 256);
+                if (read.gone()) {
+                    seen = ring.last(); // fell behind the ring: an unregister among those is missed, which only keeps the follow open
+                    return false;
+                }
+                for (var n : read.events()) if (n.event() instanceof ProcessEvent.Unregistered u && u.name().equals(name)) return true;
+                seen = read.events().getLast().seq();
+            }
+            return false;
         }
     }
 

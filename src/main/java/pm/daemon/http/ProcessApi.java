@@ -1,12 +1,14 @@
 package pm.daemon.http;
 
 import pm.core.ErrorCode;
+import pm.core.Json;
 import pm.core.PmException;
 import pm.core.SpecBuilder;
 import pm.daemon.engine.Engine;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,15 +42,41 @@ final class ProcessApi {
     /**
      * Registers a spec given as JSON with pm.yaml's keys. There is no caller's folder over HTTP, so the
      * script must be an absolute path (or a program name found on the daemon's PATH) and {@code cwd}, if
-     * given, absolute; the folder defaults to the script's.
+     * given, absolute; the folder defaults to the script's (the daemon user's home for a program on PATH).
      */
     void register(Call call) throws IOException {
         var raw = call.body();
+        for (String key : APPLY_KEYS) {
+            if (raw.containsKey(key))
+                throw PmException.invalid(key + ": a key of pm apply's pm.yaml, not of a register over HTTP; "
+                        + (key.equals("env_file") ? "give the variables in env" : "start it with POST /api/v1/processes/NAME/start"));
+        }
         Path base = base(raw);
         var spec = SpecBuilder.build(raw, SpecBuilder.Naming.keys(""), new SpecBuilder.Context(base, System.getenv())).orThrow();
-        var reply = act(engine, "register", Map.of("spec", spec.toJson()));
+        Map<String, Object> reply;
+        try {
+            reply = act(engine, "register", Map.of("spec", spec.toJson()));
+        } catch (PmException e) {
+            throw e.code() == ErrorCode.ALREADY_EXISTS ? taken(e, spec.name()) : e;
+        }
+        if (Boolean.TRUE.equals(reply.get("unchanged"))) {
+            call.json(200, reply); // the same spec again: nothing was made
+            return;
+        }
         call.exchange.getResponseHeaders().set("Location", "/api/v1/processes/" + spec.name());
         call.json(201, reply);
+    }
+
+    /** The keys pm.yaml takes beside a spec's, which only pm apply reads. */
+    private static final List<String> APPLY_KEYS = List.of("env_file", "autostart");
+
+    /** The engine's refusal of a taken name, with a way on that an HTTP client has instead of the CLI's. */
+    private static PmException taken(PmException e, String name) {
+        String message = e.getMessage();
+        int hint = message.indexOf(": update it with ");
+        if (hint < 0) return e;
+        return new PmException(e.code(), message.substring(0, hint) + ": to replace it, DELETE /api/v1/processes/" + name
+                + " and register again (that stops it), or register under another name");
     }
 
     private static Path base(Map<String, Object> raw) {
@@ -62,6 +90,7 @@ final class ProcessApi {
                 throw PmException.invalid("script: '" + script + "' is " + (script.contains("/") ? "relative" : "not a program on the daemon's PATH")
                         + "; over HTTP give an absolute path (or a program name on the daemon's PATH)");
         }
+        // A program found on PATH has no folder of its own: it runs in the daemon user's home, as a login would.
         return Path.of(System.getProperty("user.home", "/"));
     }
 
@@ -76,21 +105,49 @@ final class ProcessApi {
         call.json(200, act(engine, "unregister", Map.of("name", name)));
     }
 
-    /** start, stop ({@code {"force":true}} or {@code ?force=true}) or restart ({@code {"env":{"K":"V"}}}). */
+    /**
+     * start (no body), stop ({@code {"force":true}} or {@code ?force=true}) or restart ({@code
+     * {"env":{"K":"V"}}}). A key the action does not take, or a value of the wrong type, is refused with one
+     * line per key, as a register's spec is: a misspelt {@code forse} must not stop gently in silence.
+     */
     void change(Call call, String action, String name) throws IOException {
         var body = call.body();
         var args = new LinkedHashMap<String, Object>();
         args.put("name", name);
-        if (action.equals("stop") && (Boolean.TRUE.equals(body.get("force")) || call.flag("force"))) args.put("force", true);
-        if (action.equals("restart") && body.get("env") != null) {
-            if (!(body.get("env") instanceof Map<?, ?> env)) throw PmException.invalid("env: give an object of names and values");
-            for (var e : env.entrySet()) {
-                if (!(e.getValue() instanceof String))
-                    throw PmException.invalid("env." + e.getKey() + ": give the value as a string");
+        var problems = new ArrayList<String>();
+        for (var e : body.entrySet()) {
+            String key = e.getKey();
+            Object value = e.getValue();
+            if (action.equals("stop") && key.equals("force")) {
+                if (value instanceof Boolean b) {
+                    if (b) args.put("force", true);
+                } else {
+                    problems.add("force: give true or false, not " + Json.write(value));
+                }
+            } else if (action.equals("restart") && key.equals("env")) {
+                envProblems(value, problems);
+                if (value instanceof Map<?, ?> env) args.put("env", env);
+            } else {
+                problems.add(key + ": unknown key; " + action + " takes " + switch (action) {
+                    case "stop" -> "{\"force\": true} or nothing";
+                    case "restart" -> "{\"env\": {\"NAME\": \"value\"}} or nothing";
+                    default -> "no body";
+                });
             }
-            args.put("env", env);
         }
+        if (!problems.isEmpty()) throw PmException.invalid(String.join("\n", problems));
+        if (action.equals("stop") && call.flag("force")) args.put("force", true);
         call.json(200, act(engine, action, args));
+    }
+
+    private static void envProblems(Object value, List<String> problems) {
+        if (!(value instanceof Map<?, ?> env)) {
+            problems.add("env: give an object of names and values, not " + Json.write(value));
+            return;
+        }
+        for (var e : env.entrySet()) {
+            if (!(e.getValue() instanceof String)) problems.add("env." + e.getKey() + ": give the value as a string, not " + Json.write(e.getValue()));
+        }
     }
 
     /** A read: answered within {@link #READ_TIMEOUT_SECONDS}, or 503. */

@@ -35,7 +35,7 @@ final class Routes {
         this.logins = logins;
         this.daemon = daemon;
         this.processes = new ProcessApi(engine);
-        this.logs = new LogApi(engine, streams);
+        this.logs = new LogApi(engine, streams, ring);
         this.events = new EventStream(engine, ring, daemon.startMillis());
     }
 
@@ -172,14 +172,17 @@ final class Routes {
             return;
         }
         var h = call.exchange.getResponseHeaders();
-        h.set("Set-Cookie", Guard.COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Logins.IDLE.toSeconds());
+        h.set("Set-Cookie", Guard.sessionCookie(session));
         h.set("Location", "/");
         call.send(303, null, new byte[0]);
     }
 
     private void logout(Call call) throws IOException {
         String session = Guard.cookie(call.exchange.getRequestHeaders(), Guard.COOKIE);
-        if (session != null) logins.end(session);
+        if (session != null) {
+            logins.end(session);
+            streams.endSession(session);
+        }
         call.exchange.getResponseHeaders().set("Set-Cookie", Guard.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
         call.send(204, null, new byte[0]);
     }

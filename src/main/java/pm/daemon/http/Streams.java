@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,15 +20,32 @@ final class Streams {
     static final int MAX = 32;
     static final long MAX_BACKLOG = 1024;
 
-    /** One open stream; an event stream keeps {@code cursor}, the last event it sent (-1 for others). */
+    /**
+     * One open stream, and who opened it (its token ends it when revoked, its session when logged out); an
+     * event stream keeps {@code cursor}, the last event it sent (-1 for others).
+     */
     static final class Open {
         final Thread thread;
         final String what;
+        final Guard.Caller caller;
         volatile long cursor = -1;
+        /** Set with the interrupt: a watched write clears an interrupt that comes as it ends, not this. */
+        private volatile boolean ended;
 
-        Open(Thread thread, String what) {
+        Open(Thread thread, String what, Guard.Caller caller) {
             this.thread = thread;
             this.what = what;
+            this.caller = caller;
+        }
+
+        void end() {
+            ended = true;
+            thread.interrupt();
+        }
+
+        /** Whether the stream must end; its loop asks before each round. */
+        boolean ended() {
+            return ended || thread.isInterrupted();
         }
     }
 
@@ -36,6 +54,12 @@ final class Streams {
     }
 
     private final Set<Open> open = ConcurrentHashMap.newKeySet();
+    /** Whether a caller's token (and session) is still valid; asked once a stream is listed, so no revoke is missed. */
+    private final Predicate<Guard.Caller> valid;
+
+    Streams(Predicate<Guard.Caller> valid) {
+        this.valid = valid;
+    }
     private final Semaphore slots = new Semaphore(MAX);
     private final AtomicLong dropped = new AtomicLong();
 
@@ -44,8 +68,9 @@ final class Streams {
         if (!slots.tryAcquire()) throw Refusal.busy(MAX + " streams are open already; close one (a browser tab) and retry");
         call.streaming = true;
         Thread.ofPlatform().name("pm-stream").daemon().start(() -> {
-            var o = new Open(Thread.currentThread(), what);
+            var o = new Open(Thread.currentThread(), what, call.caller);
             open.add(o);
+            if (o.caller != null && !valid.test(o.caller)) o.end();
             try {
                 body.run(o);
             } catch (IOException | InterruptedException e) {
@@ -76,7 +101,17 @@ final class Streams {
     void drop(Open o, String why) {
         dropped.incrementAndGet();
         LOG.info("dropped a client of " + o.what + ": " + why);
-        o.thread.interrupt();
+        o.end();
+    }
+
+    /** Ends every stream opened with {@code token}: it was revoked. */
+    void endToken(String token) {
+        for (var o : open) if (o.caller != null && o.caller.token().equals(token)) o.end();
+    }
+
+    /** Ends every stream opened with the session cookie {@code session}: it logged out. */
+    void endSession(String session) {
+        for (var o : open) if (o.caller != null && session.equals(o.caller.session())) o.end();
     }
 
     long dropped() {

@@ -1,34 +1,20 @@
 package pm.daemon.http;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The threads that handle requests, never the engine's: at most {@link #THREADS} at once, then up to
- * {@link #QUEUED} waiting, then refused (the JDK's server closes the connection). Made at the first
- * request, and idle threads end after a few seconds: a daemon nobody asks keeps none. Long-lived streams
- * (events, log follows) leave these threads for threads of their own.
+ * Runs each exchange on a virtual thread of its own, never the engine's. The JDK's server hands a
+ * connection to its executor as soon as it turns readable, and the request line and headers are read
+ * there, blocking: on a fixed pool, a few clients that send half a request (or actions that wait for an
+ * app's kill timeout) would hold every thread and starve the rest. A virtual thread that blocks on its
+ * socket or on the engine's reply holds no carrier thread, so a slow or stuck client holds up only itself.
+ * The bound is the server's: at most {@code jdk.httpserver.maxConnections} connections, one exchange
+ * each, and a request line and headers must arrive within {@code sun.net.httpserver.maxReqTime}. Nothing
+ * is made before the first request, and the carriers end when idle.
  */
 final class Workers implements Executor {
-    static final int THREADS = 16, QUEUED = 64;
-    private volatile ThreadPoolExecutor pool;
-
     @Override
     public void execute(Runnable task) {
-        var p = pool;
-        if (p == null) p = start();
-        p.execute(task);
-    }
-
-    private synchronized ThreadPoolExecutor start() {
-        if (pool == null) {
-            var p = new ThreadPoolExecutor(THREADS, THREADS, 5, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED),
-                    r -> Thread.ofPlatform().name("pm-http").daemon().unstarted(r));
-            p.allowCoreThreadTimeOut(true);
-            pool = p;
-        }
-        return pool;
+        Thread.ofVirtual().name("pm-http").start(task);
     }
 }

@@ -136,6 +136,26 @@ class DependsOnTest extends EngineFixture {
     }
 
     @Test
+    void copiesAddedByScaleUpdateOrApplyWaitForTheDependencyLikeTheFirstCopy() throws Exception {
+        register(spec("bad", "restart-policy", "never"), spec("after", "depends-on", List.of("bad")));
+        processes.spawnFailures.put("bad", "no such interpreter");
+        send("start", Map.of("all", true));
+        assertThat(state("bad")).isEqualTo(ProcessState.FATAL);
+        assertThat(reason("after")).isEqualTo("waiting for bad: started (bad is fatal)");
+
+        assertThat(send("scale", Map.of("name", "after", "count", 3))).isDone();
+        var update = spec("after", "depends-on", List.of("bad"), "instances", "5");
+        assertThat(send("update", Map.of("name", "after", "spec", update.toJson()))).isDone();
+        var applied = spec("after", "depends-on", List.of("bad"), "instances", "6");
+        assertThat(send("apply", Map.of("apps", List.of(Map.of("spec", applied.toJson(), "autostart", true)), "prune", false, "dry_run", false))).isDone();
+        for (String copy : List.of("after:1", "after:2", "after:3", "after:4", "after:5")) {
+            assertThat(state(copy)).as(copy).isEqualTo(ProcessState.WAITING);
+            assertThat(reason(copy)).as(copy).isEqualTo("waiting for bad: started (bad is fatal)");
+        }
+        assertThat(processes.spawned).doesNotContain("after", "after:1", "after:2", "after:3", "after:4", "after:5");
+    }
+
+    @Test
     void stopAllStopsEveryCopyOfTheDependentsBeforeAnyCopyOfTheirDependency() throws Exception {
         register(spec("db", "instances", "2"), spec("web", "depends-on", List.of("db"), "instances", "2"));
         send("start", Map.of("all", true));

@@ -631,8 +631,9 @@ class EngineTest {
                 "3 state web:0 stopped>starting", "4 state web:0 starting>running", "5 state web:1 stopped>starting", "6 state web:1 starting>running",
                 "7 restart web:0 1", "8 state web:0 running>starting", "9 state web:0 starting>running",
                 // The count is one at once: copy 0 is shown as web from then on.
-                "10 state web:1 running>stopping", "11 registered web", "12 unregistered web:0",
-                "13 state web:1 stopping>stopped", "14 unregistered web:1");
+                // web:1's spec (the count) changed too, as it stops.
+                "10 state web:1 running>stopping", "11 registered web", "12 updated web:1", "13 unregistered web:0",
+                "14 state web:1 stopping>stopped", "15 unregistered web:1");
     }
 
     @Test

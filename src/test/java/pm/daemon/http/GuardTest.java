@@ -37,6 +37,10 @@ class GuardTest {
         assertThat(g.ours("[fe80::1]:9615")).isTrue();
         assertThat(g.ours("localhost:9615")).isTrue();
         assertThat(g.ours("pm.example.com:9615")).isFalse();
+        var h = new Headers();
+        h.set("Host", "pm.example.com:9615");
+        assertThatThrownBy(() -> g.checkPlace(h)).hasMessage("Host 'pm.example.com:9615' is not this daemon's address "
+                + "(any IP address of this machine with port 9615, or localhost:9615); requests through other names are refused");
     }
 
     @Test

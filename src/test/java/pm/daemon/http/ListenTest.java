@@ -24,7 +24,7 @@ class ListenTest {
     @Test
     void aBadSettingSaysWhatIsWrongAndWhatToWrite() {
         assertThatThrownBy(() -> Listen.parse("9615")).isInstanceOf(PmException.class).hasMessage(
-                "PM_HTTP_LISTEN=9615: give ADDR:PORT; use ADDR:PORT (127.0.0.1:9615) or off");
+                "PM_HTTP_LISTEN=9615: no address and port; use ADDR:PORT (127.0.0.1:9615) or off");
         assertThatThrownBy(() -> Listen.parse("127.0.0.1:http")).hasMessageContaining("the port is not a number");
         assertThatThrownBy(() -> Listen.parse("127.0.0.1:70000")).hasMessageContaining("the port must be 0 to 65535");
         assertThatThrownBy(() -> Listen.parse("example.com:80")).hasMessageContaining("'example.com' is not an IP address");
