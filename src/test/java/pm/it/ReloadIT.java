@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static pm.it.Pm.await;
@@ -21,6 +25,96 @@ class ReloadIT {
 
     static String environ(long pid) throws Exception {
         return Files.readString(Path.of("/proc/" + pid + "/environ")).replace('\0', '\n');
+    }
+
+    /**
+     * The runs of this home's apps, by copy number, whoever manages them: the group leaders whose
+     * environment carries the home's mark (PM_RUN_ID=SERIAL:ID:COPY:HOME).
+     */
+    static Map<Integer, List<Long>> marked(Pm pm) {
+        var out = new TreeMap<Integer, List<Long>>();
+        try (var dir = Files.newDirectoryStream(Path.of("/proc"))) {
+            String home = pm.home.toRealPath().toString();
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) continue;
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (fields[0].equals("Z") || !fields[2].equals(name)) continue;
+                    for (String e : environ(Long.parseLong(name)).split("\n")) {
+                        if (!e.startsWith("PM_RUN_ID=") || !e.endsWith(":" + home)) continue;
+                        int copy = Integer.parseInt(e.substring("PM_RUN_ID=".length()).split(":")[2]);
+                        out.computeIfAbsent(copy, c -> new ArrayList<>()).add(Long.parseLong(name));
+                    }
+                } catch (Exception gone) {
+                    // ended meanwhile, or not ours to read
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Whether this process holds the socket listening on this TCP port (its inode in /proc/net/tcp among its fds). */
+    static boolean holdsListening(long pid, int port) throws Exception {
+        String hexPort = ":" + String.format("%04X", port);
+        String inode = null;
+        for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length > 9 && f[1].endsWith(hexPort) && f[3].equals("0A")) inode = f[9];
+        }
+        if (inode == null) return false;
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            String socket = "socket:[" + inode + "]";
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().equals(socket);
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
+    void aDaemonKilledMidReloadLeavesNoReplacementRunningUnmanaged() throws Exception {
+        try (var pm = new Pm()) {
+            int port = SocketsIT.freePort();
+            // Ready after 30 s: the reload is still waiting on web:0's replacement when the daemon is killed.
+            pm.ok("register", pm.fixture("copy_server.py").toString(), "--name", "web", "--instances", "2",
+                    "--socket", "tcp://127.0.0.1:" + port, "--ready-after", "30s");
+            pm.ok("start", "web");
+            await("the copies serve", seconds(15), () -> SocketsIT.request(port).startsWith("instance="));
+            var before = pids(pm, 2);
+            var reloading = CompletableFuture.supplyAsync(() -> pm.run("reload", "web", "--env", "GREETING=new"));
+            await("web:0's replacement runs", seconds(15), () -> marked(pm).getOrDefault(0, List.of()).size() == 2);
+            long daemon = Long.parseLong(Files.readString(pm.home.resolve("daemon.pid")).strip());
+            ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+            await("the daemon is gone", seconds(10), () -> !Pm.alive(daemon));
+            assertThat(reloading.get(30, TimeUnit.SECONDS).code()).as("the reload's answer was lost").isNotZero();
+
+            // The next daemon takes over both runs of web:0: the old copy goes on serving, the replacement
+            // (never ready) is stopped, and no process of the app is left unmanaged.
+            assertThat(pm.ok("status")).contains("web:0", "web:1");
+            await("one run per copy", seconds(20), () -> marked(pm).equals(Map.of(0, List.of(before.get(0)), 1, List.of(before.get(1)))));
+            assertThat(pids(pm, 2)).isEqualTo(before);
+            assertThat(pm.state("web:0")).isEqualTo("running");
+            assertThat(pm.state("web:1")).isEqualTo("running");
+            long next = Long.parseLong(Files.readString(pm.home.resolve("daemon.pid")).strip());
+            assertThat(holdsListening(next, port)).as("the new daemon holds the socket").isTrue();
+            assertThat(SocketsIT.request(port)).startsWith("instance=");
+
+            // A stop reaches every run, and the app starts again on its address once no daemon holds it.
+            pm.ok("stop", "web");
+            assertThat(marked(pm)).isEmpty();
+            pm.ok("kill");
+            var started = pm.run("start", "web");
+            assertThat(started.code()).as(started.toString()).isZero();
+            await("the copies serve again", seconds(15), () -> SocketsIT.request(port).startsWith("instance="));
+            assertThat(marked(pm).values()).allMatch(runs -> runs.size() == 1).hasSize(2);
+        }
     }
 
     @Test

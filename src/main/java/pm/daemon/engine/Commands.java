@@ -375,8 +375,10 @@ final class Commands {
         }
         for (var p : engine.procs.values()) p.wanted = false;
         for (String n : running) engine.apply(engine.procs.get(n), new Event.Stop(false));
+        // A reload's second run of a copy too: the daemon must not end and leave it running unmanaged.
+        for (var p : List.copyOf(engine.aside.values())) if (p.pid != 0) engine.apply(p, new Event.Stop(false));
         String w = warning;
-        engine.await(List.copyOf(engine.procs.keySet()), Proc::settled, () -> {
+        engine.await(List.copyOf(engine.procs.keySet()), p -> p.settled() && !(engine.aside.get(p.name()) instanceof Proc a && a.pid != 0), () -> {
             engine.finish();
             reply.complete(Map.of("running", 0, "stopped", running.size(), "warning", w, "pid", ProcessHandle.current().pid()));
         });

@@ -161,10 +161,7 @@ public final class Engine {
         processes.wake();
     }
 
-    /**
-     * Whether the loop has ended: a request submitted now would never be answered. One submitted before the
-     * loop starts (the control socket opens first) is answered once it does.
-     */
+    /** Whether the loop has ended, so a request submitted now is never answered (one submitted before the loop starts is answered once it does). */
     public boolean hasStopped() {
         return stopped;
     }
@@ -181,9 +178,15 @@ public final class Engine {
         }
     }
 
-    /** Starts what the restore left to start, in a step of its own, so the run file names it before the loop first sleeps. */
+    /** Starts what the restore left to start (and stops what it set aside), in a step of its own, so the run file names it before the loop first sleeps. */
     void begin() {
-        step(() -> List.copyOf(procs.values()).forEach(p -> guarded(() -> Restore.start(this, p))));
+        step(() -> all().forEach(p -> guarded(() -> Restore.start(this, p))));
+    }
+
+    /** The run file at once, naming a replacement about to be spawned: a daemon killed before the step's write looks for it by its mark. */
+    void recordAside() {
+        published.runsChanged();
+        published.saveRuns(procs.values(), aside.values(), warnings);
     }
 
     /** One turn of the loop: sleeps until an exit, a message or the next deadline, then handles what came. */
@@ -223,7 +226,7 @@ public final class Engine {
             } else {
                 // The run file first: a command is answered only once the next daemon could adopt its result.
                 publishAt = 0;
-                published.saveRuns(procs.values(), warnings);
+                published.saveRuns(procs.values(), aside.values(), warnings);
                 Secrets.prepare(); // the next run's secret, made ahead while no app is starting
             }
             // The snapshot at once: the monitor and the heartbeat receiver need the new run's pid and secret
@@ -384,10 +387,7 @@ public final class Engine {
         finished = true;
     }
 
-    /**
-     * Any thread: has the engine write what it has put off (the run file, for a moment after a restart)
-     * and waits for it, at most {@code timeout}. For a SIGTERM, which ends the daemon without a request.
-     */
+    /** Any thread: has the engine write what it put off (the run file, just after a restart), waiting {@code timeout} at most; for a SIGTERM. */
     public void flush(Duration timeout) {
         if (!looping) return;
         try {

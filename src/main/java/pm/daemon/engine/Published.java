@@ -66,17 +66,19 @@ final class Published {
         targetsChanged.run();
     }
 
-    /** The run file, if runs changed since it was last written; a failure is kept in {@code warnings}. */
-    void saveRuns(Collection<Proc> procs, List<String> warnings) {
+    /**
+     * The run file, if runs changed since it was last written; a failure is kept in {@code warnings}. A run
+     * set aside by a reload ({@code aside}) is written apart; one not spawned yet as pending, so that a
+     * daemon killed before the next write still looks for it by its mark.
+     */
+    void saveRuns(Collection<Proc> procs, Collection<Proc> aside, List<String> warnings) {
         if (!runsStale) return;
         var runs = new LinkedHashMap<String, RunFile.Saved>();
-        for (var p : procs) {
-            if (p.run != null)
-                runs.put(p.name(), new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret,
-                        p.run.cgroup(), p.run.serial()));
-        }
+        for (var p : procs) if (p.run != null) runs.put(p.name(), saved(p));
+        var apart = new LinkedHashMap<String, RunFile.Saved>();
+        for (var p : aside) apart.put(p.name(), p.run == null ? RunFile.Saved.PENDING : saved(p));
         try {
-            runFile.save(runs);
+            runFile.save(runs, apart);
             runsStale = false;
             warnings.remove(RUN_FILE_WARNING);
         } catch (IOException e) {
@@ -86,5 +88,9 @@ final class Published {
                 LOG.warning(RUN_FILE_WARNING + ": " + e.getMessage());
             }
         }
+    }
+
+    private static RunFile.Saved saved(Proc p) {
+        return new RunFile.Saved(p.pid, p.run.startTime(), p.startedAtMillis, p.restarts, p.secret, p.run.cgroup(), p.run.serial());
     }
 }

@@ -80,6 +80,18 @@ final class Reload {
         });
     }
 
+    /**
+     * What is left of a reload an earlier daemon did not finish: a run of the copy that Restore set aside
+     * (the replacement, or the old run it was retiring), stopped in the first step, and removed once down.
+     * Like a reload, it makes the app's stop, restart and scale wait; no one waits for its answer.
+     */
+    static Reload leftover(Engine engine, Proc left) {
+        var r = new Reload(engine, new Targets(engine), left.spec.name(), List.of(), null, new CompletableFuture<>());
+        r.fresh = left;
+        r.phase = Phase.UNDOING;
+        return r;
+    }
+
     String app() {
         return app;
     }
@@ -137,6 +149,7 @@ final class Reload {
         if (overlap) {
             fresh = new Proc(old.id, spec, false, old.copy);
             engine.aside.put(name, fresh);
+            engine.recordAside(); // before the spawn: a daemon killed now must not leave the replacement unmanaged
             engine.apply(fresh, new Event.Start());
         } else {
             fresh = old;

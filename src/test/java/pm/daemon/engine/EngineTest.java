@@ -100,9 +100,12 @@ class EngineTest {
         final Map<Long, RunMark.Found> marked = new LinkedHashMap<>();
         int scans;
         long lastTimeout = -1;
+        /** Runs at each spawn, before it: what a daemon killed at that moment would leave. */
+        java.util.function.Consumer<String> beforeSpawn = name -> { };
 
         @Override
         public Run spawn(int id, ProcessSpec spec, Launcher.Heartbeat heartbeat, boolean again) throws Launcher.SpawnFailure {
+            beforeSpawn.accept(spec.name());
             if (spawnFailures.containsKey(spec.name())) throw new Launcher.SpawnFailure(spawnFailures.get(spec.name()));
             spawned.add(spec.name());
             var run = new FakeRun(spec.name(), nextPid++, 77);
