@@ -179,12 +179,12 @@ final class Reload {
             boolean checked = byHealth(p.spec);
             long up = now - p.startedNanos;
             if (checked ? p.health == Health.HEALTHY : p.lastBeatAtMillis > 0 || up >= p.spec.copies().readyAfterOrDefault().toNanos()) return "";
-            if (checked && p.health == Health.UNHEALTHY) return "failed its health check: " + p.probeDetail;
+            if (checked && p.health == Health.UNHEALTHY) return "failed its health check: " + p.healthDetail();
         } else if (p.state != ProcessState.STARTING && p.state != ProcessState.STOPPING || p.pid == 0 && p.settled()) {
             return "did not start: " + (p.reason.isEmpty() ? p.state.wireName() : p.reason);
         }
         if (now >= readyBy) return "did not get ready within " + pm.core.Units.formatDuration(within)
-                + (p.probeDetail.isEmpty() ? "" : " (" + p.probeDetail + ")");
+                + (p.healthDetail().isEmpty() ? "" : " (" + p.healthDetail() + ")");
         return null;
     }
 
