@@ -119,6 +119,24 @@ class MonitorIT {
         Pm.stays("healthy, never restarted", Duration.ofSeconds(3), () -> pm.pid("beater") == pid && health("beater").equals("healthy"));
     }
 
+    /**
+     * An app that finishes its open connections before it exits (Python's threading server, many others)
+     * stops at once: the health check leaves no idle connection open for it to wait on until the kill.
+     */
+    @Test
+    void healthChecksLeaveNoConnectionThatHoldsUpAGracefulStop() {
+        register("web", "copy_server.py", "--port", String.valueOf(freePort()), "--health-check", "/health",
+                "--health-interval", "200ms");
+        pm.ok("start", "web");
+        await("web healthy", seconds(15), () -> health("web").equals("healthy"));
+        await("a few more checks", seconds(5), () -> pm.ok("describe", "web").contains("HTTP 200"));
+        long started = System.nanoTime();
+        pm.ok("stop", "web");
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(pm.status("web").get("reason")).as("stopped in " + tookMs + " ms").isNotEqualTo("killed by SIGKILL");
+        assertThat(tookMs).isLessThan(5000);
+    }
+
     @Test
     void aTcpCheckAndACommandCheckWork() {
         int port = freePort();

@@ -20,6 +20,13 @@ import java.util.concurrent.TimeUnit;
 final class Prober {
     /** Made on first use: an HTTP client keeps a selector thread awake, which a daemon without HTTP checks does not need. */
     private static final class Http {
+        static {
+            // Each check asks for "Connection: close" (a header the JDK's client refuses unless allowed): a
+            // connection kept alive between checks would be one an app that finishes its open connections
+            // before it exits waits on, until pm's kill timeout ends it.
+            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
+        }
+
         static final HttpClient CLIENT = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Runnable::run)
@@ -44,10 +51,12 @@ final class Prober {
     }
 
     private Result http(Probe.Http h, Duration timeout, long started) throws InterruptedException {
-        var request = HttpRequest.newBuilder(h.uri()).timeout(timeout).GET().header("User-Agent", "pm-health").build();
+        var client = Http.CLIENT; // first: it allows the Connection header
+        var request = HttpRequest.newBuilder(h.uri()).timeout(timeout).GET()
+                .header("User-Agent", "pm-health").header("Connection", "close").build();
         // The request timeout covers only the wait for the headers; the deadline on the future covers a
         // body that never ends too, so a probe never outlives its timeout.
-        var response = Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        var response = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
             int code = response.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).statusCode();
             // Any 2xx or 3xx is healthy, as in Kubernetes' httpGet probe.
