@@ -81,8 +81,10 @@ try {
   step(`keyboard: Enter on ${ticker}'s name opens its page, its heading focused`);
   await row(ticker).locator('a').focus();
   await page.keyboard.press('Enter');
+  // The hash changes at once, its hashchange (which draws the page and focuses it) comes as a later task.
   await page.waitForFunction(() => location.hash.startsWith('#/app/'));
-  check(await page.evaluate(() => document.activeElement.tagName === 'H1'), 'the page heading should have the focus');
+  check(await page.waitForFunction(() => document.activeElement.tagName === 'H1', null, {timeout: WAIT}).then(() => true, () => false),
+    'the page heading should have the focus');
 
   step('its page: spec, state history, and the log tail, live');
   await page.locator('dl.spec dd', {hasText: 'ticker.sh'}).waitFor({timeout: WAIT});
