@@ -2,14 +2,19 @@ package pm.it;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static pm.it.Pm.await;
+import static pm.it.Pm.seconds;
 
 /**
  * A slow or stuck client holds up no other: clients that never finish their headers, and actions that wait
@@ -29,6 +34,21 @@ class HttpLoadIT {
         return took;
     }
 
+    /** How many sockets the daemon holds open (its listening ones and every accepted connection). */
+    static long sockets(Pm pm) {
+        try (var fds = Files.list(Path.of("/proc", Files.readString(pm.home.resolve("daemon.pid")).strip(), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static int stopping(Pm pm) {
         return pm.ok("status").split("stopping", -1).length - 1;
     }
@@ -39,6 +59,7 @@ class HttpLoadIT {
             pm.ok("daemon", "start");
             var http = Http.of(pm);
             var stuck = new ArrayList<Socket>();
+            long before = sockets(pm);
             try {
                 for (int i = 0; i < CLIENTS; i++) {
                     var s = new Socket();
@@ -48,7 +69,7 @@ class HttpLoadIT {
                     s.getOutputStream().flush();
                     stuck.add(s);
                 }
-                Thread.sleep(300); // the daemon has them all by now
+                await("the daemon to accept them all", seconds(5), () -> sockets(pm) >= before + CLIENTS);
                 assertThat(timedList(http)).isLessThan(PROMPT);
                 assertThat(timedList(http)).isLessThan(PROMPT);
             } finally {
